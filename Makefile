@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## make run: install, migrate the SQLite database, load the demo once and serve on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/portal db upgrade
+	$(BIN)/portal demo
+	@echo ""
+	@echo "Make It Right is running on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
+
+## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite
+test: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check portal tests bench migrations wsgi.py
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check portal tests bench migrations wsgi.py
+
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "E-mail address", validators=[DataRequired("Enter your e-mail address."), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "E-mail address", validators=[DataRequired("Enter your e-mail address."), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password."), Length(min=12, max=256)],
+        description="At least 12 characters. A few unrelated words make a strong password.",
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired("Enter the new password again."), EqualTo("password", "The passwords do not match.")],
+    )

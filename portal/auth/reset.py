@@ -1,0 +1,45 @@
+"""Password reset by e-mailed link: signed, valid for an hour, usable once."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from portal import mail
+from portal.auth.models import Employee
+from portal.auth.passwords import hash_password
+from portal.auth.signin import find_employee
+from portal.tokens import TokenInvalid, sign, unsign
+
+PURPOSE = "password-reset"
+VALID_FOR_SECONDS = 3600
+
+
+def _fingerprint(employee: Employee) -> str:
+    # Changes with the password, so a used link (or one older than the last change) stops working.
+    return hashlib.sha256((employee.password_hash or f"none:{employee.id}").encode()).hexdigest()[:16]
+
+
+def request_reset(session: Session, email: str, *, secret_key: str, link: Callable[[str], str]) -> None:
+    """Queue a reset e-mail if an active employee has this address; say nothing either way."""
+    employee = find_employee(session, email)
+    if employee is None or not employee.active:
+        return
+    token = sign(secret_key, PURPOSE, {"id": employee.id, "fp": _fingerprint(employee)})
+    mail.queue(session, employee.email, "password_reset", {"name": employee.first_name, "link": link(token)})
+
+
+def employee_for_token(session: Session, token: str, *, secret_key: str) -> Employee:
+    payload = unsign(secret_key, PURPOSE, token, max_age=VALID_FOR_SECONDS)
+    employee = session.get(Employee, payload.get("id")) if isinstance(payload, dict) else None
+    if employee is None or not employee.active or payload.get("fp") != _fingerprint(employee):
+        raise TokenInvalid("This link has already been used or is no longer valid.")
+    return employee
+
+
+def reset_password(session: Session, token: str, new_password: str, *, secret_key: str) -> Employee:
+    employee = employee_for_token(session, token, secret_key=secret_key)
+    employee.password_hash = hash_password(new_password)
+    return employee

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal.auth import reset, signin
+from portal.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
+from portal.auth.passwords import PasswordRefused
+from portal.db import db
+from portal.security import limiter
+from portal.tokens import TokenInvalid
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an absolute or protocol-relative URL would be an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for(current_app.config.get("STAFF_HOME_ENDPOINT", "public.home"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def sign_in() -> str | Response | tuple[str, int]:
+    form = SignInForm()
+    next_url = request.values.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(next_url))
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/sign_in.html", form=form, next_url=next_url), status
+    try:
+        employee = signin.sign_in(db.session, form.email.data or "", form.password.data or "")
+    except signin.SignInRefused as refused:
+        db.session.commit()  # the failure count must survive the refusal
+        form.email.errors = [str(refused)]
+        return render_template("auth/sign_in.html", form=form, next_url=next_url), 422
+    db.session.commit()
+    login_user(employee)
+    flash(f"Signed in as {employee.name}.", "success")
+    return redirect(_safe_next(next_url))
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    logout_user()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def forgot_password() -> str | Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/forgot_password.html", form=form), status
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    reset.request_reset(
+        db.session,
+        form.email.data or "",
+        secret_key=current_app.config["SECRET_KEY"],
+        link=lambda token: base_url + url_for("auth.reset_password", token=token),
+    )
+    db.session.commit()
+    flash(
+        "If that address belongs to a staff account, we have sent it a link to reset the password. "
+        "The link works for one hour.",
+        "info",
+    )
+    return redirect(url_for("auth.forgot_password"))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    secret_key = current_app.config["SECRET_KEY"]
+    try:
+        reset.employee_for_token(db.session, token, secret_key=secret_key)
+    except TokenInvalid as invalid:
+        flash(f"{invalid} Ask for a new link below.", "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            employee = reset.reset_password(db.session, token, form.password.data or "", secret_key=secret_key)
+        except PasswordRefused as refused:
+            form.password.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Your password has been changed, {employee.first_name}. Sign in with it now.", "success")
+            return redirect(url_for("auth.sign_in"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status

@@ -1,0 +1,158 @@
+"""Customers, categories, cases and their append-only timeline."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.auth.models import Employee, Team
+from portal.db import Base, utcnow
+
+
+class CaseStatus(enum.StrEnum):
+    new = "new"
+    acknowledged = "acknowledged"
+    remedy_offered = "remedy_offered"
+    remedy_chosen = "remedy_chosen"
+    resolved = "resolved"
+    closed = "closed"
+    reopened = "reopened"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+OPEN_STATUSES = (
+    CaseStatus.new,
+    CaseStatus.acknowledged,
+    CaseStatus.remedy_offered,
+    CaseStatus.remedy_chosen,
+    CaseStatus.reopened,
+)
+
+
+class CaseKind(enum.StrEnum):
+    complaint = "complaint"
+    suggestion = "suggestion"
+
+
+class Channel(enum.StrEnum):
+    web = "web"
+    email = "email"
+    phone = "phone"
+    in_person = "in_person"
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    preferred_contact: Mapped[str] = mapped_column(String(10), default="email")
+    lifetime_spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    customer_since: Mapped[date | None]
+    membership: Mapped[str] = mapped_column(String(80), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    email_undeliverable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="customer", order_by="Case.created_at.desc()")
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name else ""
+
+
+class Category(Base):
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    first_response_hours: Mapped[int] = mapped_column(default=24)
+    resolution_hours: Mapped[int] = mapped_column(default=24 * 7)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    team: Mapped[Team] = relationship()
+
+
+class Case(Base):
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_owner_status", "owner_id", "status"),
+        Index("ix_case_customer_created", "customer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(default=CaseKind.complaint)
+    channel: Mapped[Channel] = mapped_column(default=Channel.web)
+    status: Mapped[CaseStatus] = mapped_column(default=CaseStatus.new, index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    what_happened: Mapped[str] = mapped_column(Text)
+    make_it_right: Mapped[str] = mapped_column(Text, default="")
+    better_in_future: Mapped[str] = mapped_column(Text, default="")
+    booking_reference: Mapped[str] = mapped_column(String(60), default="")
+    preferred_contact: Mapped[str] = mapped_column(String(10), default="email")
+    consent_to_contact: Mapped[bool] = mapped_column(default=False)
+    needs_manager: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    first_response_due: Mapped[datetime | None]
+    resolution_due: Mapped[datetime | None]
+    first_responded_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    last_customer_activity_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship(back_populates="cases")
+    category: Mapped[Category] = relationship()
+    owner: Mapped[Employee] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", order_by="Event.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Event(Base):
+    """One entry of a case's append-only timeline: a transition, a reply, a note."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_case_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    by_customer: Mapped[bool] = mapped_column(default=False)
+    public: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    employee: Mapped[Employee | None] = relationship()
+
+
+class CaseReferenceCounter(Base):
+    """The last number given out per year, so references stay short and never collide."""
+
+    __tablename__ = "case_reference_counter"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

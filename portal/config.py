@@ -1,0 +1,72 @@
+"""Settings from the environment (12-factor), with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message is one line saying why."""
+
+
+@dataclass
+class Settings:
+    """Every setting, its environment variable and its default (documented in the README)."""
+
+    PORTAL_ENV: str = "development"
+    SECRET_KEY: str = DEV_SECRET_KEY
+    DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    BASE_URL: str = "http://127.0.0.1:5000"
+    ORG_NAME: str = "Riverside Rovers FC"
+    MAIL_FROM: str = "Make It Right <care@example.org>"
+    SENDGRID_API_KEY: str = ""
+    SENDGRID_HOST: str = "https://api.sendgrid.com"
+    OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
+    UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name != "extra" and f.name in env:
+                values[f.name] = int(env[f.name]) if f.type == "int" else env[f.name]
+        return cls(**values)
+
+    @property
+    def production(self) -> bool:
+        return self.PORTAL_ENV == "production"
+
+    def check(self) -> None:
+        """Refuse to run production with a secret anyone can read in our repository."""
+        if self.PORTAL_ENV not in {"development", "production", "test"}:
+            raise ConfigError(f"PORTAL_ENV must be development, production or test, not {self.PORTAL_ENV!r}.")
+        if self.production and (not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY):
+            raise ConfigError("SECRET_KEY must be set to a long random value when PORTAL_ENV=production.")
+        if self.production and len(self.SECRET_KEY) < 24:
+            raise ConfigError("SECRET_KEY is too short for production: use at least 24 random characters.")
+
+    def flask_config(self) -> dict[str, Any]:
+        config = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        config.update(
+            TESTING=self.PORTAL_ENV == "test",
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_SECURE=self.production,
+            REMEMBER_COOKIE_HTTPONLY=True,
+            REMEMBER_COOKIE_SECURE=self.production,
+            REMEMBER_COOKIE_SAMESITE="Lax",
+            WTF_CSRF_TIME_LIMIT=None,
+            PREFERRED_URL_SCHEME="https" if self.production else "http",
+        )
+        config.update(self.extra)
+        return config

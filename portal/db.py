@@ -1,0 +1,98 @@
+"""Engine, declarative Base and the one-session-per-request (or per command) scope."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Enums are stored as plain strings so a new value needs no ALTER TYPE.
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        enum.Enum: SAEnum(enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+    }
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        if engine.url.database and engine.url.database != ":memory:":
+            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Database:
+    """Holds the engine and a scoped session; the app removes the session after each request."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
+        # (event name, listener) pairs the app attached to the session factory, so a new app can detach them.
+        self.mail_listeners: list[tuple[str, Any]] = []
+
+    def configure(self, url: str, **engine_kwargs: Any) -> None:
+        if self.engine is not None:
+            self.session.remove()
+            self.engine.dispose()
+        self.engine = make_engine(url, **engine_kwargs)
+        self.session.configure(bind=self.engine)
+
+    def remove(self, _exc: BaseException | None = None) -> None:
+        self.session.remove()
+
+
+db = Database()

@@ -1,0 +1,5 @@
+"""E-mail: the outbox, message rendering, transports and delivery."""
+
+from portal.mail.outbox import queue
+
+__all__ = ["queue"]

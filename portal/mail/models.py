@@ -1,0 +1,43 @@
+"""An e-mail waiting to be delivered, written in the same transaction as its cause."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, utcnow
+
+
+class OutboxStatus(enum.StrEnum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    dead = "dead"
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    template: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(255))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.queued)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str] = mapped_column(String(80), default="")
+    provider_message_id: Mapped[str] = mapped_column(String(120), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

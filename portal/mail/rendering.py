@@ -1,0 +1,50 @@
+"""Turns a template pair (HTML and plain text) into a subject and two bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    org_name: str
+    base_url: str
+    mail_from: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, context: dict[str, Any], settings: MailSettings) -> Rendered:
+    """Render ``mail/<template>.txt`` and ``.html``; the text template sets ``subject``."""
+    env = _environment()
+    values = {"org_name": settings.org_name, "base_url": settings.base_url.rstrip("/"), **context}
+    text_module = env.get_template(f"mail/{template}.txt").make_module(values)
+    html = env.get_template(f"mail/{template}.html").render(values)
+    subject = " ".join(str(getattr(text_module, "subject", "")).split())
+    if not subject:
+        raise ValueError(f"mail/{template}.txt does not set a subject")
+    return Rendered(subject=subject, text=str(text_module).strip() + "\n", html=css_inline.inline(html))

@@ -1,0 +1,34 @@
+"""CSRF, response headers and rate limits (signed tokens live in portal.tokens)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_security(app: Flask) -> None:
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    app.after_request(_security_headers)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response

@@ -1,0 +1,154 @@
+"""Fixtures: a migrated database per test on SQLite (and PostgreSQL when TEST_POSTGRES_URL is set),
+an app and its test client, and factories for the domain's objects."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.db import Base, make_engine
+from portal.migrate import upgrade
+
+POSTGRES_ENV = "TEST_POSTGRES_URL"
+POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+
+
+def postgres_admin_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+class PostgresDatabase:
+    """A database of this test run's own, created from the admin URL and dropped at the end."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.name = f"mir_test_{uuid.uuid4().hex[:12]}"
+        self.url = make_url(admin_url).set(database=self.name).render_as_string(hide_password=False)
+
+    def create(self) -> None:
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        engine.dispose()
+
+    def drop(self) -> None:
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase]:
+    admin = postgres_admin_url()
+    if not admin:
+        pytest.skip(POSTGRES_SKIP)
+    database = PostgresDatabase(admin)
+    database.create()
+    try:
+        upgrade(database.url)
+        yield database
+    finally:
+        database.drop()
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "portal.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url(postgres_database: PostgresDatabase) -> Iterator[str]:
+    yield postgres_database.url
+    _truncate_all(postgres_database.url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs twice: on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    """A plain SQLAlchemy session on a migrated database, as services receive it."""
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+    engine.dispose()
+
+
+def make_test_app(db_url: str, tmp_path: Path, **overrides):
+    config = {
+        "PORTAL_ENV": "test",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "DATABASE_URL": db_url,
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SENDGRID_API_KEY": "",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path):
+    # No app context stays pushed: each request gets its own, as in production (own session, own g).
+    return make_test_app(sqlite_url, tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[Session]:
+    """A session on the app's database, for arranging and checking data in view tests."""
+    from portal.db import db
+
+    with Session(db.engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def outbox(tmp_path: Path):
+    """The .eml files the file transport wrote, oldest first."""
+    from email import policy
+    from email.parser import BytesParser
+
+    def read() -> list:
+        folder = tmp_path / "outbox"
+        return [
+            BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))
+        ]
+
+    return read

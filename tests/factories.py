@@ -1,0 +1,94 @@
+"""Build the domain's objects for tests with sensible defaults; pass only what a test is about."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from portal.auth.models import Employee, Role, Team
+from portal.auth.passwords import hash_password
+from portal.cases.models import Case, CaseStatus, Category, Customer
+from portal.cases.references import next_reference
+from portal.db import utcnow
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+_password_hash = hash_password(PASSWORD)
+
+
+def make_team(session: Session, name: str | None = None, manager: Employee | None = None) -> Team:
+    team = Team(name=name or f"Team {next(_counter)}", manager=manager)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def make_employee(
+    session: Session,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    role: Role = Role.agent,
+    team: Team | None = None,
+    authority_limit: str = "100",
+    active: bool = True,
+) -> Employee:
+    n = next(_counter)
+    employee = Employee(
+        name=name or f"Agent {n} Example",
+        email=email or f"employee{n}@staff.example",
+        role=role,
+        team=team,
+        authority_limit=Decimal(authority_limit),
+        active=active,
+        password_hash=_password_hash,
+    )
+    session.add(employee)
+    session.flush()
+    return employee
+
+
+def make_customer(session: Session, *, name: str | None = None, email: str | None = None) -> Customer:
+    n = next(_counter)
+    customer = Customer(name=name or f"Customer {n} Example", email=email or f"customer{n}@fans.example")
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def make_category(session: Session, *, team: Team | None = None, name: str | None = None) -> Category:
+    category = Category(name=name or f"Category {next(_counter)}", team=team or make_team(session))
+    session.add(category)
+    session.flush()
+    return category
+
+
+def make_case(
+    session: Session,
+    *,
+    owner: Employee | None = None,
+    customer: Customer | None = None,
+    category: Category | None = None,
+    status: CaseStatus = CaseStatus.new,
+    what_happened: str = "My seat was double-booked and I watched the match standing.",
+) -> Case:
+    category = category or make_category(session)
+    owner = owner or make_employee(session, team=category.team)
+    now = utcnow()
+    case = Case(
+        reference=next_reference(session, now.year),
+        customer=customer or make_customer(session),
+        category=category,
+        owner=owner,
+        status=status,
+        what_happened=what_happened,
+        make_it_right="Give me a seat for the next home match.",
+        first_response_due=now + timedelta(hours=category.first_response_hours),
+        resolution_due=now + timedelta(hours=category.resolution_hours),
+    )
+    session.add(case)
+    session.flush()
+    return case

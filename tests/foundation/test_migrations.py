@@ -1,0 +1,31 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from portal.db import Base, make_engine
+from portal.migrate import downgrade, upgrade
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_migrations_go_down_to_nothing_and_up_again(db_url):
+    assert _tables(db_url) == set(Base.metadata.tables)
+    downgrade(db_url, "base")
+    assert _tables(db_url) == set()
+    upgrade(db_url)
+    assert _tables(db_url) == set(Base.metadata.tables)
+
+
+def test_models_and_migrations_do_not_drift(db_url):
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert differences == [], f"models differ from migrations; add a migration: {differences}"
