@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
+from flask_login import current_user
 
 from portal.db import utcnow
 
@@ -33,10 +35,38 @@ def exact_time(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%-d %B %Y at %H:%M UTC")
 
 
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: tuple[str, ...] = ()  # empty: every signed-in employee
+
+
+def add_nav(app: Flask, label: str, endpoint: str, *, roles: tuple[str, ...] = (), public: bool = False) -> None:
+    """Capabilities add their own links to the header, so base.html never needs editing for a new area."""
+    key = "PUBLIC_NAV" if public else "STAFF_NAV"
+    app.config.setdefault(key, []).append(NavItem(label, endpoint, roles))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["ago"] = relative_time
     app.jinja_env.filters["exact"] = exact_time
 
+    def staff_nav_items() -> list[NavItem]:
+        role = getattr(current_user, "role", None)
+        return [
+            item for item in app.config.get("STAFF_NAV", [])
+            if not item.roles or role == "admin" or role in item.roles
+        ]
+
+    def public_nav_items() -> list[NavItem]:
+        return list(app.config.get("PUBLIC_NAV", []))
+
     @app.context_processor
     def organisation() -> dict[str, object]:
-        return {"org_name": app.config["ORG_NAME"], "now_year": utcnow().year}
+        return {
+            "org_name": app.config["ORG_NAME"],
+            "now_year": utcnow().year,
+            "staff_nav_items": staff_nav_items,
+            "public_nav_items": public_nav_items,
+        }
