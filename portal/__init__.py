@@ -70,9 +70,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.auth import views as auth_views
+    from portal.ideas import views as ideas_views
+    from portal.templating import add_nav
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(ideas_views.bp)
+    add_nav(app, "Ideas", "ideas.index")
 
 
 def register_error_pages(app: Flask) -> None:

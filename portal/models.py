@@ -3,6 +3,7 @@
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
 from portal.db import Base
+from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.models import OutboxMessage, OutboxStatus
 
 __all__ = [
@@ -14,9 +15,13 @@ __all__ = [
     "Customer",
     "Employee",
     "Event",
+    "Idea",
+    "IdeaComment",
+    "IdeaSupport",
     "OutboxMessage",
     "OutboxStatus",
     "Role",
     "SignInThrottle",
+    "TaskForce",
     "Team",
 ]
