@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
+    from portal.admin import views as admin_views
     from portal.auth import views as auth_views
     from portal.ideas import views as ideas_views
     from portal.templating import add_nav
@@ -77,6 +78,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(ideas_views.bp)
     add_nav(app, "Ideas", "ideas.index")
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(admin_views.branding_bp)
+    add_nav(app, "Admin", "admin.index", roles=("manager",))
 
 
 def register_error_pages(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
+from portal.admin.models import AuditEntry, Organisation
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
 from portal.db import Base
@@ -7,6 +8,7 @@ from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.models import OutboxMessage, OutboxStatus
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Case",
     "CaseReferenceCounter",
@@ -18,6 +20,7 @@ __all__ = [
     "Idea",
     "IdeaComment",
     "IdeaSupport",
+    "Organisation",
     "OutboxMessage",
     "OutboxStatus",
     "Role",
