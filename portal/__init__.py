@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 
-from portal.config import INSTANCE_DIR, Settings
+from portal.config import Settings
 from portal.db import db as database
 from portal.mail import delivery, outbox
 from portal.mail.rendering import MailSettings
 from portal.mail.transports import FileTransport
 
-ROOT = INSTANCE_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent  # templates/ and static/ sit beside the package
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -71,12 +72,16 @@ def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.admin import views as admin_views
     from portal.auth import views as auth_views
+    from portal.cases import views as case_views
     from portal.ideas import views as ideas_views
     from portal.metrics import views as metrics_views
     from portal.templating import add_nav
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(case_views.bp)
+    add_nav(app, "Tell us", "cases.tell_us", public=True)
+    add_nav(app, "Your cases", "cases.account", public=True)
     app.register_blueprint(ideas_views.bp)
     add_nav(app, "Ideas", "ideas.index")
     app.register_blueprint(metrics_views.bp)

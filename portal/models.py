@@ -2,15 +2,26 @@
 
 from portal.admin.models import AuditEntry, Organisation
 from portal.auth.models import Employee, Role, SignInThrottle, Team
-from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
+from portal.cases.models import (
+    Attachment,
+    Case,
+    CaseLink,
+    CaseReferenceCounter,
+    CaseStatus,
+    Category,
+    Customer,
+    Event,
+)
 from portal.db import Base
 from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.models import OutboxMessage, OutboxStatus
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Base",
     "Case",
+    "CaseLink",
     "CaseReferenceCounter",
     "CaseStatus",
     "Category",
