@@ -73,6 +73,13 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth_views.bp)
+    from portal.remedies import views as remedies_views
+    from portal.templating import add_nav
+
+    app.register_blueprint(remedies_views.staff)
+    app.register_blueprint(remedies_views.customer)
+    add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    add_nav(app, "Remedy catalogue", "remedies.catalogue_list", roles=("manager",))
 
 
 def register_error_pages(app: Flask) -> None:
