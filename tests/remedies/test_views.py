@@ -232,3 +232,51 @@ def test_the_expire_command_reminds_and_expires(app, db_session):
     db_session.commit()
     result = app.test_cli_runner().invoke(args=["offers", "expire"])
     assert result.exit_code == 0 and "Reminded 1 and expired 0 offers." in result.output
+
+
+def test_a_returned_offer_comes_back_to_the_composer_with_the_managers_comment(client, db_session, case):
+    from portal.remedies.offers import compose_offer, return_for_changes
+    from portal.remedies.settings import RemedySettings
+    from tests.factories import remedy_drafts
+
+    manager = make_employee(db_session, role=Role.manager, team=case.category.team, authority_limit="1000")
+    offer = compose_offer(db_session, case, remedy_drafts("20", "400"), by=case.owner,
+                          settings=RemedySettings(secret_key=SECRET))
+    return_for_changes(db_session, offer, by=manager, comment="Too generous: offer the credit instead.")
+    db_session.commit()
+    sign_in(client, case.owner)
+    page = client.get(f"/staff/cases/{case.reference}/offer").get_data(as_text=True)
+    assert "returned the offer" in page and "Too generous: offer the credit instead." in page
+    assert re.search(r'id="options-1-description"[^>]*>\s*A credit on your account', page)
+
+
+def test_a_reopened_case_shows_the_customers_comment_on_top(client, db_session, case):
+    from portal.remedies.choice import choose
+    from portal.remedies.fulfilment import fulfil, rate
+    from portal.remedies.settings import RemedySettings
+
+    offer = make_offer(db_session, case=case)
+    choose(db_session, offer, offer.remedies[0].id)
+    fulfil(db_session, case, what_was_done="Refunded.", by=case.owner, settings=RemedySettings(secret_key=SECRET))
+    rate(db_session, offer, score=1, made_it_right=False, comment="Nothing arrived on my card.")
+    db_session.commit()
+    sign_in(client, case.owner)
+    page = client.get(f"/staff/cases/{case.reference}/offer").get_data(as_text=True)
+    assert page.index("Nothing arrived on my card.") < page.index("Make a new offer")
+    assert "The customer says we did not make it right" in page
+
+
+def test_the_case_page_partial_shows_the_offer_to_staff_and_customer(app, db_session, case):
+    from flask import render_template
+
+    from portal.remedies.summary import offer_summary_for_case
+
+    offer = make_offer(db_session, case=case)
+    db_session.commit()
+    summary = offer_summary_for_case(db_session, case)
+    with app.test_request_context():
+        staff = render_template("remedies/_case_offer.html", offer_summary=summary, case=case, audience="staff")
+        mine = render_template("remedies/_case_offer.html", offer_summary=summary, case=case, audience="customer",
+                               offer_url=f"/offers/{offer_token(SECRET, offer.id)}")
+    assert "waiting for the customer to choose" in staff and f"/staff/cases/{case.reference}/offer" in staff
+    assert "Choose how we make it right" in mine and "/offers/" in mine
