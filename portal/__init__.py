@@ -69,13 +69,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
+    from portal.admin import views as admin_views
     from portal.auth import views as auth_views
-
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(auth_views.bp)
+    from portal.ideas import views as ideas_views
+    from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
     from portal.templating import add_nav
 
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(ideas_views.bp)
+    add_nav(app, "Ideas", "ideas.index")
+    app.register_blueprint(metrics_views.bp)
+    add_nav(app, "Dashboard", "metrics.index", roles=("manager",))
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(admin_views.branding_bp)
+    add_nav(app, "Admin", "admin.index", roles=("manager",))
     app.register_blueprint(remedies_views.staff)
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))

@@ -1,31 +1,39 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
+from portal.admin.models import AuditEntry, Organisation
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
 from portal.db import Base
+from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
 
 __all__ = [
     "ApprovalDecision",
-    "CatalogueEntry",
-    "Choice",
-    "Offer",
-    "OutboxAttachment",
-    "Rating",
-    "Remedy",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseReferenceCounter",
     "CaseStatus",
+    "CatalogueEntry",
     "Category",
+    "Choice",
     "Customer",
     "Employee",
     "Event",
+    "Idea",
+    "IdeaComment",
+    "IdeaSupport",
+    "Offer",
+    "Organisation",
+    "OutboxAttachment",
     "OutboxMessage",
     "OutboxStatus",
+    "Rating",
+    "Remedy",
     "Role",
     "SignInThrottle",
+    "TaskForce",
     "Team",
 ]

@@ -1,7 +1,7 @@
 """remedies: catalogue, offers, remedies, choices, approvals, ratings; outbox attachments
 
 Revision ID: 0006_remedies
-Revises: 0001_core
+Revises: 0009_admin
 Create Date: 2026-11-22 22:55:31.027965
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.db
 
 
 revision = '0006_remedies'
-down_revision = '0001_core'
+down_revision = '0009_admin'
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,7 +36,12 @@ def queue(
     attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
     """Render now (so the message is fixed) and add it to the session; delivery happens after commit."""
-    rendered = render(template, context, settings())
+    # The organisation's name as an admin last set it, not only as the environment had it at start-up.
+    from portal.admin.organisation import branding
+
+    configured = settings()
+    current = replace(configured, org_name=branding(session, configured.org_name).name)
+    rendered = render(template, context, current)
     message = OutboxMessage(
         to_address=to,
         template=template,
