@@ -18,7 +18,9 @@ def expire_command() -> None:
     from portal.remedies.settings import RemedySettings
 
     config = current_app.config
-    settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=config["ORG_NAME"],
+    from portal.admin.organisation import branding
+
+    settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
                               expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)))
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal.admin.organisation import branding
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
 from portal.cases.models import Case
@@ -38,7 +39,7 @@ customer = Blueprint("offers", __name__, url_prefix="/offers")
 def remedy_settings() -> RemedySettings:
     config = current_app.config
     return RemedySettings(
-        secret_key=config["SECRET_KEY"], org_name=config["ORG_NAME"],
+        secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
         expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)),
     )
 
@@ -298,7 +299,7 @@ def staff_letter(reference: str):
     offer = _fulfilled_offer(case)
     if offer is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=current_app.config["ORG_NAME"]), letter_filename(offer))
+    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))
 
 
 # ---------- Customer: through the signed link ----------
@@ -373,4 +374,4 @@ def letter(token: str):
     offer = _offer_for(token)
     if offer.fulfilled_at is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=current_app.config["ORG_NAME"]), letter_filename(offer))
+    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))

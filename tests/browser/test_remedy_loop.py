@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.cases.models import Case, CaseStatus
 from tests.browser.conftest import check_accessibility, screenshot
@@ -73,25 +74,25 @@ def test_offer_choose_fulfil_rate(live_server, browser, page, club):
     url = live_server.url
     sign_in(page, url, "maria@staff.example")
     page.goto(f"{url}/staff/cases/{club}/offer")
-    assert page.get_by_text("Refund the match or give me a credit for the next home game.").is_visible()
+    expect(page.get_by_text("Refund the match or give me a credit for the next home game.")).to_be_visible()
     # The composer suggested the refund, which matches Olivia's words; Maria adds a credit and a call.
-    assert page.locator("#options-0-description").input_value() == "We refund what you paid for the match ticket."
+    expect(page.locator("#options-0-description")).to_have_value("We refund what you paid for the match ticket.")
     fill_option(page, 1, "account_credit", "A £40 credit on your supporter account.", "On your account today.", "40")
     fill_option(page, 2, "callback", "A call from me to make sure your new card works.", "Tomorrow morning.", "0")
     screenshot(page, "remedies-compose")
     page.get_by_role("button", name="Send the offer").click()
-    assert page.get_by_text("Your offer is on its way to Olivia Taylor").is_visible()
+    expect(page.get_by_text("Your offer is on its way to Olivia Taylor")).to_be_visible()
     sign_out(page)
 
     customer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
     [offer_link] = link_in(live_server, "Choose how we make it right", "olivia@fans.example")
     customer.goto(offer_link)
-    assert customer.get_by_role("heading", name="Choose how we make it right").is_visible()
+    expect(customer.get_by_role("heading", name="Choose how we make it right")).to_be_visible()
     check_accessibility(customer)
     screenshot(customer, "remedies-choose")
     customer.get_by_label("A £40 credit on your supporter account.").check()
     customer.get_by_role("button", name="Send my choice").click()
-    assert customer.get_by_role("heading", name="Thank you, Olivia: you chose").is_visible()
+    expect(customer.get_by_role("heading", name="Thank you, Olivia: you chose")).to_be_visible()
     check_accessibility(customer)
     screenshot(customer, "remedies-chosen")
     assert case_status(live_server, club) is CaseStatus.remedy_chosen
@@ -101,8 +102,9 @@ def test_offer_choose_fulfil_rate(live_server, browser, page, club):
     page.goto(fulfil_link)
     page.get_by_label("What was done").fill("I added £40 credit to your account and tested your new card.")
     page.get_by_role("button", name="Mark done and send the letter").click()
-    assert page.get_by_text(f"{club} is resolved.").is_visible()
-    assert page.get_by_role("link", name="Download the resolution letter (PDF)").is_visible()
+    expect(page.get_by_text(f"{club} is resolved.")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the resolution letter (PDF)")).to_be_visible()
+    screenshot(page, "remedies-resolved-staff")
 
     rate_link = next(link for link in link_in(live_server, "Done: how we made it right", "olivia@fans.example")
                      if link.endswith("/rate"))
@@ -111,8 +113,9 @@ def test_offer_choose_fulfil_rate(live_server, browser, page, club):
     customer.get_by_label("5 – very good").check()
     customer.get_by_label("Anything you would like to add? (optional)").fill("Sorted in a day. Thank you!")
     check_accessibility(customer)
+    screenshot(customer, "remedies-rate")
     customer.get_by_role("button", name="Send").click()
-    assert customer.get_by_role("heading", name="Thank you, Olivia").is_visible()
+    expect(customer.get_by_role("heading", name="Thank you, Olivia")).to_be_visible()
     assert case_status(live_server, club) is CaseStatus.resolved
 
 
@@ -123,18 +126,18 @@ def test_an_offer_above_the_limit_goes_through_the_manager(live_server, browser,
     fill_option(page, 1, "gesture", "Two seats in the Riverside Lounge with a pre-match meal.",
                 "Pick the match with us; tickets a week before.", "240")
     page.get_by_role("button", name="Send the offer").click()
-    assert page.get_by_text("a manager will approve it first").is_visible()
+    expect(page.get_by_text("a manager will approve it first")).to_be_visible()
     sign_out(page)
     assert not [m for m in live_server.emails() if m["To"] == "olivia@fans.example"]
 
     sign_in(page, url, "priya@staff.example")
     page.get_by_role("link", name="Approvals").click()
-    assert page.get_by_role("cell", name="£240.00").is_visible()
+    expect(page.get_by_role("cell", name="£240.00")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name=f"Review the offer on {club}").click()
     screenshot(page, "remedies-review")
     page.get_by_role("button", name="Approve and send to the customer").click()
-    assert page.get_by_text(f"Approved: the offer on {club} is on its way to Olivia Taylor.").is_visible()
+    expect(page.get_by_text(f"Approved: the offer on {club} is on its way to Olivia Taylor.")).to_be_visible()
     assert case_status(live_server, club) is CaseStatus.remedy_offered
 
     [offer_link] = link_in(live_server, "Choose how we make it right", "olivia@fans.example")
@@ -142,7 +145,7 @@ def test_an_offer_above_the_limit_goes_through_the_manager(live_server, browser,
     customer.goto(offer_link)
     customer.get_by_label("Two seats in the Riverside Lounge").check()
     customer.get_by_role("button", name="Send my choice").click()
-    assert customer.get_by_text("Two seats in the Riverside Lounge with a pre-match meal.").is_visible()
+    expect(customer.get_by_text("Two seats in the Riverside Lounge with a pre-match meal.")).to_be_visible()
     # A second visit after the choice shows it, with no way to choose again.
     customer.goto(offer_link)
-    assert customer.get_by_role("button", name="Send my choice").count() == 0
+    expect(customer.get_by_role("button", name="Send my choice")).to_have_count(0)
