@@ -63,3 +63,20 @@ class OrganisationForm(FlaskForm):
     logo = FileField("Logo", description="A PNG, JPEG or WebP picture up to 1 MB, shown in the header.")
 
 
+
+
+class CustomerSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    email = EmailField("Customer's e-mail address",
+                       validators=[DataRequired("Enter the customer's e-mail address."), Length(max=254)])
+
+
+class ErasureForm(FlaskForm):
+    reason = StringField(
+        "Reason", validators=[DataRequired("Say why the data is being erased."), Length(max=300)],
+        description="For example: “Customer's written request of 3 November 2026”.",
+    )
+    confirm = BooleanField("I understand that this cannot be undone",
+                           validators=[DataRequired("Confirm that you understand this cannot be undone.")])

@@ -2,17 +2,36 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from portal.admin import audit, organisation, staff, structure
-from portal.admin.forms import CategoryForm, EmployeeForm, InviteForm, OrganisationForm, TeamForm
+from portal.admin import audit, data_requests, organisation, staff, structure
+from portal.admin.forms import (
+    CategoryForm,
+    CustomerSearchForm,
+    EmployeeForm,
+    ErasureForm,
+    InviteForm,
+    OrganisationForm,
+    TeamForm,
+)
 from portal.auth.access import role_required
 from portal.auth.accounts import AccountRefused
 from portal.auth.models import Employee, Role, Team
-from portal.cases.models import Category
+from portal.cases.models import Case, Category, Customer
 from portal.db import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -21,6 +40,10 @@ branding_bp = Blueprint("organisation", __name__)
 
 def _status() -> int:
     return 422 if request.method == "POST" else 200
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _teams() -> list[Team]:
@@ -190,6 +213,49 @@ def audit_log() -> str:
                                 page=request.args.get("page", 1, type=int) or 1)
     return render_template("admin/audit.html", result=result, entities=audit.entity_names(db.session),
                            entity=entity)
+
+
+@bp.get("/data-requests")
+@role_required()
+def data_requests_search() -> str | Response:
+    form = CustomerSearchForm(request.args)
+    if request.args and form.validate():
+        customer = data_requests.find_customer(db.session, form.email.data)
+        if customer is not None:
+            return redirect(url_for("admin.data_request", customer_id=customer.id))
+        form.email.errors = [f"No customer has the e-mail address {form.email.data.strip()}."]
+    return render_template("admin/data_requests.html", form=form)
+
+
+@bp.route("/data-requests/<int:customer_id>", methods=["GET", "POST"])
+@role_required()
+def data_request(customer_id: int) -> str | Response | tuple[str, int]:
+    customer = db.session.get(Customer, customer_id) or abort(404)
+    form = ErasureForm()
+    if form.validate_on_submit():
+        try:
+            erased = data_requests.erase_customer(db.session, customer, by=current_user, reason=form.reason.data)
+        except data_requests.ErasureRefused as refused:
+            form.reason.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Erased. {_count(erased.cases, 'case')} kept without personal details; "
+                  f"{_count(erased.events, 'timeline entry', 'timeline entries')} and "
+                  f"{_count(erased.emails, 'e-mail')} cleared.", "success")
+            return redirect(url_for("admin.data_request", customer_id=customer.id))
+    cases = db.session.scalar(select(func.count()).where(Case.customer_id == customer.id))
+    return render_template("admin/data_request.html", customer=customer, form=form, cases=cases), _status()
+
+
+@bp.get("/data-requests/<int:customer_id>/export.json")
+@role_required()
+def data_export(customer_id: int) -> Response:
+    customer = db.session.get(Customer, customer_id) or abort(404)
+    data = data_requests.export_customer(db.session, customer, by=current_user)
+    db.session.commit()
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="customer-{customer.id}-data.json"'
+    return response
 
 
 @branding_bp.get("/organisation/logo")
