@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.cases import views as case_views
     from portal.ideas import views as ideas_views
     from portal.metrics import views as metrics_views
+    from portal.remedies import views as remedies_views
     from portal.templating import add_nav
 
     app.register_blueprint(pages.bp)
@@ -89,6 +90,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(admin_views.branding_bp)
     add_nav(app, "Admin", "admin.index", roles=("manager",))
+    app.register_blueprint(remedies_views.staff)
+    app.register_blueprint(remedies_views.customer)
+    add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    add_nav(app, "Remedy catalogue", "remedies.catalogue_list", roles=("manager",))
 
 
 def register_error_pages(app: Flask) -> None:

@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
+    from portal.remedies.cli import offers_group
+
+    app.cli.add_command(offers_group)
 
 
 @click.group("db", help="Create or change the database schema (Alembic migrations).")

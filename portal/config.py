@@ -33,6 +33,7 @@ class Settings:
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    OFFER_EXPIRY_DAYS: int = 14
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -17,6 +17,7 @@ from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.ideas.demo import load_ideas
+from portal.remedies.demo import load_remedies_demo
 
 DEMO_PASSWORD = "rovers-demo-2026"
 
@@ -147,6 +148,7 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     for _ in range(cases):
         _demo_case(session, rng, rng.choice(people), categories, agents, now)
     load_ideas(session, staff, categories, rng)
+    load_remedies_demo(session)
     return DemoSummary(True, len(staff), len(people), cases)
 
 

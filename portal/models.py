@@ -14,9 +14,12 @@ from portal.cases.models import (
 )
 from portal.db import Base
 from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
+from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
 
 __all__ = [
+    "ApprovalDecision",
     "Attachment",
     "AuditEntry",
     "Base",
@@ -24,16 +27,22 @@ __all__ = [
     "CaseLink",
     "CaseReferenceCounter",
     "CaseStatus",
+    "CatalogueEntry",
     "Category",
+    "Choice",
     "Customer",
     "Employee",
     "Event",
     "Idea",
     "IdeaComment",
     "IdeaSupport",
+    "Offer",
     "Organisation",
+    "OutboxAttachment",
     "OutboxMessage",
     "OutboxStatus",
+    "Rating",
+    "Remedy",
     "Role",
     "SignInThrottle",
     "TaskForce",

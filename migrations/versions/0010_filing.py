@@ -1,7 +1,7 @@
 """private case links, attachments, customer sign-in
 
 Revision ID: 0010_filing
-Revises: 0009_admin
+Revises: 0006_remedies
 Create Date: 2026-11-22 23:19:10.470618
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.db
 
 
 revision = '0010_filing'
-down_revision = '0009_admin'
+down_revision = '0006_remedies'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from portal.auth.models import Employee
 from portal.cases.models import Case, Customer, Event
 from portal.db import utcnow
 from portal.mail.models import OutboxMessage
+from portal.remedies.privacy import erase_remedy_text, export_remedies
 
 ERASED_TEXT = "[erased at the customer's request]"
 CUSTOMER_FIELDS = ("name", "email", "phone", "preferred_contact", "membership", "customer_since", "lifetime_spend",
@@ -73,6 +74,7 @@ def export_customer(session: Session, customer: Customer, *, by: Employee) -> di
             }
             for case in cases
         ],
+        "remedies": export_remedies(session, [c.id for c in cases]),
         "emails": [
             {"queued_at": _plain(m.created_at), "subject": m.subject, "status": _plain(m.status), "text": m.body_text}
             for m in messages
@@ -113,6 +115,7 @@ def erase_customer(session: Session, customer: Customer, *, by: Employee, reason
             update(Event).where(Event.case_id.in_(case_ids), Event.body != "").values(body=ERASED_TEXT)
             .execution_options(synchronize_session="fetch")
         ).rowcount
+        erase_remedy_text(session, case_ids, ERASED_TEXT)
     emails = session.execute(
         update(OutboxMessage).where(func.lower(OutboxMessage.to_address) == address.lower()).values(
             to_address=customer.email, subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html=ERASED_TEXT, context={},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.mail.attachments import Attachment, OutboxAttachment
 from portal.mail.models import OutboxMessage
 from portal.mail.rendering import MailSettings, render
 
@@ -25,7 +27,13 @@ def settings() -> MailSettings:
 
 
 def queue(
-    session: Session, to: str, template: str, context: dict[str, Any], *, case_id: int | None = None
+    session: Session,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    case_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
     """Render now (so the message is fixed) and add it to the session; delivery happens after commit."""
     # The organisation's name as an admin last set it, not only as the environment had it at start-up.
@@ -43,6 +51,10 @@ def queue(
         context={k: v for k, v in context.items() if isinstance(v, str | int | float | bool)},
         case_id=case_id,
     )
+    for attachment in attachments:
+        message.attachments.append(  # type: ignore[attr-defined]
+            OutboxAttachment(filename=attachment.filename, content_type=attachment.content_type, data=attachment.data)
+        )
     session.add(message)
     session.info.setdefault("outbox_queued", []).append(message)
     return message

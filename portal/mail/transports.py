@@ -31,6 +31,9 @@ class FileTransport:
         email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
         email.set_content(message.body_text)
         email.add_alternative(message.body_html, subtype="html")
+        for attachment in getattr(message, "attachments", []):
+            maintype, _, subtype = attachment.content_type.partition("/")
+            email.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
         path = self.directory / f"{message.id:08d}-{message.template}.eml"
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(bytes(email))
