@@ -32,6 +32,8 @@ from portal.cases.forms import (
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.db import db
+from portal.remedies.links import offer_token
+from portal.remedies.summary import offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 
@@ -123,9 +125,12 @@ def _case_by_token(token: str) -> Case:
 
 def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, status: int = 200):
     data = case_page_data(db.session, case)
+    summary = offer_summary_for_case(db.session, case)
+    offer_url = url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], summary.offer.id)) \
+        if summary else ""
     return render_template(
-        "cases/case.html", case=case, data=data, actions=actions,
-        reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        "cases/case.html", case=case, data=data, actions=actions, offer_summary=summary, offer_url=offer_url,
+        audience="customer", reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
     ), status
 
 

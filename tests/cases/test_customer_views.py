@@ -250,3 +250,16 @@ def test_no_customer_is_created_twice_for_one_address(client, category, db_sessi
     client.post("/tell-us", data=form_data(category, email="JAMES@fans.example", what_happened="Another thing."))
     assert len(db_session.scalars(select(Customer)).all()) == 1
     assert len(db_session.scalars(select(Event).where(Event.kind == "filed")).all()) == 2
+
+
+def test_the_case_page_links_to_the_offer_when_options_are_waiting(client, category, db_session):
+    from tests.factories import make_offer
+
+    case = make_case(db_session, category=category)
+    make_offer(db_session, case=case)
+    token = issue_link(db_session, case)
+    db_session.commit()
+    page = client.get(f"/my-case/{token}").get_data(as_text=True)
+    assert "We have offered you 3 options." in page
+    offer_link = re.search(r'href="(/offers/[^"]+)">Choose how we make it right', page).group(1)
+    assert client.get(offer_link).status_code == 200
