@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import views as admin_views
     from portal.auth import views as auth_views
     from portal.cases import views as case_views
+    from portal.cases.staff import views as staff_views
     from portal.ideas import views as ideas_views
     from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
@@ -83,6 +84,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_views.bp)
     add_nav(app, "Tell us", "cases.tell_us", public=True)
     add_nav(app, "Your cases", "cases.account", public=True)
+    app.register_blueprint(staff_views.bp)
+    app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
+    add_nav(app, "My cases", "staff.my_cases")
+    add_nav(app, "Team", "staff.team", roles=("manager",))
     app.register_blueprint(ideas_views.bp)
     add_nav(app, "Ideas", "ideas.index")
     app.register_blueprint(metrics_views.bp)

@@ -1,24 +1,13 @@
-"""Who may work on a case's remedies, and whose authority limit covers a cost."""
+"""Whose authority limit covers a cost; who may work on a case is the workspace's rule (cases.permissions)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from portal.auth.models import Employee, Role
-from portal.cases.models import Case, Category
+from portal.cases.permissions import can_work_on, manages_category
 
-
-def manages_category(employee: Employee, category: Category) -> bool:
-    if employee.role is Role.admin:
-        return True
-    return employee.role is Role.manager and (
-        category.team_id == employee.team_id or category.team.manager_id == employee.id
-    )
-
-
-def can_work_on(employee: Employee, case: Case) -> bool:
-    """The owner, or a manager of the case's team (admins everywhere)."""
-    return employee.active and (employee.id == case.owner_id or manages_category(employee, case.category))
+__all__ = ["can_work_on", "covers", "manages_category"]
 
 
 def covers(employee: Employee, amount: Decimal) -> bool:
