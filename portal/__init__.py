@@ -77,7 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.ideas import views as ideas_views
     from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
-    from portal.templating import add_nav
+    from portal.templating import add_admin_link, add_nav
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth_views.bp)
@@ -98,7 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(remedies_views.staff)
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
-    add_nav(app, "Remedy catalogue", "remedies.catalogue_list", roles=("manager",))
+    add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
+                   "The remedies each category offers by default, with typical costs.")
 
 
 def register_error_pages(app: Flask) -> None:

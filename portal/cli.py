@@ -44,7 +44,7 @@ def db_downgrade(revision: str) -> None:
 @click.command("demo", help="Load the demo organisation (once; running it again changes nothing).")
 @click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
 def demo_command(quiet: bool) -> None:
-    from portal.demo import DEMO_PASSWORD, demo_logins, load_demo
+    from portal.demo import DEMO_PASSWORD, demo_customer_link, demo_logins, load_demo
 
     summary = load_demo(db.session)
     db.session.commit()
@@ -56,6 +56,11 @@ def demo_command(quiet: bool) -> None:
         click.echo(f"\nDemo staff logins (password for all: {DEMO_PASSWORD}):")
         for name, email, role in demo_logins():
             click.echo(f"  {role:<8} {email:<34} {name}")
+        link = demo_customer_link(db.session)
+        db.session.commit()
+        if link:
+            base = current_app.config["BASE_URL"].rstrip("/")
+            click.echo(f"\nA customer's private link to a case with options to choose from:\n  {base}/my-case/{link}")
 
 
 @click.group("users", help="Manage employee accounts.")

@@ -42,6 +42,8 @@ def sign_in() -> str | Response | tuple[str, int]:
     db.session.commit()
     login_user(employee)
     flash(f"Signed in as {employee.name}.", "success")
+    if not next_url and employee.is_manager and "staff.team" in current_app.view_functions:
+        return redirect(url_for("staff.team"))  # managers start from their team's queue
     return redirect(_safe_next(next_url))
 
 

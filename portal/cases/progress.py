@@ -27,7 +27,13 @@ WORDING = {
     "customer_reply": "You wrote",
     "reply": "{name} wrote",
     "withdrawn": "You withdrew the case",
-    "handoff": "Your case moved to {name}",
+    "owner_changed": "Your case has a new owner",
+    "offer_sent": "We offered you ways to put it right",
+    "remedy_chosen": "You chose how we put it right",
+    "counter_proposal": "You proposed something else",
+    "remedy_fulfilled": "{name} put it right",
+    "rated": "You told us how we did",
+    "reopened": "Your case was reopened",
 }
 
 
