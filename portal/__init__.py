@@ -44,14 +44,15 @@ def register_database(app: Flask) -> None:
 
 
 def register_mail(app: Flask) -> None:
-    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"]))
+    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"],
+                                  secret_key=app.config["SECRET_KEY"], inbound_domain=app.config["INBOUND_DOMAIN"]))
     factory = database.session.session_factory
     for listener in database.mail_listeners:
         if event.contains(factory, *listener):
             event.remove(factory, *listener)
     database.mail_listeners = [("after_rollback", delivery.forget_after_rollback)]
     if not app.config["SENDGRID_API_KEY"]:
-        # Without SendGrid, mail goes to .eml files the moment its transaction commits.
+        # Without SendGrid, mail goes to .eml files the moment its transaction commits; with it, the worker sends.
         transport = FileTransport(app.config["OUTBOX_DIR"])
         database.mail_listeners.append(
             ("after_commit", delivery.deliver_after_commit(factory, transport, app.config["MAIL_FROM"]))
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.cases import views as case_views
     from portal.cases.staff import views as staff_views
     from portal.ideas import views as ideas_views
+    from portal.mail import views as mail_views
     from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
     from portal.templating import add_admin_link, add_nav
@@ -98,6 +100,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(remedies_views.staff)
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    app.register_blueprint(mail_views.webhooks)
+    app.register_blueprint(mail_views.public)
+    app.register_blueprint(mail_views.staff)
+    add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")
 

@@ -29,6 +29,9 @@ class Settings:
     MAIL_FROM: str = "Make It Right <care@example.org>"
     SENDGRID_API_KEY: str = ""
     SENDGRID_HOST: str = "https://api.sendgrid.com"
+    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
+    SENDGRID_INBOUND_SECRET: str = ""
+    INBOUND_DOMAIN: str = ""
     OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"

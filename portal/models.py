@@ -18,7 +18,7 @@ from portal.cases.models import (
 from portal.db import Base
 from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
-from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Offer",
     "Organisation",
     "OutboxAttachment",
+    "OutboxEvent",
     "OutboxMessage",
     "OutboxStatus",
     "Rating",

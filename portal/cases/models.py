@@ -63,6 +63,7 @@ class Customer(Base):
     membership: Mapped[str] = mapped_column(String(80), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_undeliverable: Mapped[bool] = mapped_column(default=False)
+    email_opt_out_at: Mapped[datetime | None]
     last_signed_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

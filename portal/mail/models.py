@@ -41,3 +41,19 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    transactional: Mapped[bool] = mapped_column(default=True)
+
+
+class OutboxEvent(Base):
+    """What SendGrid told us happened to a message after it left: delivered, bounced, dropped..."""
+
+    __tablename__ = "outbox_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    provider_event_id: Mapped[str] = mapped_column(String(120), unique=True)
+    event: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -18,6 +18,8 @@ class MailSettings:
     org_name: str
     base_url: str
     mail_from: str
+    secret_key: str = ""
+    inbound_domain: str = ""  # when set, case e-mails carry a Reply-To that routes answers back to the case
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,71 @@ class FileTransport:
         tmp.write_bytes(bytes(email))
         tmp.replace(path)
         return path.name
+
+
+class TransientSendError(RuntimeError):
+    """The provider could not take the message now (rate limit, outage, time-out): try again later."""
+
+
+class PermanentSendError(RuntimeError):
+    """The provider refused the message itself (a bad address, say): retrying will not help."""
+
+
+class SendGridTransport:
+    """The real SendGrid client; ``host`` lets tests point it at a fake server on this machine."""
+
+    def __init__(self, api_key: str, host: str = "https://api.sendgrid.com", timeout: float = 10.0) -> None:
+        from sendgrid import SendGridAPIClient
+
+        self.client = SendGridAPIClient(api_key=api_key, host=host)
+        self.client.client.timeout = timeout
+
+    def build(self, message: OutboxMessage, sender: str):
+        import base64
+
+        from sendgrid.helpers.mail import (
+            Attachment,
+            Category,
+            CustomArg,
+            Disposition,
+            FileContent,
+            FileName,
+            FileType,
+            Mail,
+            ReplyTo,
+        )
+
+        mail = Mail(from_email=sender, to_emails=message.to_address, subject=message.subject,
+                    plain_text_content=message.body_text, html_content=message.body_html)
+        mail.category = Category(message.template)
+        mail.custom_arg = CustomArg("outbox_id", str(message.id))
+        if message.reply_to:
+            mail.reply_to = ReplyTo(message.reply_to)
+        for item in getattr(message, "attachments", []):
+            mail.add_attachment(Attachment(FileContent(base64.b64encode(item.data).decode()), FileName(item.filename),
+                                           FileType(item.content_type), Disposition("attachment")))
+        return mail
+
+    def send(self, message: OutboxMessage, sender: str) -> str:
+        import urllib.error
+
+        from python_http_client import exceptions
+
+        try:
+            response = self.client.send(self.build(message, sender))
+        except (exceptions.TooManyRequestsError, exceptions.InternalServerError, exceptions.BadGatewayError,
+                exceptions.ServiceUnavailableError, exceptions.GatewayTimeoutError) as exc:
+            raise TransientSendError(f"SendGrid answered {exc.status_code}") from exc
+        except exceptions.HTTPError as exc:
+            raise PermanentSendError(f"SendGrid refused the message ({exc.status_code}): {exc.body!r:.300}") from exc
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
+            raise TransientSendError(f"SendGrid could not be reached: {exc}") from exc
+        headers = {k.lower(): v for k, v in dict(response.headers).items()}
+        return headers.get("x-message-id", "")
+
+
+def transport_for(config: dict) -> Transport:
+    """SendGrid when an API key is configured, .eml files otherwise."""
+    if config.get("SENDGRID_API_KEY"):
+        return SendGridTransport(config["SENDGRID_API_KEY"], config.get("SENDGRID_HOST") or "https://api.sendgrid.com")
+    return FileTransport(config["OUTBOX_DIR"])
