@@ -91,10 +91,9 @@ class SendGridTransport:
 
         try:
             response = self.client.send(self.build(message, sender))
-        except (exceptions.TooManyRequestsError, exceptions.InternalServerError, exceptions.BadGatewayError,
-                exceptions.ServiceUnavailableError, exceptions.GatewayTimeoutError) as exc:
-            raise TransientSendError(f"SendGrid answered {exc.status_code}") from exc
         except exceptions.HTTPError as exc:
+            if exc.status_code == 429 or exc.status_code >= 500:
+                raise TransientSendError(f"SendGrid answered {exc.status_code}") from exc
             raise PermanentSendError(f"SendGrid refused the message ({exc.status_code}): {exc.body!r:.300}") from exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             raise TransientSendError(f"SendGrid could not be reached: {exc}") from exc

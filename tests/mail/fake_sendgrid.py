@@ -1,0 +1,63 @@
+"""A small stand-in for SendGrid's v3 API on 127.0.0.1: records each mail/send call and answers as told.
+
+Used by the tests and by bench/mail_bench.py with the real `sendgrid` client pointed at it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeSendGrid:
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.answers: list[int] = []  # statuses to give, in order; then `default`
+        self.default = 202
+        self.hang_seconds = 0.0
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with fake.lock:
+                    status = fake.answers.pop(0) if fake.answers else fake.default
+                    hang = fake.hang_seconds
+                if hang:
+                    time.sleep(hang)
+                    return  # never answers in time: the client gives up
+                if status == 202:
+                    with fake.lock:
+                        fake.requests.append({"path": self.path, "json": json.loads(body or b"{}"),
+                                              "auth": self.headers.get("Authorization", "")})
+                self.send_response(status)
+                self.send_header("X-Message-Id", uuid.uuid4().hex[:22])
+                payload = b"" if status == 202 else json.dumps({"errors": [{"message": f"status {status}"}]}).encode()
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeSendGrid:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def outbox_ids(self) -> list[int]:
+        with self.lock:
+            return [int(r["json"]["custom_args"]["outbox_id"]) for r in self.requests]
