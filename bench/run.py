@@ -116,6 +116,10 @@ def session_for(server: Server, email: str | None) -> tuple[str, str]:
 
 FILING_SCRIPT = """
 counter = 0
+init = function(args)
+  -- each wrk thread has its own Lua state: seed apart so no two threads send the same customer
+  math.randomseed(os.time() + tonumber(string.sub(tostring({{}}), -6), 16))
+end
 request = function()
   counter = counter + 1
   local body = "csrf_token={token}&name=Bench+Fan&email=bench-" .. counter .. "-" .. math.random(1, 1000000000) ..
