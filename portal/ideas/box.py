@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.auth.models import Employee
 from portal.cases.models import Category
+from portal.changes.models import Change
 from portal.db import utcnow
 from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
 
@@ -172,3 +173,15 @@ def list_ideas(session: Session, filters: IdeaFilters) -> IdeaPage:
     page = min(max(1, filters.page), pages)
     rows = session.execute(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return IdeaPage([IdeaRow(r[0], r[1], r[2]) for r in rows], total, page, pages)
+
+
+def link_change(session: Session, idea: Idea, change: Change | None, *, by: Employee) -> Idea:
+    """Record the "You said, we did" change this idea shipped as (or unlink it); the author is told."""
+    if not by.is_manager:
+        raise IdeaRefused("Only a manager can link an idea to a change.")
+    idea.change = change
+    if change is not None:
+        idea.status, idea.status_reason = IdeaStatus.done, f"Shipped as “{change.title}”."
+        idea.status_changed_at, idea.status_changed_by = utcnow(), by
+        _tell_author(session, idea)
+    return idea

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee
 from portal.cases.models import Category
+from portal.changes.models import Change
 from portal.db import Base, utcnow
 
 
@@ -73,12 +74,15 @@ class Idea(Base):
     status_changed_at: Mapped[datetime | None]
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     task_force_id: Mapped[int | None] = mapped_column(ForeignKey("task_force.id"))
+    # The "You said, we did" change this idea became, once it shipped.
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("change.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     author: Mapped[Employee] = relationship(foreign_keys=[author_id])
     status_changed_by: Mapped[Employee | None] = relationship(foreign_keys=[status_changed_by_id])
     category: Mapped[Category | None] = relationship()
     task_force: Mapped[TaskForce | None] = relationship(back_populates="ideas")
+    change: Mapped[Change | None] = relationship()
     comments: Mapped[list[IdeaComment]] = relationship(order_by="IdeaComment.id", cascade="all, delete-orphan")
 
 

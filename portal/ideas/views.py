@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
+from portal.changes.models import Change
 from portal.db import db
 from portal.ideas import box
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
@@ -86,8 +87,9 @@ def show(idea_id: int) -> str:
 
 
 def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
+    changes = db.session.scalars(select(Change).order_by(Change.title)).all() if current_user.is_manager else []
     return render_template(
-        "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form,
+        "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form, changes=changes,
         supporters=box.supporters(db.session, idea), supported=box.supports(db.session, idea, current_user),
     ), status
 
@@ -173,3 +175,18 @@ def new_task_force() -> str | Response | tuple[str, int]:
 def task_force(task_force_id: int) -> str:
     force = db.session.get(TaskForce, task_force_id) or abort(404)
     return render_template("ideas/task_force.html", task_force=force)
+
+
+@bp.post("/<int:idea_id>/change")
+@role_required(Role.manager)
+def link_change(idea_id: int) -> Response:
+    idea = _idea_or_404(idea_id)
+    change_id = request.form.get("change_id", type=int)
+    change = db.session.get(Change, change_id) if change_id else None
+    if change_id and change is None:
+        abort(400)
+    box.link_change(db.session, idea, change, by=current_user)
+    db.session.commit()
+    flash(f"Linked to “{change.title}”. {idea.author.first_name} has been told." if change else "Change unlinked.",
+          "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))

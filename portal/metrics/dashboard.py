@@ -125,3 +125,26 @@ DRILLDOWNS: dict[str, tuple[str, Callable[[Milestones, datetime], bool]]] = {
 def drilldown(rows: list[Milestones], figure: str, *, as_of: datetime) -> list[Milestones]:
     test = DRILLDOWNS[figure][1]
     return sorted((r for r in rows if test(r, as_of)), key=lambda r: r.filed_at)
+
+
+def remedy_kinds_chosen(session: Session, period: Period, scope: Scope, *, team_id: int | None = None
+                        ) -> list[tuple[str, int]]:
+    """How often each kind of remedy was chosen, for the cases filed in the period, most chosen first."""
+    from sqlalchemy import func
+
+    from portal.cases.models import Case
+    from portal.remedies.models import Choice, Offer, Remedy
+
+    query = (
+        select(Remedy.kind, func.count())
+        .join(Choice, Choice.remedy_id == Remedy.id).join(Offer, Offer.id == Choice.offer_id)
+        .join(Case, Case.id == Offer.case_id).join(Category, Category.id == Case.category_id)
+        .where(Case.created_at >= period.start, Case.created_at < period.end)
+        .group_by(Remedy.kind)
+    )
+    if team_id:
+        query = query.where(Category.team_id == team_id)
+    if scope.team_ids is not None:
+        query = query.where(Category.team_id.in_(scope.team_ids))
+    rows = [(kind.label if hasattr(kind, "label") else str(kind), n) for kind, n in session.execute(query)]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -76,10 +76,44 @@ def index():
                 "Share of cases on target", labels,
                 {"First response on target": [f.first_response_target_met.percent for _, f in data.trend],
                  "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
+            remedy_kinds=(kinds := dashboard.remedy_kinds_chosen(
+                db.session, data.period, dashboard.scope_for(db.session, current_user),
+                team_id=int(options["team"]) if options["team"].isdigit() else None)),
+            remedies_chart=charts.bar_chart("Remedies chosen", [k for k, _ in kinds], [n for _, n in kinds]),
             breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
             trend=[reports.on_page(r) for r in reports.trend_rows(data)],
         )
     return render_template("metrics/dashboard.html", **context), 200 if not problem else 422
+
+
+@bp.get("/report.pdf")
+@role_required(Role.manager)
+def monthly_report() -> Response:
+    """The month's figures as a PDF: ?month=2026-10 (the last whole month by default)."""
+    from portal.admin.organisation import branding
+    from portal.pdf import render_pdf
+
+    today = utcnow().astimezone(_zone()).date()
+    try:
+        year, month = (int(part) for part in request.args.get("month", "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        last_month_end = today.replace(day=1) - timedelta(days=1)
+        first = last_month_end.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    period = period_for("custom", today=today, zone=_zone(), start=first, end=following - timedelta(days=1))
+    scope = dashboard.scope_for(db.session, current_user)
+    data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by="team", grain="week")
+    kinds = dashboard.remedy_kinds_chosen(db.session, period, scope)
+    labels = [bucket.label for bucket, _ in data.trend]
+    html = render_template(
+        "metrics/report.html", data=data, month=first, targets=dashboard.TARGETS, columns=reports.ON_PAGE,
+        breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)], remedy_kinds=kinds,
+        org=branding(db.session, current_app.config["ORG_NAME"]).name,
+        volume_chart=charts.bar_chart("Cases filed per week", labels, [f.cases for _, f in data.trend]),
+    )
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="make-it-right-{first:%Y-%m}.pdf"'})
 
 
 @bp.get("/<any(breakdown, trend):table>.csv")

@@ -134,3 +134,22 @@ def test_the_list_puts_the_most_supported_first_and_filters_by_status(session):
     assert [row.idea.title for row in reviewing.rows] == ["Quiet idea"]
     mine = list_ideas(session, IdeaFilters(author_id=manager.id))
     assert mine.total == 0
+
+
+def test_a_shipped_idea_links_to_its_change_and_the_author_is_told(session):
+    from portal.changes.models import Change, Theme
+    from portal.ideas.box import link_change
+
+    author, manager = make_employee(session), make_employee(session, role=Role.manager)
+    idea = _idea(session, author)
+    theme = Theme(title="Turnstiles", created_by=manager)
+    change = Change(theme=theme, slug="hand-scanners", title="Hand scanners at every block", you_said="x",
+                    we_did="y", created_by=manager)
+    session.add(change)
+    session.flush()
+    with pytest.raises(IdeaRefused):
+        link_change(session, idea, change, by=author)
+    link_change(session, idea, change, by=manager)
+    session.flush()
+    assert idea.change is change and idea.status is IdeaStatus.done
+    assert "Hand scanners at every block" in session.query(OutboxMessage).all()[-1].body_text

@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,33 @@ def test_nonsense_options_fall_back_to_defaults(client, club):
     sign_in(client, "priya@staff.example")
     assert client.get("/staff/metrics/?period=forever&group=%3Cscript%3E&grain=x&team=abc").status_code == 200
     assert client.get("/staff/metrics/cases?figure=nope").status_code == 404
+
+
+def test_the_monthly_report_is_a_pdf_with_the_headline_figures(client, club, tmp_path):
+    import subprocess
+
+    from portal.db import utcnow
+
+    sign_in(client, "priya@staff.example")
+    month = utcnow().strftime("%Y-%m")
+    response = client.get(f"/staff/metrics/report.pdf?month={month}")
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    (tmp_path / "report.pdf").write_bytes(response.data)
+    (Path(__file__).resolve().parents[2] / "test-output").mkdir(exist_ok=True)
+    (Path(__file__).resolve().parents[2] / "test-output" / "monthly-report.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Service report" in text and "Cases filed" in text and "Ticket" in text
+    assert client.get("/staff/metrics/report.pdf?month=nonsense").status_code == 200  # last month instead
+
+
+def test_remedy_kinds_chosen_are_counted(client, club, db_session):
+    from portal.remedies.choice import choose
+    from tests.factories import make_offer
+
+    offer = make_offer(db_session, case=club["answered"])
+    db_session.commit()
+    choose(db_session, offer, offer.remedies[0].id)
+    db_session.commit()
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    assert "Remedies customers chose" in page and offer.remedies[0].kind.label in page
