@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,10 +92,14 @@ def build(
         for k, f in grouped(rows, key, period_end=as_of).items()
     ]
     breakdown.sort(key=lambda r: r.label)
-    trend = []
-    for bucket in buckets(period, grain, zone):
-        inside = [r for r in rows if bucket.start <= r.filed_at < bucket.end]
-        trend.append((bucket, figures(inside, period_end=min(bucket.end, as_of))))
+    periods = buckets(period, grain, zone)
+    starts = [b.start for b in periods]
+    inside: list[list[Milestones]] = [[] for _ in periods]
+    for row in rows:  # one pass: each case goes to the week or month it was filed in
+        index = bisect_right(starts, row.filed_at) - 1
+        if 0 <= index < len(periods) and row.filed_at < periods[index].end:
+            inside[index].append(row)
+    trend = [(b, figures(chunk, period_end=min(b.end, as_of))) for b, chunk in zip(periods, inside, strict=True)]
     return Dashboard(period, as_of, figures(rows, period_end=as_of), breakdown, trend, group_by, grain)
 
 
