@@ -18,7 +18,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
-    from portal.remedies.cli import offers_group
 
     app.cli.add_command(offers_group)
 
@@ -129,6 +128,27 @@ def users_create(email: str, name: str, role: str, team: str, authority_limit: s
         raise click.ClickException(str(refused)) from refused
     db.session.commit()
     click.echo(f"Created {employee.role.value} {employee.name} <{employee.email}>.")
+
+
+@click.group("offers", help="Remedy offers.")
+def offers_group() -> None:
+    pass
+
+
+@offers_group.command("expire", help="Send the one reminder for offers close to expiry; return expired ones.")
+@with_appcontext
+def offers_expire() -> None:
+    from portal.admin.organisation import branding
+    from portal.db import utcnow
+    from portal.remedies.expiry import run_offer_expiry
+    from portal.remedies.settings import RemedySettings
+
+    config = current_app.config
+    settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
+                              expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)))
+    result = run_offer_expiry(db.session, utcnow(), settings)
+    db.session.commit()
+    click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")
 
 
 def main() -> None:

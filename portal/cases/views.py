@@ -174,7 +174,7 @@ def private_withdraw(token: str):
 
 @bp.get("/my-case/<token>/attachments/<int:attachment_id>")
 def private_attachment(token: str, attachment_id: int) -> Response:
-    return _attachment(_case_by_token(token), attachment_id)
+    return send_attachment(_case_by_token(token), attachment_id)
 
 
 def _reply(case: Case, actions: dict[str, str]):
@@ -206,7 +206,8 @@ def _withdraw(case: Case, actions: dict[str, str]):
     return _render_case(case, actions, withdraw_form=form, status=422)
 
 
-def _attachment(case: Case, attachment_id: int) -> Response:
+def send_attachment(case: Case, attachment_id: int) -> Response:
+    """A file of ``case`` (never of another case), private to the browser that asked for it."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         abort(404)
@@ -349,5 +350,5 @@ def account_withdraw(reference: str):
 
 @bp.get("/account/cases/<reference>/attachments/<int:attachment_id>")
 def account_attachment(reference: str, attachment_id: int) -> Response:
-    return _attachment(_account_case(reference), attachment_id)
+    return send_attachment(_account_case(reference), attachment_id)
 

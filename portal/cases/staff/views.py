@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -24,7 +23,6 @@ from werkzeug.wrappers import Response
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
 from portal.cases import ownership, permissions, presence, profiles, replies, workspace
-from portal.cases.attachments import attachment_path
 from portal.cases.models import Attachment, Case, CaseHelper, CaseStatus, Category, Customer, Event
 from portal.cases.staff.forms import (
     CustomerNoteForm,
@@ -37,6 +35,7 @@ from portal.cases.staff.forms import (
     SendDraftForm,
     StatusForm,
 )
+from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.remedies.summary import offer_summary_for_case
 
@@ -292,17 +291,7 @@ def handoff(reference: str):
 @bp.get("/cases/<reference>/attachments/<int:attachment_id>")
 @login_required
 def attachment(reference: str, attachment_id: int) -> Response:
-    case = _case_for_staff(reference)
-    item = db.session.get(Attachment, attachment_id)
-    if item is None or item.case_id != case.id:
-        abort(404)
-    path = attachment_path(current_app.config["UPLOAD_DIR"], item)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, download_name=item.filename,
-                         as_attachment=item.content_type == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_attachment(_case_for_staff(reference), attachment_id)
 
 
 @bp.route("/customers/<int:customer_id>", methods=["GET", "POST"])

@@ -210,3 +210,20 @@ def test_my_cases_runs_the_same_queries_for_10_or_1000_cases(client, db_session)
         client.post("/staff/sign-out")
     assert counts[0] == counts[1], counts
     assert len(db_session.scalars(select(Case)).all()) == 1010
+
+
+def test_staff_open_a_cases_attachment_but_not_through_another_case(client, club, db_session, app, tmp_path):
+    from portal.cases.attachments import store_attachments
+    from tests.cases.test_filing_service import PNG
+
+    event = record(db_session, club["case"], "customer_reply", by_customer=True, public=True, body="Photo")
+    db_session.flush()
+    [photo] = store_attachments(db_session, club["case"], event, [("seat.png", PNG)],
+                                upload_dir=app.config["UPLOAD_DIR"])
+    db_session.commit()
+    sign_in(client, "maria")
+    assert client.get(f"/staff/cases/{club['case'].reference}/attachments/{photo.id}").data == PNG
+    assert client.get(f"/staff/cases/{club['food'].reference}/attachments/{photo.id}").status_code == 403
+    client.post("/staff/sign-out")
+    sign_in(client, "sam")
+    assert client.get(f"/staff/cases/{club['case'].reference}/attachments/{photo.id}").status_code == 403
