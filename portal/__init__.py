@@ -43,7 +43,8 @@ def register_database(app: Flask) -> None:
 
 
 def register_mail(app: Flask) -> None:
-    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"]))
+    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"],
+                                  app.config["SECRET_KEY"], app.config["MAIL_REPLY_DOMAIN"]))
     factory = database.session.session_factory
     for listener in database.mail_listeners:
         if event.contains(factory, *listener):

@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
+    app.cli.add_command(worker_command)
 
 
 @click.group("db", help="Create or change the database schema (Alembic migrations).")
@@ -87,6 +88,33 @@ def users_create(email: str, name: str, role: str, team: str, authority_limit: s
         raise click.ClickException(str(refused)) from refused
     db.session.commit()
     click.echo(f"Created {employee.role.value} {employee.name} <{employee.email}>.")
+
+
+@click.command("worker", help="Deliver the outbox: claim due e-mails in batches, send, retry with backoff.")
+@click.option("--once", is_flag=True, help="Send what is due now and exit (for cron).")
+@click.option("--batch", default=50, show_default=True, type=click.IntRange(1, 1000), help="Messages per claim.")
+@click.option("--lease", default=300, show_default=True, type=click.IntRange(1),
+              help="Seconds a claim lasts; a dead worker's messages are claimed again after it.")
+@click.option("--idle", default=2.0, show_default=True, type=float, help="Seconds to wait when nothing is due.")
+@click.option("--quiet", is_flag=True, help="Print nothing.")
+def worker_command(once: bool, batch: int, lease: int, idle: float, quiet: bool) -> None:
+    from datetime import timedelta
+
+    from portal.mail.delivery import Worker
+    from portal.mail.worker import make_transport, run
+
+    config = current_app.config
+    worker = Worker(db.session.session_factory, make_transport(config), config["MAIL_FROM"], batch=batch,
+                    lease=timedelta(seconds=lease))
+
+    def report(result) -> None:
+        if not quiet:
+            click.echo(f"{worker.id}: claimed {result.claimed}, sent {result.sent}, "
+                       f"will retry {result.failed}, dead {result.dead}")
+
+    if not quiet:
+        click.echo(f"Worker {worker.id} delivering through {type(worker.transport).__name__}.")
+    run(worker, once=once, idle_seconds=idle, report=report)
 
 
 def main() -> None:

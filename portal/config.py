@@ -27,6 +27,12 @@ class Settings:
     MAIL_FROM: str = "Make It Right <care@example.org>"
     SENDGRID_API_KEY: str = ""
     SENDGRID_HOST: str = "https://api.sendgrid.com"
+    # The Event Webhook's verification key (base64 DER, as SendGrid shows it); webhooks are refused without it.
+    SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
+    # The secret in the Inbound Parse URL (/webhooks/sendgrid/inbound/<secret>) or its basic-auth password.
+    SENDGRID_INBOUND_SECRET: str = ""
+    # The domain whose MX points at SendGrid Inbound Parse; when set, case e-mails get a Reply-To there.
+    MAIL_REPLY_DOMAIN: str = ""
     OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"

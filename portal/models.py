@@ -3,7 +3,7 @@
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
 from portal.db import Base
-from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.models import OutboxAttachment, OutboxEvent, OutboxMessage, OutboxStatus
 
 __all__ = [
     "Base",
@@ -14,6 +14,8 @@ __all__ = [
     "Customer",
     "Employee",
     "Event",
+    "OutboxAttachment",
+    "OutboxEvent",
     "OutboxMessage",
     "OutboxStatus",
     "Role",

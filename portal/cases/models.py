@@ -63,6 +63,8 @@ class Customer(Base):
     membership: Mapped[str] = mapped_column(String(80), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_undeliverable: Mapped[bool] = mapped_column(default=False)
+    # Set when the customer opts out of non-transactional e-mail (surveys, news); case e-mail still goes.
+    email_opt_out_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cases: Mapped[list[Case]] = relationship(back_populates="customer", order_by="Case.created_at.desc()")

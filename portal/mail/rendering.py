@@ -18,6 +18,8 @@ class MailSettings:
     org_name: str
     base_url: str
     mail_from: str
+    secret_key: str = ""
+    reply_domain: str = ""
 
 
 @dataclass(frozen=True)
