@@ -69,10 +69,17 @@ def claim(
         pick = pick.where(OutboxMessage.id.in_(list(ids)))
     pick = pick.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # Lock the picked rows first and update exactly those: inside an UPDATE's IN (...) PostgreSQL may run a
+        # LIMIT subquery more than once and claim more than asked.
+        chosen: Iterable[int] | None = session.scalars(pick.with_for_update(skip_locked=True)).all()
+        if not chosen:
+            return []
+        target = OutboxMessage.id.in_(chosen)
+    else:
+        target = OutboxMessage.id.in_(pick.scalar_subquery())
     claimed = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(pick.scalar_subquery()), _due(now))
+        .where(target, _due(now))
         .values(status=OutboxStatus.sending, claimed_by=worker_id, claimed_until=now + lease,
                 attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
