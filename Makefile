@@ -28,11 +28,11 @@ run: $(VENV)/.installed
 
 ## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite
 test: $(VENV)/.installed-test chromium
-	$(BIN)/ruff check portal tests bench migrations wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check portal tests bench migrations wsgi.py
+	$(BIN)/ruff check .
 
 .PHONY: chromium
 chromium:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 
-from portal.config import INSTANCE_DIR, Settings
+from portal.config import Settings
 from portal.db import db as database
 from portal.mail import delivery, outbox
 from portal.mail.rendering import MailSettings
 from portal.mail.transports import FileTransport
 
-ROOT = INSTANCE_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent  # templates/ and static/ sit beside the package
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -44,14 +45,14 @@ def register_database(app: Flask) -> None:
 
 def register_mail(app: Flask) -> None:
     outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"],
-                                  app.config["SECRET_KEY"], app.config["MAIL_REPLY_DOMAIN"]))
+                                  secret_key=app.config["SECRET_KEY"], inbound_domain=app.config["INBOUND_DOMAIN"]))
     factory = database.session.session_factory
     for listener in database.mail_listeners:
         if event.contains(factory, *listener):
             event.remove(factory, *listener)
     database.mail_listeners = [("after_rollback", delivery.forget_after_rollback)]
     if not app.config["SENDGRID_API_KEY"]:
-        # Without SendGrid, mail goes to .eml files the moment its transaction commits.
+        # Without SendGrid, mail goes to .eml files the moment its transaction commits; with it, the worker sends.
         transport = FileTransport(app.config["OUTBOX_DIR"])
         database.mail_listeners.append(
             ("after_commit", delivery.deliver_after_commit(factory, transport, app.config["MAIL_FROM"]))
@@ -70,10 +71,41 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
+    from portal.admin import views as admin_views
     from portal.auth import views as auth_views
+    from portal.cases import views as case_views
+    from portal.cases.staff import views as staff_views
+    from portal.ideas import views as ideas_views
+    from portal.mail import views as mail_views
+    from portal.metrics import views as metrics_views
+    from portal.remedies import views as remedies_views
+    from portal.templating import add_admin_link, add_nav
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(case_views.bp)
+    add_nav(app, "Tell us", "cases.tell_us", public=True)
+    add_nav(app, "Your cases", "cases.account", public=True)
+    app.register_blueprint(staff_views.bp)
+    app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
+    add_nav(app, "My cases", "staff.my_cases")
+    add_nav(app, "Team", "staff.team", roles=("manager",))
+    app.register_blueprint(ideas_views.bp)
+    add_nav(app, "Ideas", "ideas.index")
+    app.register_blueprint(metrics_views.bp)
+    add_nav(app, "Dashboard", "metrics.index", roles=("manager",))
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(admin_views.branding_bp)
+    add_nav(app, "Admin", "admin.index", roles=("manager",))
+    app.register_blueprint(remedies_views.staff)
+    app.register_blueprint(remedies_views.customer)
+    add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    app.register_blueprint(mail_views.webhooks)
+    app.register_blueprint(mail_views.public)
+    app.register_blueprint(mail_views.staff)
+    add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
+    add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
+                   "The remedies each category offers by default, with typical costs.")
 
 
 def register_error_pages(app: Flask) -> None:

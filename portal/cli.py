@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from portal import migrate
@@ -14,10 +14,42 @@ from portal.db import db
 
 
 def register(app: Flask) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
-    app.cli.add_command(worker_command)
+    from portal.remedies.cli import offers_group
+
+    app.cli.add_command(offers_group)
+
+
+@click.command("worker", help="Deliver the outbox: claim due e-mails, send them, retry failures with backoff.")
+@click.option("--once", is_flag=True, help="Stop when nothing is due (for cron) instead of polling for ever.")
+@click.option("--batch", default=50, show_default=True, help="Messages claimed at a time.")
+@click.option("--lease", default=120, show_default=True, help="Seconds a claim lasts if this worker dies.")
+@click.option("--max-attempts", default=8, show_default=True, help="Attempts before a message is dead.")
+@with_appcontext
+def worker_command(once: bool, batch: int, lease: int, max_attempts: int) -> None:
+    import os
+    import signal
+    import socket
+    from datetime import timedelta
+
+    from portal.mail.transports import transport_for
+    from portal.mail.worker import WorkerSettings, run
+
+    stopping = {"now": False}
+
+    def stop(*_args: object) -> None:
+        stopping["now"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    settings = WorkerSettings(worker_id=f"{socket.gethostname()}:{os.getpid()}", sender=current_app.config["MAIL_FROM"],
+                              batch=batch, lease=timedelta(seconds=lease), max_attempts=max_attempts)
+    totals = run(db.session.session_factory, transport_for(current_app.config), settings, once=once,
+                 should_stop=lambda: stopping["now"])
+    click.echo(f"Sent {totals['sent']}, retrying {totals['retrying']}, dead {totals['dead']}.")
 
 
 @click.group("db", help="Create or change the database schema (Alembic migrations).")
@@ -27,6 +59,7 @@ def db_group() -> None:
 
 @db_group.command("upgrade", help="Migrate the database to the newest schema (or --revision).")
 @click.option("--revision", default="head", show_default=True)
+@with_appcontext
 def db_upgrade(revision: str) -> None:
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database is at {revision}.")
@@ -34,6 +67,7 @@ def db_upgrade(revision: str) -> None:
 
 @db_group.command("downgrade", help="Undo migrations down to REVISION ('base' for an empty database).")
 @click.argument("revision")
+@with_appcontext
 def db_downgrade(revision: str) -> None:
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database is at {revision}.")
@@ -41,8 +75,9 @@ def db_downgrade(revision: str) -> None:
 
 @click.command("demo", help="Load the demo organisation (once; running it again changes nothing).")
 @click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
+@with_appcontext
 def demo_command(quiet: bool) -> None:
-    from portal.demo import DEMO_PASSWORD, demo_logins, load_demo
+    from portal.demo import DEMO_PASSWORD, demo_customer_link, demo_logins, load_demo
 
     summary = load_demo(db.session)
     db.session.commit()
@@ -54,6 +89,11 @@ def demo_command(quiet: bool) -> None:
         click.echo(f"\nDemo staff logins (password for all: {DEMO_PASSWORD}):")
         for name, email, role in demo_logins():
             click.echo(f"  {role:<8} {email:<34} {name}")
+        link = demo_customer_link(db.session)
+        db.session.commit()
+        if link:
+            base = current_app.config["BASE_URL"].rstrip("/")
+            click.echo(f"\nA customer's private link to a case with options to choose from:\n  {base}/my-case/{link}")
 
 
 @click.group("users", help="Manage employee accounts.")
@@ -68,6 +108,7 @@ def users_group() -> None:
 @click.option("--team", default="", help="Team name; created if it does not exist.")
 @click.option("--limit", "authority_limit", default="0", help="Authority limit in pounds.")
 @click.password_option(help="Prompted for when not given.")
+@with_appcontext
 def users_create(email: str, name: str, role: str, team: str, authority_limit: str, password: str) -> None:
     from portal.auth.accounts import AccountRefused, create_employee
     from portal.auth.models import Role, Team
@@ -88,33 +129,6 @@ def users_create(email: str, name: str, role: str, team: str, authority_limit: s
         raise click.ClickException(str(refused)) from refused
     db.session.commit()
     click.echo(f"Created {employee.role.value} {employee.name} <{employee.email}>.")
-
-
-@click.command("worker", help="Deliver the outbox: claim due e-mails in batches, send, retry with backoff.")
-@click.option("--once", is_flag=True, help="Send what is due now and exit (for cron).")
-@click.option("--batch", default=50, show_default=True, type=click.IntRange(1, 1000), help="Messages per claim.")
-@click.option("--lease", default=300, show_default=True, type=click.IntRange(1),
-              help="Seconds a claim lasts; a dead worker's messages are claimed again after it.")
-@click.option("--idle", default=2.0, show_default=True, type=float, help="Seconds to wait when nothing is due.")
-@click.option("--quiet", is_flag=True, help="Print nothing.")
-def worker_command(once: bool, batch: int, lease: int, idle: float, quiet: bool) -> None:
-    from datetime import timedelta
-
-    from portal.mail.delivery import Worker
-    from portal.mail.worker import make_transport, run
-
-    config = current_app.config
-    worker = Worker(db.session.session_factory, make_transport(config), config["MAIL_FROM"], batch=batch,
-                    lease=timedelta(seconds=lease))
-
-    def report(result) -> None:
-        if not quiet:
-            click.echo(f"{worker.id}: claimed {result.claimed}, sent {result.sent}, "
-                       f"will retry {result.failed}, dead {result.dead}")
-
-    if not quiet:
-        click.echo(f"Worker {worker.id} delivering through {type(worker.transport).__name__}.")
-    run(worker, once=once, idle_seconds=idle, report=report)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
@@ -24,19 +25,18 @@ class Settings:
     DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     BASE_URL: str = "http://127.0.0.1:5000"
     ORG_NAME: str = "Riverside Rovers FC"
+    ORG_TIMEZONE: str = "Europe/London"
     MAIL_FROM: str = "Make It Right <care@example.org>"
     SENDGRID_API_KEY: str = ""
     SENDGRID_HOST: str = "https://api.sendgrid.com"
-    # The Event Webhook's verification key (base64 DER, as SendGrid shows it); webhooks are refused without it.
     SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
-    # The secret in the Inbound Parse URL (/webhooks/sendgrid/inbound/<secret>) or its basic-auth password.
     SENDGRID_INBOUND_SECRET: str = ""
-    # The domain whose MX points at SendGrid Inbound Parse; when set, case e-mails get a Reply-To there.
-    MAIL_REPLY_DOMAIN: str = ""
+    INBOUND_DOMAIN: str = ""
     OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    OFFER_EXPIRY_DAYS: int = 14
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -58,6 +58,10 @@ class Settings:
             raise ConfigError(f"PORTAL_ENV must be development, production or test, not {self.PORTAL_ENV!r}.")
         if self.production and (not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY):
             raise ConfigError("SECRET_KEY must be set to a long random value when PORTAL_ENV=production.")
+        try:
+            ZoneInfo(self.ORG_TIMEZONE)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"ORG_TIMEZONE {self.ORG_TIMEZONE!r} is not a time zone like Europe/London.") from exc
         if self.production and len(self.SECRET_KEY) < 24:
             raise ConfigError("SECRET_KEY is too short for production: use at least 24 random characters.")
 

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.passwords import hash_password
+from portal.cases.demo import load_workspace_demo
 from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, Customer
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.db import utcnow
+from portal.ideas.demo import load_ideas
+from portal.remedies.demo import load_remedies_demo
 
 DEMO_PASSWORD = "rovers-demo-2026"
 
@@ -105,6 +108,16 @@ class DemoSummary:
     cases: int
 
 
+def demo_customer_link(session: Session) -> str | None:
+    """A fresh private link to a demo case waiting for the customer's choice (or any open case)."""
+    from portal.cases.customer_access import issue_link
+    from portal.cases.models import OPEN_STATUSES
+
+    case = session.scalar(select(Case).where(Case.status == CaseStatus.remedy_offered).order_by(Case.id)) or \
+        session.scalar(select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.id))
+    return issue_link(session, case) if case else None
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     return [(name, _email(name), role.value) for name, _title, role, _team, _limit in EMPLOYEES]
 
@@ -145,6 +158,10 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     now = utcnow()
     for _ in range(cases):
         _demo_case(session, rng, rng.choice(people), categories, agents, now)
+    session.flush()
+    load_workspace_demo(session, rng)
+    load_ideas(session, staff, categories, rng)
+    load_remedies_demo(session)
     return DemoSummary(True, len(staff), len(people), cases)
 
 

@@ -1,24 +1,57 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
+from portal.admin.models import AuditEntry, Organisation
 from portal.auth.models import Employee, Role, SignInThrottle, Team
-from portal.cases.models import Case, CaseReferenceCounter, CaseStatus, Category, Customer, Event
+from portal.cases.models import (
+    Attachment,
+    Case,
+    CaseHelper,
+    CaseLink,
+    CaseReferenceCounter,
+    CaseStatus,
+    CaseViewer,
+    Category,
+    Customer,
+    CustomerNote,
+    Event,
+)
 from portal.db import Base
-from portal.mail.models import OutboxAttachment, OutboxEvent, OutboxMessage, OutboxStatus
+from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
+from portal.mail.attachments import OutboxAttachment
+from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
+from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
 
 __all__ = [
+    "ApprovalDecision",
+    "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
+    "CaseHelper",
+    "CaseLink",
     "CaseReferenceCounter",
     "CaseStatus",
+    "CaseViewer",
+    "CatalogueEntry",
     "Category",
+    "Choice",
     "Customer",
+    "CustomerNote",
     "Employee",
     "Event",
+    "Idea",
+    "IdeaComment",
+    "IdeaSupport",
+    "Offer",
+    "Organisation",
     "OutboxAttachment",
     "OutboxEvent",
     "OutboxMessage",
     "OutboxStatus",
+    "Rating",
+    "Remedy",
     "Role",
     "SignInThrottle",
+    "TaskForce",
     "Team",
 ]

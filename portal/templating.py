@@ -48,6 +48,18 @@ def add_nav(app: Flask, label: str, endpoint: str, *, roles: tuple[str, ...] = (
     app.config.setdefault(key, []).append(NavItem(label, endpoint, roles))
 
 
+@dataclass(frozen=True)
+class AdminLink:
+    label: str
+    endpoint: str
+    description: str
+
+
+def add_admin_link(app: Flask, label: str, endpoint: str, description: str) -> None:
+    """A card on the administration page for a capability's own settings (the outbox, the remedy catalogue)."""
+    app.config.setdefault("ADMIN_LINKS", []).append(AdminLink(label, endpoint, description))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["ago"] = relative_time
     app.jinja_env.filters["exact"] = exact_time
@@ -64,8 +76,14 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def organisation() -> dict[str, object]:
+        from portal.admin.organisation import branding
+        from portal.db import db
+
+        brand = branding(db.session, app.config["ORG_NAME"])
         return {
-            "org_name": app.config["ORG_NAME"],
+            "org_name": brand.name,
+            "org_has_logo": bool(brand.logo_filename),
+            "admin_links": lambda: list(app.config.get("ADMIN_LINKS", [])),
             "now_year": utcnow().year,
             "staff_nav_items": staff_nav_items,
             "public_nav_items": public_nav_items,

@@ -47,6 +47,14 @@ class PostgresDatabase:
         engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_branding_cache() -> None:
+    # The organisation's name is cached per database URL; the PostgreSQL database is reused (truncated) per test.
+    from portal.admin.organisation import forget_cached_branding
+
+    forget_cached_branding()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"

@@ -92,3 +92,46 @@ def make_case(
     session.add(case)
     session.flush()
     return case
+
+
+def make_catalogue_entry(
+    session: Session,
+    *,
+    category: Category,
+    kind: str = "refund",
+    title: str = "Refund the ticket",
+    description: str = "We refund the price of your ticket to the card you paid with.",
+    when_text: str = "The money is back on your card within 5 working days.",
+    typical_cost: str = "30",
+):
+    from portal.remedies.models import CatalogueEntry, RemedyKind
+
+    entry = CatalogueEntry(category=category, kind=RemedyKind(kind), title=title, description=description,
+                           when_text=when_text, typical_cost=Decimal(typical_cost))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def remedy_drafts(*costs: str) -> list:
+    """Drafts of an offer, one per cost: a refund, a credit, then a gesture."""
+    from portal.remedies.offers import RemedyDraft
+
+    samples = [
+        ("refund", "A full refund of your match ticket.", "Back on your card within 5 working days."),
+        ("account_credit", "A credit on your account for the next home match.", "On your account today."),
+        ("gesture", "Two tickets for a home match of your choice.", "We post them a week before the match."),
+        ("callback", "A call from the ticket office manager.", "Within two working days."),
+    ]
+    return [RemedyDraft(*samples[i % len(samples)], cost) for i, cost in enumerate(costs)]
+
+
+def make_offer(session: Session, *, case: Case | None = None, costs: tuple[str, ...] = ("20", "30", "40"),
+               secret_key: str = "test-secret-key-that-is-long-enough", now=None):
+    """An offer within its owner's limit, so it is sent to the customer at once."""
+    from portal.remedies.offers import compose_offer
+    from portal.remedies.settings import RemedySettings
+
+    case = case or make_case(session)
+    return compose_offer(session, case, remedy_drafts(*costs), by=case.owner,
+                         settings=RemedySettings(secret_key=secret_key), now=now)

@@ -1,4 +1,4 @@
-"""Password reset by e-mailed link: signed, valid for an hour, usable once."""
+"""Password links by e-mail: a reset (valid for an hour) or an invitation (a week), each usable once."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from portal.tokens import TokenInvalid, sign, unsign
 
 PURPOSE = "password-reset"
 VALID_FOR_SECONDS = 3600
+INVITE_PURPOSE = "invitation"
+INVITE_VALID_FOR_SECONDS = 7 * 24 * 3600
 
 
 def _fingerprint(employee: Employee) -> str:
@@ -31,15 +33,32 @@ def request_reset(session: Session, email: str, *, secret_key: str, link: Callab
     mail.queue(session, employee.email, "password_reset", {"name": employee.first_name, "link": link(token)})
 
 
-def employee_for_token(session: Session, token: str, *, secret_key: str) -> Employee:
-    payload = unsign(secret_key, PURPOSE, token, max_age=VALID_FOR_SECONDS)
+def invite(
+    session: Session, employee: Employee, *, secret_key: str, link: Callable[[str], str], invited_by: Employee
+) -> None:
+    """E-mail a new employee a link to choose their password."""
+    token = sign(secret_key, INVITE_PURPOSE, {"id": employee.id, "fp": _fingerprint(employee)})
+    mail.queue(
+        session,
+        employee.email,
+        "staff_invitation",
+        {"name": employee.first_name, "link": link(token), "invited_by": invited_by.name,
+         "role": employee.role.value, "team": employee.team.name if employee.team else ""},
+    )
+
+
+def employee_for_token(session: Session, token: str, *, secret_key: str, invitation: bool = False) -> Employee:
+    purpose, max_age = (INVITE_PURPOSE, INVITE_VALID_FOR_SECONDS) if invitation else (PURPOSE, VALID_FOR_SECONDS)
+    payload = unsign(secret_key, purpose, token, max_age=max_age)
     employee = session.get(Employee, payload.get("id")) if isinstance(payload, dict) else None
     if employee is None or not employee.active or payload.get("fp") != _fingerprint(employee):
         raise TokenInvalid("This link has already been used or is no longer valid.")
     return employee
 
 
-def reset_password(session: Session, token: str, new_password: str, *, secret_key: str) -> Employee:
-    employee = employee_for_token(session, token, secret_key=secret_key)
+def reset_password(
+    session: Session, token: str, new_password: str, *, secret_key: str, invitation: bool = False
+) -> Employee:
+    employee = employee_for_token(session, token, secret_key=secret_key, invitation=invitation)
     employee.password_hash = hash_password(new_password)
     return employee

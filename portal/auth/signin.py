@@ -34,20 +34,17 @@ def find_employee(session: Session, email: str) -> Employee | None:
     return session.scalar(select(Employee).where(func.lower(Employee.email) == normalise_email(email)))
 
 
-def sign_in(session: Session, email: str, password: str) -> Employee:
-    """Return the employee whose password this is, or raise SignInRefused with a message to show."""
-    address = normalise_email(email)
-    throttle = session.get(SignInThrottle, address)
+def is_locked(session: Session, key: str) -> bool:
+    throttle = session.get(SignInThrottle, key)
+    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
+
+
+def record_failure(session: Session, key: str) -> bool:
+    """Count a wrong password for ``key``; True when this one locks it for LOCK_FOR."""
     now = utcnow()
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        raise SignInRefused(LOCKED)
-    employee = find_employee(session, address)
-    if verify_password(employee.password_hash if employee else None, password) and employee and employee.active:
-        if throttle:
-            session.delete(throttle)
-        return employee
+    throttle = session.get(SignInThrottle, key)
     if throttle is None:
-        throttle = SignInThrottle(email=address, failures=0)
+        throttle = SignInThrottle(email=key, failures=0)
         session.add(throttle)
     if throttle.locked_until and throttle.locked_until <= now:
         throttle.failures, throttle.locked_until = 0, None
@@ -55,5 +52,23 @@ def sign_in(session: Session, email: str, password: str) -> Employee:
     throttle.last_failure_at = now
     if throttle.failures >= MAX_FAILURES:
         throttle.locked_until = now + LOCK_FOR
+        return True
+    return False
+
+
+def clear_failures(session: Session, key: str) -> None:
+    throttle = session.get(SignInThrottle, key)
+    if throttle is not None:
+        session.delete(throttle)
+
+
+def sign_in(session: Session, email: str, password: str) -> Employee:
+    """Return the employee whose password this is, or raise SignInRefused with a message to show."""
+    address = normalise_email(email)
+    if is_locked(session, address):
         raise SignInRefused(LOCKED)
-    raise SignInRefused(WRONG)
+    employee = find_employee(session, address)
+    if verify_password(employee.password_hash if employee else None, password) and employee and employee.active:
+        clear_failures(session, address)
+        return employee
+    raise SignInRefused(LOCKED if record_failure(session, address) else WRONG)

@@ -42,6 +42,8 @@ def sign_in() -> str | Response | tuple[str, int]:
     db.session.commit()
     login_user(employee)
     flash(f"Signed in as {employee.name}.", "success")
+    if not next_url and employee.is_manager and "staff.team" in current_app.view_functions:
+        return redirect(url_for("staff.team"))  # managers start from their team's queue
     return redirect(_safe_next(next_url))
 
 
@@ -78,21 +80,36 @@ def forgot_password() -> str | Response | tuple[str, int]:
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
+    return _choose_password(token, invitation=False)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
+    return _choose_password(token, invitation=True)
+
+
+def _choose_password(token: str, *, invitation: bool) -> str | Response | tuple[str, int]:
+    """One page for a reset link and an invitation: both are signed, single-use ways to set a password."""
     secret_key = current_app.config["SECRET_KEY"]
     try:
-        reset.employee_for_token(db.session, token, secret_key=secret_key)
+        employee = reset.employee_for_token(db.session, token, secret_key=secret_key, invitation=invitation)
     except TokenInvalid as invalid:
         flash(f"{invalid} Ask for a new link below.", "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            employee = reset.reset_password(db.session, token, form.password.data or "", secret_key=secret_key)
+            reset.reset_password(db.session, token, form.password.data or "", secret_key=secret_key,
+                                 invitation=invitation)
         except PasswordRefused as refused:
             form.password.errors = [str(refused)]
         else:
             db.session.commit()
-            flash(f"Your password has been changed, {employee.first_name}. Sign in with it now.", "success")
+            done = "Your password is set" if invitation else "Your password has been changed"
+            flash(f"{done}, {employee.first_name}. Sign in with it now.", "success")
             return redirect(url_for("auth.sign_in"))
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_password.html", form=form, token=token), status
+    action = url_for("auth.accept_invitation" if invitation else "auth.reset_password", token=token)
+    return render_template(
+        "auth/reset_password.html", form=form, token=token, action=action, invitation=invitation, employee=employee
+    ), status

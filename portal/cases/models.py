@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee, Team
@@ -63,8 +63,8 @@ class Customer(Base):
     membership: Mapped[str] = mapped_column(String(80), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_undeliverable: Mapped[bool] = mapped_column(default=False)
-    # Set when the customer opts out of non-transactional e-mail (surveys, news); case e-mail still goes.
     email_opt_out_at: Mapped[datetime | None]
+    last_signed_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cases: Mapped[list[Case]] = relationship(back_populates="customer", order_by="Case.created_at.desc()")
@@ -158,3 +158,75 @@ class CaseReferenceCounter(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class CaseLink(Base):
+    """A private link to one case: only a hash of its token is stored, so a database leak opens no case."""
+
+    __tablename__ = "case_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship()
+
+
+class Attachment(Base):
+    """A picture or PDF a customer sent with a case or a reply; the file lives outside static/."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseHelper(Base):
+    """A colleague asked to help on a case; the owner stays the owner."""
+
+    __tablename__ = "case_helper"
+    __table_args__ = (UniqueConstraint("case_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+
+
+class CustomerNote(Base):
+    """What colleagues should know about a customer ("prefers a call", "season-ticket holder since 2012")."""
+
+    __tablename__ = "customer_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="note")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[Employee] = relationship()
+
+
+class CaseViewer(Base):
+    """Who has a case open right now, so two colleagues never work on it unaware of each other."""
+
+    __tablename__ = "case_viewer"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    employee: Mapped[Employee] = relationship()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.mail.attachments import Attachment, OutboxAttachment
+from portal.mail.models import OutboxMessage
 from portal.mail.rendering import MailSettings, render
 
 _settings: MailSettings | None = None
@@ -31,54 +33,50 @@ def queue(
     context: dict[str, Any],
     *,
     case_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
     transactional: bool = True,
-    attachments: Iterable[tuple[str, str, bytes]] = (),
-    categories: Iterable[str] = (),
 ) -> OutboxMessage | None:
     """Render now (so the message is fixed) and add it to the session; delivery happens after commit.
 
-    ``transactional`` says whether the customer must get it whatever their preferences (a receipt, a reply, an
-    offer on their case). A non-transactional message (a survey, a "you said, we did" notice, a rating
-    request) gets a manage-preferences link, and is not queued at all -- None is returned -- when the
-    address has opted out. ``attachments`` are ``(filename, content type, bytes)``.
-    """
-    from portal.mail import preferences
+    A non-transactional message (news of a change, a survey) is not queued for a customer who opted out, and
+    carries a link to manage their e-mail preferences; transactional ones (about their own case) always go."""
+    # The organisation's name as an admin last set it, not only as the environment had it at start-up.
+    from portal.admin.organisation import branding
 
-    config = settings()
-    values = dict(context)
-    values["transactional"] = transactional
+    configured = settings()
+    current = replace(configured, org_name=branding(session, configured.org_name).name)
     if not transactional:
-        if preferences.is_opted_out(session, to):
+        from portal.mail.preferences import preferences_link, wants_news
+
+        if not wants_news(session, to):
             return None
-        token = preferences.preferences_token(config.secret_key, to)
-        values["preferences_link"] = f"{config.base_url.rstrip('/')}/email-preferences/{token}"
-    rendered = render(template, values, config)
+        context = {**context, "preferences_link": preferences_link(to, current)}
+    rendered = render(template, context, current)
     message = OutboxMessage(
         to_address=to,
         template=template,
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
-        context={k: v for k, v in values.items() if isinstance(v, str | int | float | bool)},
+        context={k: v for k, v in context.items() if isinstance(v, str | int | float | bool)},
         case_id=case_id,
         transactional=transactional,
-        reply_to=_reply_to(session, to, case_id, config),
-        categories=[template, *categories],
-        attachments=[OutboxAttachment(filename=n, content_type=t, content=b) for n, t, b in attachments],
+        reply_to=_reply_to(session, case_id, current),
     )
+    for attachment in attachments:
+        message.attachments.append(  # type: ignore[attr-defined]
+            OutboxAttachment(filename=attachment.filename, content_type=attachment.content_type, data=attachment.data)
+        )
     session.add(message)
     session.info.setdefault("outbox_queued", []).append(message)
     return message
 
 
-def _reply_to(session: Session, to: str, case_id: int | None, config: MailSettings) -> str:
-    """Customers' case e-mails carry a reply address that files their answer on the case."""
-    if case_id is None or not config.reply_domain:
+def _reply_to(session: Session, case_id: int | None, current: MailSettings) -> str:
+    if case_id is None or not current.inbound_domain or not current.secret_key:
         return ""
     from portal.cases.models import Case
-    from portal.mail.reply_address import reply_address
+    from portal.mail.inbound import reply_address
 
     case = session.get(Case, case_id)
-    if case is None or case.customer.email.lower() != to.lower():
-        return ""
-    return reply_address(config.secret_key, case.reference, config.reply_domain)
+    return reply_address(case.reference, secret_key=current.secret_key, domain=current.inbound_domain) if case else ""

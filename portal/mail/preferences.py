@@ -1,4 +1,4 @@
-"""A customer's e-mail preferences, reached from a signed link in every non-transactional e-mail (no account)."""
+"""A customer's choice about e-mails that are not about their own case (news of changes, surveys)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,34 @@ from sqlalchemy.orm import Session
 
 from portal.cases.models import Customer
 from portal.db import utcnow
-from portal.tokens import TokenInvalid, sign, unsign
+from portal.mail.rendering import MailSettings
+from portal.tokens import sign, unsign
 
-PURPOSE = "mail-preferences"
-# Old e-mails keep working for a long time: an unsubscribe link must not expire quickly.
-MAX_AGE = 3 * 365 * 24 * 3600
-
-
-def preferences_token(secret_key: str, email: str) -> str:
-    return sign(secret_key, PURPOSE, email.strip().lower())
+PURPOSE = "email-preferences"
+VALID_FOR_SECONDS = 2 * 365 * 24 * 3600
 
 
-def customer_for_token(session: Session, secret_key: str, token: str) -> Customer:
-    """The customer the link was made for; TokenInvalid when forged or unknown."""
-    email = unsign(secret_key, PURPOSE, token, MAX_AGE)
-    customer = find_customer(session, email)
-    if customer is None:
-        raise TokenInvalid("This link is not valid.")
-    return customer
-
-
-def find_customer(session: Session, email: str) -> Customer | None:
+def _customer(session: Session, email: str) -> Customer | None:
     return session.scalar(select(Customer).where(func.lower(Customer.email) == email.strip().lower()))
 
 
-def set_opt_out(customer: Customer, opted_out: bool) -> None:
-    if opted_out and customer.email_opt_out_at is None:
-        customer.email_opt_out_at = utcnow()
-    elif not opted_out:
-        customer.email_opt_out_at = None
+def wants_news(session: Session, email: str) -> bool:
+    customer = _customer(session, email)
+    return customer is None or customer.email_opt_out_at is None
 
 
-def is_opted_out(session: Session, email: str) -> bool:
-    customer = find_customer(session, email)
-    return customer is not None and customer.email_opt_out_at is not None
+def preferences_link(email: str, settings: MailSettings) -> str:
+    token = sign(settings.secret_key or "unsigned", PURPOSE, email.strip().lower())
+    return f"{settings.base_url.rstrip('/')}/email-preferences/{token}"
+
+
+def email_for_token(token: str, *, secret_key: str) -> str:
+    """The address a preferences link was made for; raises TokenInvalid for a forged or old link."""
+    return str(unsign(secret_key, PURPOSE, token, max_age=VALID_FOR_SECONDS))
+
+
+def set_news(session: Session, email: str, *, wanted: bool) -> Customer | None:
+    customer = _customer(session, email)
+    if customer is not None:
+        customer.email_opt_out_at = None if wanted else (customer.email_opt_out_at or utcnow())
+    return customer

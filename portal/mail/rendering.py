@@ -19,7 +19,7 @@ class MailSettings:
     base_url: str
     mail_from: str
     secret_key: str = ""
-    reply_domain: str = ""
+    inbound_domain: str = ""  # when set, case e-mails carry a Reply-To that routes answers back to the case
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def render(template: str, context: dict[str, Any], settings: MailSettings) -> Re
     env = _environment()
     values = {"org_name": settings.org_name, "base_url": settings.base_url.rstrip("/"), **context}
     text_module = env.get_template(f"mail/{template}.txt").make_module(values)
-    html = env.get_template(f"mail/{template}.html").render(values)
     subject = " ".join(str(getattr(text_module, "subject", "")).split())
     if not subject:
         raise ValueError(f"mail/{template}.txt does not set a subject")
+    html = env.get_template(f"mail/{template}.html").render({"subject": subject, **values})
     return Rendered(subject=subject, text=str(text_module).strip() + "\n", html=css_inline.inline(html))

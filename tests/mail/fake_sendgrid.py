@@ -1,109 +1,63 @@
-"""A fake SendGrid v3 API on 127.0.0.1 for tests and the benchmark: records requests, answers as told.
+"""A small stand-in for SendGrid's v3 API on 127.0.0.1: records each mail/send call and answers as told.
 
-    with FakeSendGrid() as server:
-        server.respond("500", "429")   # the next two requests fail, then the default (202) again
-        server.default = "hang"        # or hold every request until server.release_hung()
-        ... SendGridTransport("SG.test", server.url) ...
-        server.accepted                # the JSON bodies it answered 202 to
-"""
+Used by the tests and by bench/mail_bench.py with the real `sendgrid` client pointed at it."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
-from collections import deque
+import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 
 class FakeSendGrid:
     def __init__(self) -> None:
-        self.default = "202"
-        self._script: deque[str] = deque()
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self._released = threading.Event()
-        self.requests: list[dict[str, Any]] = []  # every request: path, headers, body
-        self.accepted: list[dict[str, Any]] = []  # bodies answered 202
-        self.hanging = threading.Semaphore(0)  # released once per request that starts hanging
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def respond(self, *answers: str) -> None:
-        """Answers for the next requests, in order: "202", "429", "500" or "hang"."""
-        with self._lock:
-            self._script.extend(answers)
-
-    def release_hung(self) -> None:
-        self._released.set()
-
-    def accepted_outbox_ids(self) -> list[int]:
-        with self._lock:
-            return [int(body["custom_args"]["outbox_id"]) for body in self.accepted]
-
-    def start(self) -> FakeSendGrid:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeSendGrid:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    def _next_answer(self) -> str:
-        with self._lock:
-            return self._script.popleft() if self._script else self.default
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        self.requests: list[dict] = []
+        self.answers: list[int] = []  # statuses to give, in order; then `default`
+        self.default = 202
+        self.hang_seconds = 0.0
+        self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                body = json.loads(raw or b"null")
-                with fake._lock:
-                    fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                answer = fake._next_answer()
-                if answer == "hang":
-                    fake.hanging.release()
-                    fake._released.wait()
-                    self.close_connection = True
-                    return  # never answered: the client times out or its process dies
-                if answer == "202":
-                    with fake._lock:
-                        fake.accepted.append(body)
-                        message_id = f"fake-{next(fake._ids):06d}"
-                    self._answer(202, b"", {"X-Message-Id": message_id})
-                elif answer == "429":
-                    self._answer(429, b'{"errors":[{"message":"too many requests"}]}', {"Retry-After": "1"})
-                else:
-                    self._answer(int(answer), b'{"errors":[{"message":"internal error"}]}', {})
-
-            def _answer(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with fake.lock:
+                    status = fake.answers.pop(0) if fake.answers else fake.default
+                    hang = fake.hang_seconds
+                if hang:
+                    time.sleep(hang)
+                    return  # never answers in time: the client gives up
+                if status == 202:
+                    with fake.lock:
+                        fake.requests.append({"path": self.path, "json": json.loads(body or b"{}"),
+                                              "auth": self.headers.get("Authorization", "")})
                 self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("X-Message-Id", uuid.uuid4().hex[:22])
+                payload = b"" if status == 202 else json.dumps({"errors": [{"message": f"status {status}"}]}).encode()
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
 
-        return Handler
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeSendGrid:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def outbox_ids(self) -> list[int]:
+        with self.lock:
+            return [int(r["json"]["custom_args"]["outbox_id"]) for r in self.requests]

@@ -1,160 +1,131 @@
-"""The worker with the real sendgrid client against a fake SendGrid: success, backoff, dead letters, crashes."""
+"""The real sendgrid client against a fake SendGrid on 127.0.0.1: success, retries, dead letters."""
 
-from __future__ import annotations
-
-from collections import Counter
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from portal.db import utcnow
-from portal.mail import queue
-from portal.mail.delivery import RetryPolicy, Worker
+from portal import mail
+from portal.db import make_engine, utcnow
+from portal.mail.attachments import Attachment
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.transports import SendGridTransport
-from tests.factories import make_case
-from tests.mail.conftest import fill_outbox, start_worker
+from portal.mail.worker import WorkerSettings, backoff, claim, run
+
+SETTINGS = WorkerSettings(worker_id="test-worker", sender="care@portal.test", batch=10, max_attempts=3,
+                          base_delay=60)
 
 
-def sendgrid_worker(factory, fake, **kwargs) -> Worker:
-    return Worker(factory, SendGridTransport("SG.test-key", fake.url, timeout=5), "Make It Right <care@example.org>",
-                  **kwargs)
+def _queue(session, n=1, **kwargs):
+    for i in range(n):
+        mail.queue(session, f"fan{i}@fans.example", "password_reset", {"name": "Fan", "link": "http://x"}, **kwargs)
+    session.commit()
 
 
-def message(factory, message_id: int) -> OutboxMessage:
-    with factory() as session:
-        return session.get(OutboxMessage, message_id)
+def _factory(db_url):
+    engine = make_engine(db_url)
+    return lambda: Session(engine, expire_on_commit=False)
 
 
-def test_a_case_email_reaches_sendgrid_with_both_parts_its_letter_categories_and_outbox_id(factory, fake_sendgrid):
-    with factory() as session:
-        case = make_case(session)
-        queued = queue(session, case.customer.email, "resolution",
-                       {"name": case.customer.first_name, "reference": case.reference, "link": "http://portal.test/c",
-                        "owner_name": case.owner.name, "outcome": "We refunded your ticket."},
-                       case_id=case.id, attachments=[("letter.pdf", "application/pdf", b"%PDF-1.7 letter")],
-                       categories=["case"])
-        session.commit()
-        reference = case.reference
-
-    result = sendgrid_worker(factory, fake_sendgrid).drain()
-
-    assert result.sent == 1
-    [body] = fake_sendgrid.accepted
+def test_a_message_is_sent_with_both_parts_attachments_and_its_outbox_id(session, db_url, fake_sendgrid):
+    mail.queue(session, "james@fans.example", "password_reset", {"name": "James", "link": "http://x/r"},
+               attachments=[Attachment("letter.pdf", "application/pdf", b"%PDF-1.4 letter")])
+    session.commit()
+    transport = SendGridTransport("SG.test-key", host=fake_sendgrid.url)
+    totals = run(_factory(db_url), transport, SETTINGS, once=True)
+    assert totals == {"sent": 1, "retrying": 0, "dead": 0}
+    [request] = fake_sendgrid.requests
+    body = request["json"]
+    assert request["path"] == "/v3/mail/send" and request["auth"] == "Bearer SG.test-key"
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     assert body["attachments"][0]["filename"] == "letter.pdf"
-    assert sorted(body["categories"]) == ["case", "resolution"]
-    assert body["custom_args"] == {"outbox_id": str(queued.id)}
-    assert body["reply_to"]["email"].startswith(f"reply+{reference}-")
-    assert body["from"] == {"email": "care@example.org", "name": "Make It Right"}
-    headers = fake_sendgrid.requests[0]["headers"]
-    assert headers["Authorization"] == "Bearer SG.test-key"
-    sent = message(factory, queued.id)
-    assert sent.status is OutboxStatus.sent and sent.provider_message_id == "fake-000001"
+    assert body["categories"] == ["password_reset"]
+    message = session.scalar(select(OutboxMessage))
+    session.refresh(message)
+    assert body["custom_args"] == {"outbox_id": str(message.id)}
+    assert message.status is OutboxStatus.sent and message.provider_message_id and message.attempts == 1
 
 
-def test_a_failed_send_is_tried_again_later_with_backoff(factory, fake_sendgrid):
-    [message_id] = fill_outbox(factory, 1)
-    fake_sendgrid.respond("500")
-    worker = sendgrid_worker(factory, fake_sendgrid, policy=RetryPolicy(base_seconds=30))
-
-    before = utcnow()
-    assert worker.drain().failed == 1
-    failed = message(factory, message_id)
-    assert failed.status is OutboxStatus.failed and "500" in failed.last_error
-    assert before + timedelta(seconds=15) <= failed.next_attempt_at <= utcnow() + timedelta(seconds=30)
-    assert worker.drain().claimed == 0  # not due yet
-
-    fake_sendgrid.respond("429")
-    assert worker.drain(now=failed.next_attempt_at).failed == 1
-    second = message(factory, message_id)
-    # The second wait is about twice the first (30-60 s), and never shorter than SendGrid's Retry-After.
-    assert failed.next_attempt_at + timedelta(seconds=15) <= second.next_attempt_at
-
-    assert worker.drain(now=second.next_attempt_at).sent == 1
-    assert message(factory, message_id).attempts == 3
-    assert fake_sendgrid.accepted_outbox_ids() == [message_id]
-
-
-def test_backoff_grows_and_is_capped():
-    policy = RetryPolicy(base_seconds=10, cap_seconds=100)
-    for attempts, ceiling in [(1, 10), (2, 20), (3, 40), (4, 80), (5, 100), (9, 100)]:
-        for _ in range(20):
-            assert ceiling / 2 <= policy.delay(attempts).total_seconds() <= ceiling
+def test_a_429_or_500_is_retried_later_with_backoff(session, db_url, fake_sendgrid):
+    _queue(session)
+    fake_sendgrid.answers = [429]
+    transport = SendGridTransport("SG.k", host=fake_sendgrid.url)
+    assert run(_factory(db_url), transport, SETTINGS, once=True)["retrying"] == 1
+    message = session.scalar(select(OutboxMessage))
+    session.refresh(message)
+    assert message.status is OutboxStatus.failed and "429" in message.last_error
+    assert message.next_attempt_at > utcnow() + timedelta(seconds=25)
+    # Not due yet: a second run sends nothing; once due, it goes.
+    assert run(_factory(db_url), transport, SETTINGS, once=True)["sent"] == 0
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    fake_sendgrid.answers = [500]
+    assert run(_factory(db_url), transport, SETTINGS, once=True)["retrying"] == 1
+    session.refresh(message)
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert run(_factory(db_url), transport, SETTINGS, once=True)["sent"] == 1
+    session.refresh(message)
+    assert message.status is OutboxStatus.sent and message.attempts == 3
 
 
-def test_a_message_that_keeps_failing_goes_dead_and_an_admin_can_retry_it(factory, fake_sendgrid):
-    from portal.mail.admin import retry
-
-    [message_id] = fill_outbox(factory, 1)
-    fake_sendgrid.default = "500"
-    worker = sendgrid_worker(factory, fake_sendgrid, policy=RetryPolicy(max_attempts=3))
-    moment = utcnow()
-    for _ in range(3):
-        worker.drain(now=moment)
-        moment = max(moment, message(factory, message_id).next_attempt_at)
-    dead = message(factory, message_id)
-    assert dead.status is OutboxStatus.dead and dead.attempts == 3
-    assert worker.drain(now=moment + timedelta(days=1)).claimed == 0
-
-    fake_sendgrid.default = "202"
-    with factory() as session:
-        retry(session, session.get(OutboxMessage, message_id))
-        session.commit()
-    assert worker.drain().sent == 1
-    assert fake_sendgrid.accepted_outbox_ids() == [message_id]
+def test_after_the_last_attempt_a_message_is_dead_and_a_400_is_dead_at_once(session, db_url, fake_sendgrid):
+    _queue(session, n=2)
+    first, second = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    first.attempts = SETTINGS.max_attempts - 1
+    session.commit()
+    fake_sendgrid.answers = [503, 400]
+    totals = run(_factory(db_url), SendGridTransport("SG.k", host=fake_sendgrid.url), SETTINGS, once=True)
+    assert totals == {"sent": 0, "retrying": 0, "dead": 2}
+    session.refresh(first)
+    session.refresh(second)
+    assert (first.status, second.status) == (OutboxStatus.dead, OutboxStatus.dead)
+    assert "400" in second.last_error
 
 
-def test_a_message_sendgrid_will_never_take_goes_dead_at_once(factory, fake_sendgrid):
-    [message_id] = fill_outbox(factory, 1)
-    fake_sendgrid.respond("400")
-    sendgrid_worker(factory, fake_sendgrid).drain()
-    assert message(factory, message_id).status is OutboxStatus.dead
+def test_a_timeout_is_a_retry_not_a_loss(session, db_url, fake_sendgrid):
+    _queue(session)
+    fake_sendgrid.hang_seconds = 2
+    transport = SendGridTransport("SG.k", host=fake_sendgrid.url, timeout=0.5)
+    assert run(_factory(db_url), transport, SETTINGS, once=True)["retrying"] == 1
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(db_url, factory, fake_sendgrid, tmp_path):
-    ids = fill_outbox(factory, 12)
-    fake_sendgrid.respond("202", "202", "202", "202", "hang")
-    process = start_worker(db_url, fake_sendgrid, tmp_path, "--batch", "10", "--lease", "60")
-    try:
-        assert fake_sendgrid.hanging.acquire(timeout=60), process.stderr.read1().decode()
-    finally:
-        process.kill()  # SIGKILL: no chance to tidy up
-        process.wait()
-    fake_sendgrid.release_hung()
-    with factory() as session:
-        stuck = session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)).all()
-    assert len(stuck) == 6  # the one on the wire and the five after it, still claimed by the dead worker
+def test_backoff_doubles_with_jitter_and_has_a_ceiling():
+    import random
 
-    # Before the lease runs out nobody else may take them; after it, a second worker delivers the rest.
-    second = sendgrid_worker(factory, fake_sendgrid)
-    assert second.drain().sent == 2  # only the two never claimed
-    assert second.drain(now=utcnow() + timedelta(seconds=61)).sent == 6
-
-    assert sorted(fake_sendgrid.accepted_outbox_ids()) == sorted(ids)
-    with factory() as session:
-        statuses = Counter(session.scalars(select(OutboxMessage.status)))
-    assert statuses == {OutboxStatus.sent: 12}
+    rng = random.Random(1)
+    delays = [backoff(n, SETTINGS, rng).total_seconds() for n in (1, 2, 3, 4)]
+    assert 30 <= delays[0] <= 60 and 60 <= delays[1] <= 120 and 120 <= delays[2] <= 240
+    assert backoff(50, SETTINGS, rng).total_seconds() <= SETTINGS.max_delay
 
 
-@pytest.mark.postgres
-def test_three_workers_deliver_a_thousand_messages_each_exactly_once(postgres_url, fake_sendgrid, tmp_path):
-    from portal.db import make_engine
-    from sqlalchemy.orm import sessionmaker
+def test_a_claim_whose_lease_ran_out_is_claimed_again(session, db_url):
+    _queue(session)
+    first = claim(session, SETTINGS, now=utcnow())
+    assert claim(session, WorkerSettings(worker_id="other", sender="x"), now=utcnow()) == []
+    later = utcnow() + SETTINGS.lease + timedelta(seconds=1)
+    assert claim(session, WorkerSettings(worker_id="other", sender="x"), now=later) == first
 
-    engine = make_engine(postgres_url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    ids = fill_outbox(factory, 1000)
-    workers = [start_worker(postgres_url, fake_sendgrid, tmp_path, "--once", "--batch", "25") for _ in range(3)]
-    for process in workers:
-        assert process.wait(timeout=300) == 0, process.stderr.read().decode()
 
-    delivered = Counter(fake_sendgrid.accepted_outbox_ids())
-    assert sorted(delivered) == sorted(ids)
-    assert set(delivered.values()) == {1}
-    with factory() as session:
-        rows = session.execute(select(OutboxMessage.status, OutboxMessage.claimed_by)).all()
-    engine.dispose()
-    assert {status for status, _ in rows} == {OutboxStatus.sent}
-    assert len({worker for _, worker in rows}) == 3, "every worker should have taken a share"
+@pytest.mark.parametrize("transactional", [True, False])
+def test_opted_out_customers_get_only_transactional_mail(session, transactional):
+    from tests.factories import make_customer
+
+    customer = make_customer(session, email="olivia@fans.example")
+    customer.email_opt_out_at = utcnow()
+    message = mail.queue(session, "olivia@fans.example", "password_reset", {"name": "O", "link": "x"},
+                         transactional=transactional)
+    assert (message is not None) is transactional
+
+
+def test_news_carries_a_preferences_link_and_case_mail_a_signed_reply_to(session):
+    from tests.factories import make_case
+
+    news = mail.queue(session, "fan@fans.example", "password_reset", {"name": "F", "link": "x"}, transactional=False)
+    assert "/email-preferences/" in news.body_text and "/email-preferences/" in news.body_html
+    case = make_case(session)
+    about_case = mail.queue(session, "fan@fans.example", "password_reset", {"name": "F", "link": "x"},
+                            case_id=case.id)
+    assert about_case.reply_to.startswith(f"reply+{case.reference}.")
+    assert about_case.reply_to.endswith("@reply.portal.test")

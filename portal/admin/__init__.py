@@ -1,0 +1,1 @@
+"""Administration: teams, categories, employees, the organisation, and the audit log of every change."""

@@ -1,0 +1,107 @@
+"""Employees: invitations by e-mail, roles, teams and authority limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.admin import audit
+from portal.auth import reset
+from portal.auth.accounts import create_employee
+from portal.auth.models import Employee, Role, Team
+
+EMPLOYEE_FIELDS = ("name", "email", "job_title", "role", "team", "authority_limit", "active")
+PAGE_SIZE = 50
+
+
+class StaffChangeRefused(ValueError):
+    """The change to an employee cannot be made; the message says why."""
+
+
+def invite_employee(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    job_title: str,
+    role: Role,
+    team: Team | None,
+    authority_limit: Decimal,
+    by: Employee,
+    secret_key: str,
+    link: Callable[[str], str],
+) -> Employee:
+    """Create the account without a password and e-mail a link to choose one (valid for a week)."""
+    employee = create_employee(
+        session, email=email, name=name, role=role, team=team, authority_limit=authority_limit, password=None,
+        job_title=job_title.strip(),
+    )
+    session.flush()
+    reset.invite(session, employee, secret_key=secret_key, link=link, invited_by=by)
+    audit.record(session, actor=by, action="invite", entity="employee", entity_id=employee.id,
+                 summary=f"{employee.name} invited as {role.value}", after=audit.snapshot(employee, EMPLOYEE_FIELDS))
+    return employee
+
+
+def update_employee(
+    session: Session,
+    employee: Employee,
+    *,
+    name: str,
+    job_title: str,
+    role: Role,
+    team: Team | None,
+    authority_limit: Decimal,
+    by: Employee,
+) -> Employee:
+    if not name.strip():
+        raise StaffChangeRefused("Enter the employee's name.")
+    if authority_limit < 0:
+        raise StaffChangeRefused("The authority limit cannot be negative.")
+    if employee.id == by.id and role is not Role.admin and by.role is Role.admin:
+        raise StaffChangeRefused("You cannot remove your own admin role; ask another admin.")
+    if employee.role is Role.admin and role is not Role.admin and _active_admins(session) <= 1:
+        raise StaffChangeRefused("This is the last admin; make someone else an admin first.")
+    before = audit.snapshot(employee, EMPLOYEE_FIELDS)
+    employee.name, employee.job_title, employee.role = name.strip(), job_title.strip(), role
+    employee.team, employee.authority_limit = team, authority_limit
+    after = audit.snapshot(employee, EMPLOYEE_FIELDS)
+    if after != before:
+        audit.record(session, actor=by, action="update", entity="employee", entity_id=employee.id,
+                     summary=f"{employee.name}'s account changed", before=before, after=after)
+    return employee
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Employee.role == Role.admin, Employee.active)) or 0
+
+
+@dataclass(frozen=True)
+class EmployeePage:
+    employees: list[Employee]
+    total: int
+    page: int
+    pages: int
+
+
+def list_employees(
+    session: Session, *, team_id: int | None = None, role: Role | None = None, active: bool | None = True,
+    page: int = 1,
+) -> EmployeePage:
+    query = select(Employee)
+    if team_id:
+        query = query.where(Employee.team_id == team_id)
+    if role:
+        query = query.where(Employee.role == role)
+    if active is not None:
+        query = query.where(Employee.active.is_(active))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    employees = session.scalars(query.order_by(Employee.name, Employee.id).limit(PAGE_SIZE)
+                                .offset((page - 1) * PAGE_SIZE)).all()
+    return EmployeePage(list(employees), total, page, pages)

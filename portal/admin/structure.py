@@ -1,0 +1,75 @@
+"""Teams and the categories of case each team owns, with their response and resolution targets."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.admin import audit
+from portal.auth.models import Employee, Role, Team
+from portal.cases.models import Category
+
+TEAM_FIELDS = ("name", "manager")
+CATEGORY_FIELDS = ("name", "description", "team", "first_response_hours", "resolution_hours", "active")
+
+
+class StructureRefused(ValueError):
+    """The change would leave the organisation inconsistent; the message says why."""
+
+
+def save_team(session: Session, team: Team | None, *, name: str, manager: Employee | None, by: Employee) -> Team:
+    name = name.strip()
+    if not name:
+        raise StructureRefused("Enter the team's name.")
+    clash = session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    if clash is not None and clash is not team:
+        raise StructureRefused(f"There is already a team called {clash.name}.")
+    if manager is not None and (manager.role not in (Role.manager, Role.admin) or not manager.active):
+        raise StructureRefused(f"{manager.name} is not an active manager; make them a manager first.")
+    creating = team is None
+    before = {} if creating else audit.snapshot(team, TEAM_FIELDS)
+    team = team or Team(name=name)
+    team.name, team.manager = name, manager
+    session.add(team)
+    session.flush()
+    audit.record(session, actor=by, action="create" if creating else "update", entity="team", entity_id=team.id,
+                 summary=f"Team {team.name} {'created' if creating else 'changed'}",
+                 before=before, after=audit.snapshot(team, TEAM_FIELDS))
+    return team
+
+
+def save_category(
+    session: Session,
+    category: Category | None,
+    *,
+    name: str,
+    description: str,
+    team: Team,
+    first_response_hours: int,
+    resolution_hours: int,
+    active: bool,
+    by: Employee,
+) -> Category:
+    name = name.strip()
+    if not name:
+        raise StructureRefused("Enter the category's name.")
+    if first_response_hours < 1 or resolution_hours < 1:
+        raise StructureRefused("Targets must be at least one hour.")
+    if resolution_hours < first_response_hours:
+        raise StructureRefused("The resolution target cannot be shorter than the first-response target.")
+    clash = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+    if clash is not None and clash is not category:
+        raise StructureRefused(f"There is already a category called {clash.name}.")
+    creating = category is None
+    before = {} if creating else audit.snapshot(category, CATEGORY_FIELDS)
+    category = category or Category(name=name, team=team)
+    category.name, category.description, category.team = name, description.strip(), team
+    category.first_response_hours, category.resolution_hours, category.active = (
+        first_response_hours, resolution_hours, active,
+    )
+    session.add(category)
+    session.flush()
+    audit.record(session, actor=by, action="create" if creating else "update", entity="category",
+                 entity_id=category.id, summary=f"Category {category.name} {'created' if creating else 'changed'}",
+                 before=before, after=audit.snapshot(category, CATEGORY_FIELDS))
+    return category

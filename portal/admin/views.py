@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from portal.admin import audit, data_requests, organisation, staff, structure
+from portal.admin.forms import (
+    CategoryForm,
+    CustomerSearchForm,
+    EmployeeForm,
+    ErasureForm,
+    InviteForm,
+    OrganisationForm,
+    TeamForm,
+)
+from portal.auth.access import role_required
+from portal.auth.accounts import AccountRefused
+from portal.auth.models import Employee, Role, Team
+from portal.cases.models import Case, Category, Customer
+from portal.db import db
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+branding_bp = Blueprint("organisation", __name__)
+
+
+def _status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+@bp.get("/")
+@role_required(Role.manager)
+def index() -> str:
+    return render_template("admin/index.html")
+
+
+@bp.get("/teams")
+@role_required()
+def teams() -> str:
+    return render_template("admin/teams.html", teams=_teams())
+
+
+@bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@role_required()
+def team(team_id: int | None) -> str | Response | tuple[str, int]:
+    existing = db.session.get(Team, team_id) or abort(404) if team_id else None
+    form = TeamForm(obj=existing)
+    managers = db.session.scalars(
+        select(Employee).where(Employee.active, Employee.role.in_([Role.manager, Role.admin])).order_by(Employee.name)
+    ).all()
+    form.manager_id.choices = [(0, "No manager yet")] + [(m.id, m.name) for m in managers]
+    if form.validate_on_submit():
+        try:
+            saved = structure.save_team(db.session, existing, name=form.name.data,
+                                        manager=db.session.get(Employee, form.manager_id.data or 0), by=current_user)
+        except structure.StructureRefused as refused:
+            form.name.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Team {saved.name} saved.", "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team_form.html", form=form, team=existing), _status()
+
+
+@bp.get("/categories")
+@role_required(Role.manager)
+def categories() -> str:
+    rows = db.session.scalars(select(Category).order_by(Category.active.desc(), Category.name)).all()
+    return render_template("admin/categories.html", categories=rows)
+
+
+@bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@role_required(Role.manager)
+def category(category_id: int | None) -> str | Response | tuple[str, int]:
+    existing = db.session.get(Category, category_id) or abort(404) if category_id else None
+    form = CategoryForm(obj=existing)
+    form.team_id.choices = [(0, "Choose a team")] + [(t.id, t.name) for t in _teams()]
+    if request.method == "GET" and existing is None:
+        form.first_response_hours.data, form.resolution_hours.data = 24, 24 * 7
+    if form.validate_on_submit():
+        chosen_team = db.session.get(Team, form.team_id.data) or abort(400)
+        try:
+            saved = structure.save_category(
+                db.session, existing, name=form.name.data, description=form.description.data or "",
+                team=chosen_team, first_response_hours=form.first_response_hours.data,
+                resolution_hours=form.resolution_hours.data, active=form.active.data, by=current_user,
+            )
+        except structure.StructureRefused as refused:
+            form.name.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Category {saved.name} saved.", "success")
+            return redirect(url_for("admin.categories"))
+    return render_template("admin/category_form.html", form=form, category=existing), _status()
+
+
+@bp.get("/employees")
+@role_required()
+def employees() -> str:
+    role = request.args.get("role", "")
+    show = request.args.get("show", "active")
+    result = staff.list_employees(
+        db.session, team_id=request.args.get("team", type=int), role=Role(role) if role in Role.__members__ else None,
+        active={"active": True, "inactive": False}.get(show), page=request.args.get("page", 1, type=int) or 1,
+    )
+    return render_template("admin/employees.html", result=result, teams=_teams(), roles=list(Role), show=show)
+
+
+def _employee_choices(form: EmployeeForm) -> None:
+    form.team_id.choices = [(0, "No team")] + [(t.id, t.name) for t in _teams()]
+
+
+@bp.route("/employees/invite", methods=["GET", "POST"])
+@role_required()
+def invite() -> str | Response | tuple[str, int]:
+    form = InviteForm()
+    _employee_choices(form)
+    if request.method == "GET":
+        form.authority_limit.data = Decimal("50")
+    if form.validate_on_submit():
+        base_url = current_app.config["BASE_URL"].rstrip("/")
+        try:
+            employee = staff.invite_employee(
+                db.session, email=form.email.data, name=form.name.data, job_title=form.job_title.data or "",
+                role=Role(form.role.data), team=db.session.get(Team, form.team_id.data or 0),
+                authority_limit=form.authority_limit.data, by=current_user,
+                secret_key=current_app.config["SECRET_KEY"],
+                link=lambda token: base_url + url_for("auth.accept_invitation", token=token),
+            )
+        except AccountRefused as refused:
+            form.email.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{employee.name} has been invited. The e-mail's link lets them choose a password for 7 days.",
+                  "success")
+            return redirect(url_for("admin.employees"))
+    return render_template("admin/invite.html", form=form), _status()
+
+
+@bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
+@role_required()
+def employee(employee_id: int) -> str | Response | tuple[str, int]:
+    person = db.session.get(Employee, employee_id) or abort(404)
+    form = EmployeeForm(obj=person, role=person.role.value)
+    _employee_choices(form)
+    if form.validate_on_submit():
+        try:
+            staff.update_employee(
+                db.session, person, name=form.name.data, job_title=form.job_title.data or "",
+                role=Role(form.role.data), team=db.session.get(Team, form.team_id.data or 0),
+                authority_limit=form.authority_limit.data, by=current_user,
+            )
+        except staff.StaffChangeRefused as refused:
+            form.role.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{person.name}'s account saved.", "success")
+            return redirect(url_for("admin.employees"))
+    return render_template("admin/employee_form.html", form=form, employee=person), _status()
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@role_required()
+def organisation_settings() -> str | Response | tuple[str, int]:
+    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
+    form = OrganisationForm(name=current.name)
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            organisation.update_organisation(
+                db.session, name=form.name.data, logo=upload.read() if upload else None,
+                upload_dir=current_app.config["UPLOAD_DIR"], by=current_user,
+                default_name=current_app.config["ORG_NAME"],
+            )
+        except organisation.OrganisationRefused as refused:
+            form.logo.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash("Organisation details saved.", "success")
+            return redirect(url_for("admin.organisation_settings"))
+    return render_template("admin/organisation.html", form=form, branding=current), _status()
+
+
+@bp.get("/audit")
+@role_required()
+def audit_log() -> str:
+    entity = request.args.get("entity") or None
+    result = audit.list_entries(db.session, entity=entity, actor_id=request.args.get("actor", type=int),
+                                page=request.args.get("page", 1, type=int) or 1)
+    return render_template("admin/audit.html", result=result, entities=audit.entity_names(db.session),
+                           entity=entity)
+
+
+@bp.get("/data-requests")
+@role_required()
+def data_requests_search() -> str | Response:
+    form = CustomerSearchForm(request.args)
+    if request.args and form.validate():
+        customer = data_requests.find_customer(db.session, form.email.data)
+        if customer is not None:
+            return redirect(url_for("admin.data_request", customer_id=customer.id))
+        form.email.errors = [f"No customer has the e-mail address {form.email.data.strip()}."]
+    return render_template("admin/data_requests.html", form=form)
+
+
+@bp.route("/data-requests/<int:customer_id>", methods=["GET", "POST"])
+@role_required()
+def data_request(customer_id: int) -> str | Response | tuple[str, int]:
+    customer = db.session.get(Customer, customer_id) or abort(404)
+    form = ErasureForm()
+    if form.validate_on_submit():
+        try:
+            erased = data_requests.erase_customer(db.session, customer, by=current_user, reason=form.reason.data)
+        except data_requests.ErasureRefused as refused:
+            form.reason.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Erased. {_count(erased.cases, 'case')} kept without personal details; "
+                  f"{_count(erased.events, 'timeline entry', 'timeline entries')} and "
+                  f"{_count(erased.emails, 'e-mail')} cleared.", "success")
+            return redirect(url_for("admin.data_request", customer_id=customer.id))
+    cases = db.session.scalar(select(func.count()).where(Case.customer_id == customer.id))
+    return render_template("admin/data_request.html", customer=customer, form=form, cases=cases), _status()
+
+
+@bp.get("/data-requests/<int:customer_id>/export.json")
+@role_required()
+def data_export(customer_id: int) -> Response:
+    customer = db.session.get(Customer, customer_id) or abort(404)
+    data = data_requests.export_customer(db.session, customer, by=current_user)
+    db.session.commit()
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="customer-{customer.id}-data.json"'
+    return response
+
+
+@branding_bp.get("/organisation/logo")
+def logo() -> Response:
+    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
+    path = organisation.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=current.logo_content_type, max_age=300)

@@ -1,0 +1,83 @@
+"""Pictures and PDFs sent with a case: checked by their content, stored outside static/."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from sqlalchemy.orm import Session
+
+from portal.cases.models import Attachment, Case, Event
+
+MAX_FILES = 3
+MAX_BYTES = 5 * 1024 * 1024
+ALLOWED = {
+    "image/jpeg": "JPEG picture",
+    "image/png": "PNG picture",
+    "image/gif": "GIF picture",
+    "image/webp": "WebP picture",
+    "image/heic": "HEIC photo",
+    "application/pdf": "PDF",
+}
+
+
+class AttachmentRefused(ValueError):
+    """A file that cannot be accepted; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def check_files(files: list[tuple[str, bytes]]) -> list[CheckedFile]:
+    """Refuse the whole set if any file is wrong, before anything is saved."""
+    files = [(name, data) for name, data in files if name or data]
+    if len(files) > MAX_FILES:
+        raise AttachmentRefused(f"Attach up to {MAX_FILES} files; you chose {len(files)}.")
+    checked = []
+    for name, data in files:
+        shown = _display_name(name)
+        if not data:
+            raise AttachmentRefused(f"{shown} is empty.")
+        if len(data) > MAX_BYTES:
+            raise AttachmentRefused(f"{shown} is larger than 5 MB.")
+        kind = filetype.guess(data)
+        if kind is None or kind.mime not in ALLOWED:
+            raise AttachmentRefused(f"{shown} must be a picture (JPEG, PNG, GIF, WebP, HEIC) or a PDF.")
+        checked.append(CheckedFile(shown, data, kind.mime))
+    return checked
+
+
+def _display_name(name: str) -> str:
+    # Only the last part of a path, printable, and short: it is shown back to people, never used on disk.
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (cleaned or "attachment")[:200]
+
+
+def store_attachments(
+    session: Session, case: Case, event: Event | None, files: list[tuple[str, bytes]], *, upload_dir: str
+) -> list[Attachment]:
+    checked = check_files(files)
+    folder = Path(upload_dir) / "attachments"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = []
+    for item in checked:
+        storage_name = uuid.uuid4().hex
+        (folder / storage_name).write_bytes(item.data)
+        attachment = Attachment(
+            case_id=case.id, event_id=event.id if event is not None else None, filename=item.filename,
+            content_type=item.content_type, size=len(item.data), storage_name=storage_name,
+        )
+        session.add(attachment)
+        stored.append(attachment)
+    return stored
+
+
+def attachment_path(upload_dir: str, attachment: Attachment) -> Path:
+    return Path(upload_dir) / "attachments" / attachment.storage_name

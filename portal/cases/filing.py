@@ -1,0 +1,141 @@
+"""Filing a case: one transaction that finds the customer, gives an owner at once, and sends a receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import mail
+from portal.cases.assignment import Unassignable, choose_owner
+from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
+from portal.cases.customer_access import find_customer, issue_link
+from portal.cases.models import Case, CaseKind, Category, Channel, Customer
+from portal.cases.references import next_reference
+from portal.cases.timeline import record
+from portal.db import utcnow
+
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+class FilingRefused(ValueError):
+    """The case cannot be filed as sent; the message says why and nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Filing:
+    name: str
+    email: str
+    category_id: int
+    what_happened: str
+    kind: CaseKind = CaseKind.complaint
+    make_it_right: str = ""
+    better_in_future: str = ""
+    phone: str = ""
+    booking_reference: str = ""
+    preferred_contact: str = "email"
+    consent_to_contact: bool = False
+    channel: Channel = Channel.web
+
+
+@dataclass(frozen=True)
+class Filed:
+    case: Case
+    duplicate: bool
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def file_case(
+    session: Session,
+    filing: Filing,
+    *,
+    files: list[tuple[str, bytes]] = (),
+    upload_dir: str,
+    link_for: Callable[[str], str],
+    now: datetime | None = None,
+) -> Filed:
+    """File the case, or return the one this customer filed with the same words in the last ten minutes."""
+    now = now or utcnow()
+    category = session.get(Category, filing.category_id)
+    if category is None or not category.active:
+        raise FilingRefused("Choose what your feedback is about from the list.")
+    if filing.kind is CaseKind.complaint and not filing.make_it_right.strip():
+        raise FilingRefused("Tell us what we can do to make this right.")
+    try:
+        check_files(list(files))
+    except AttachmentRefused as refused:
+        raise FilingRefused(str(refused)) from refused
+    customer = find_customer(session, filing.email)
+    if customer is not None:
+        earlier = session.scalars(
+            select(Case).where(Case.customer_id == customer.id, Case.created_at >= now - DUPLICATE_WINDOW)
+        ).all()
+        for case in earlier:
+            if _same_words(case.what_happened, filing.what_happened):
+                return Filed(case, duplicate=True)
+    else:
+        customer = Customer(email=filing.email.strip().lower(), name=filing.name.strip())
+        session.add(customer)
+    customer.name = filing.name.strip() or customer.name
+    customer.phone = filing.phone.strip() or customer.phone
+    customer.preferred_contact = filing.preferred_contact
+    try:
+        owner, flagged = choose_owner(session, category)
+    except Unassignable as exc:
+        raise FilingRefused(
+            "We cannot take feedback about this just now because nobody is available to own it. "
+            "Please call us instead."
+        ) from exc
+    case = Case(
+        reference=next_reference(session, now.year),
+        kind=filing.kind,
+        channel=filing.channel,
+        customer=customer,
+        category=category,
+        owner=owner,
+        what_happened=filing.what_happened.strip(),
+        make_it_right=filing.make_it_right.strip() if filing.kind is CaseKind.complaint else "",
+        better_in_future=filing.better_in_future.strip(),
+        booking_reference=filing.booking_reference.strip(),
+        preferred_contact=filing.preferred_contact,
+        consent_to_contact=filing.consent_to_contact,
+        needs_manager=flagged,
+        created_at=now,
+        updated_at=now,
+        first_response_due=now + timedelta(hours=category.first_response_hours),
+        resolution_due=now + timedelta(hours=category.resolution_hours),
+        last_customer_activity_at=now,
+    )
+    session.add(case)
+    owner.last_assigned_at = now
+    filed = record(session, case, "filed", by_customer=True, public=True, at=now,
+                   detail={"owner": owner.id, "channel": filing.channel.value})
+    if flagged:
+        record(session, case, "flagged", at=now, detail={"reason": "no active agent in the team",
+                                                         "team": category.team.name})
+    session.flush()
+    if files:
+        store_attachments(session, case, filed, list(files), upload_dir=upload_dir)
+    token = issue_link(session, case)
+    mail.queue(
+        session,
+        customer.email,
+        "receipt",
+        {
+            "name": customer.first_name,
+            "reference": case.reference,
+            "owner": owner.first_name,
+            "team": category.team.name,
+            "kind": case.kind.value,
+            "first_response_hours": category.first_response_hours,
+            "link": link_for(token),
+        },
+        case_id=case.id,
+    )
+    return Filed(case, duplicate=False)

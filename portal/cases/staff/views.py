@@ -1,0 +1,362 @@
+"""The staff side: my cases, the team's queue, the case view and its actions, the customer profile."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from portal.auth.access import role_required
+from portal.auth.models import Employee, Role
+from portal.cases import ownership, permissions, presence, profiles, replies, workspace
+from portal.cases.attachments import attachment_path
+from portal.cases.models import Attachment, Case, CaseHelper, CaseStatus, Category, Customer, Event
+from portal.cases.staff.forms import (
+    CustomerNoteForm,
+    DeactivateForm,
+    DraftForm,
+    HandoffForm,
+    HelperForm,
+    NoteForm,
+    ReplyForm,
+    SendDraftForm,
+    StatusForm,
+)
+from portal.db import db, utcnow
+from portal.remedies.summary import offer_summary_for_case
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _link_for(token: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
+
+
+def _filters() -> workspace.QueueFilters:
+    args = request.args
+    status = args.get("status", "")
+    return workspace.QueueFilters(
+        status=CaseStatus(status) if status in CaseStatus.__members__ else None,
+        category_id=args.get("category", type=int) or None,
+        overdue=args.get("overdue") == "1",
+        owner_id=args.get("owner", type=int) or None,
+        sort=args.get("sort") if args.get("sort") in workspace.SORTS else "due",
+        page=args.get("page", 1, type=int) or 1,
+    )
+
+
+def _categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.name)))
+
+
+@bp.get("/cases")
+@login_required
+def my_cases() -> str:
+    filters = _filters()
+    now = utcnow()
+    return render_template(
+        "cases/staff/my_cases.html", result=workspace.my_cases(db.session, current_user, filters, now=now),
+        helping=workspace.helping_on(db.session, current_user), filters=filters, now=now,
+        categories=_categories(), statuses=list(CaseStatus), sorts=workspace.SORTS, due_at=workspace.due_at,
+    )
+
+
+@bp.get("/team")
+@role_required(Role.manager)
+def team() -> str:
+    filters = _filters()
+    now = utcnow()
+    teams = workspace.teams_managed_by(db.session, current_user)
+    return render_template(
+        "cases/staff/team.html", teams=teams, result=workspace.team_cases(db.session, teams, filters, now=now),
+        loads=workspace.load_per_person(db.session, teams, now=now), filters=filters, now=now,
+        categories=_categories(), statuses=list(CaseStatus), sorts=workspace.SORTS, due_at=workspace.due_at,
+    )
+
+
+def _case_for_staff(reference: str) -> Case:
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        abort(404)
+    if not permissions.can_view(db.session, current_user, case):
+        abort(403)
+    return case
+
+
+def _colleagues(case: Case, form) -> None:
+    """Fill the colleague pickers: the new owner may be anyone active but the owner; a helper not one already."""
+    colleagues = db.session.scalars(
+        select(Employee).where(Employee.active).options(selectinload(Employee.team)).order_by(Employee.name)
+    ).all()
+    helping = set(db.session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
+    label = lambda e: f"{e.name} ({e.team.name if e.team else e.role.value})"  # noqa: E731
+    if isinstance(form, HelperForm):
+        form.helper_id.choices = [(0, "Choose a colleague")] + [
+            (e.id, label(e)) for e in colleagues if e.id != case.owner_id and e.id not in helping
+        ]
+    else:
+        form.new_owner.choices = [(0, "Choose the new owner")] + [
+            (e.id, label(e)) for e in colleagues if e.id != case.owner_id
+        ]
+
+
+def _render_case(case: Case, status: int = 200, **forms):
+    now = utcnow()
+    events = db.session.scalars(
+        select(Event).where(Event.case_id == case.id).options(selectinload(Event.employee)).order_by(Event.id)
+    ).all()
+    files: dict[int | None, list[Attachment]] = defaultdict(list)
+    for attachment in db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)):
+        files[attachment.event_id].append(attachment)
+    helpers = db.session.scalars(
+        select(CaseHelper).where(CaseHelper.case_id == case.id).options(selectinload(CaseHelper.employee))
+    ).all()
+    helper_ids = {h.employee_id for h in helpers}
+    helper_form = forms.get("helper_form") or HelperForm()
+    handoff_form = forms.get("handoff_form") or HandoffForm()
+    _colleagues(case, helper_form)
+    _colleagues(case, handoff_form)
+    presence.touch(db.session, case, current_user, now=now)
+    viewers = presence.others_viewing(db.session, case, current_user, now=now)
+    db.session.commit()
+    latest = events[-1].id if events else 0
+    return render_template(
+        "cases/staff/case.html", case=case, events=events, files=files, helpers=helpers, viewers=viewers,
+        handoff=ownership.latest_handoff_to_owner(list(events), case.owner_id),
+        drafts=replies.pending_drafts(list(events)), latest_event_id=latest,
+        can_act=permissions.can_work_on(current_user, case),
+        is_helper=current_user.id in helper_ids,
+        offer_summary=offer_summary_for_case(db.session, case), audience="staff",
+        reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=latest),
+        note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
+        status_form=forms.get("status_form") or StatusForm(), helper_form=helper_form, handoff_form=handoff_form,
+        newer=forms.get("newer", []), due_at=workspace.due_at(case), now=now,
+    ), status
+
+
+@bp.get("/cases/<reference>")
+@login_required
+def case(reference: str):
+    return _render_case(_case_for_staff(reference))
+
+
+@bp.get("/cases/<reference>/presence")
+@login_required
+def case_presence(reference: str) -> Response:
+    case = _case_for_staff(reference)
+    now = utcnow()
+    presence.touch(db.session, case, current_user, now=now)
+    viewers = presence.others_viewing(db.session, case, current_user, now=now)
+    latest = replies.latest_event_id(db.session, case)
+    db.session.commit()
+    return jsonify(viewers=[v.name for v in viewers], latest_event_id=latest)
+
+
+def _seen(form) -> int | None:
+    value = (form.seen_event_id.data or "").strip() if isinstance(form.seen_event_id.data, str) else None
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.post("/cases/<reference>/reply")
+@login_required
+def reply(reference: str):
+    case = _case_for_staff(reference)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, reply_form=form)
+    try:
+        replies.reply(db.session, case, form.body.data, by=current_user, seen_event_id=_seen(form),
+                      link_for=_link_for)
+    except replies.StaleCase as stale:
+        db.session.rollback()
+        form.body.errors = [str(stale)]
+        form.seen_event_id.data = str(replies.latest_event_id(db.session, case))
+        return _render_case(case, 409, reply_form=form, newer=stale.newer)
+    except replies.CaseActionRefused as refused:
+        db.session.rollback()
+        form.body.errors = [str(refused)]
+        return _render_case(case, 403 if not permissions.can_work_on(current_user, case) else 422, reply_form=form)
+    db.session.commit()
+    flash(f"Reply sent to {case.customer.first_name} by e-mail.", "success")
+    return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
+
+
+def _simple_action(reference: str, form_class, form_key: str, action, done: str):
+    case = _case_for_staff(reference)
+    form = form_class()
+    if form_class in (HelperForm, HandoffForm):
+        _colleagues(case, form)
+    if form.validate_on_submit():
+        try:
+            action(case, form)
+        except replies.CaseActionRefused as refused:
+            db.session.rollback()
+            first_field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+            first_field.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(done.format(case=case), "success")
+            return redirect(url_for("staff.case", reference=reference))
+    return _render_case(case, 422, **{form_key: form})
+
+
+@bp.post("/cases/<reference>/note")
+@login_required
+def note(reference: str):
+    return _simple_action(reference, NoteForm, "note_form",
+                          lambda case, form: replies.note(db.session, case, form.body.data, by=current_user),
+                          "Note added.")
+
+
+@bp.post("/cases/<reference>/draft")
+@login_required
+def draft(reference: str):
+    return _simple_action(reference, DraftForm, "draft_form",
+                          lambda case, form: replies.draft_reply(db.session, case, form.body.data, by=current_user),
+                          "Draft saved for {case.owner.first_name} to send.")
+
+
+@bp.post("/cases/<reference>/drafts/send")
+@login_required
+def send_draft(reference: str):
+    case = _case_for_staff(reference)
+    form = SendDraftForm()
+    draft_event = db.session.get(Event, int(form.draft_id.data)) if (form.draft_id.data or "").isdigit() else None
+    if not form.validate_on_submit() or draft_event is None:
+        abort(400)
+    try:
+        replies.send_draft(db.session, case, draft_event, by=current_user, seen_event_id=_seen(form),
+                           link_for=_link_for)
+    except replies.CaseActionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("staff.case", reference=reference))
+    db.session.commit()
+    flash(f"Draft sent to {case.customer.first_name}.", "success")
+    return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
+
+
+@bp.post("/cases/<reference>/status")
+@login_required
+def change_status(reference: str):
+    return _simple_action(
+        reference, StatusForm, "status_form",
+        lambda case, form: replies.change_status(db.session, case, CaseStatus(form.status.data),
+                                                 reason=form.reason.data, by=current_user),
+        "Status changed to {case.status.label}.",
+    )
+
+
+@bp.post("/cases/<reference>/helpers")
+@login_required
+def add_helper(reference: str):
+    def action(case, form):
+        helper = db.session.get(Employee, form.helper_id.data)
+        if helper is None:
+            raise replies.CaseActionRefused("Choose a colleague.")
+        ownership.add_helper(db.session, case, helper, by=current_user)
+
+    return _simple_action(reference, HelperForm, "helper_form", action,
+                          "Your colleague has been asked to help. You still own the case.")
+
+
+@bp.post("/cases/<reference>/handoff")
+@login_required
+def handoff(reference: str):
+    def action(case, form):
+        new_owner = db.session.get(Employee, form.new_owner.data)
+        if new_owner is None:
+            raise ownership.HandoffRefused("Choose the new owner.")
+        ownership.hand_off(db.session, case, to=new_owner, note=form.note.data, reason=form.reason.data,
+                           by=current_user, link_for=_link_for)
+
+    return _simple_action(reference, HandoffForm, "handoff_form", action,
+                          "{case.reference} is now owned by {case.owner.name}. They and the customer have been told.")
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@login_required
+def attachment(reference: str, attachment_id: int) -> Response:
+    case = _case_for_staff(reference)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.case_id != case.id:
+        abort(404)
+    path = attachment_path(current_app.config["UPLOAD_DIR"], item)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, download_name=item.filename,
+                         as_attachment=item.content_type == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/customers/<int:customer_id>", methods=["GET", "POST"])
+@login_required
+def customer(customer_id: int):
+    person = db.session.get(Customer, customer_id) or abort(404)
+    cases = person.cases
+    if not any(permissions.can_view(db.session, current_user, c) for c in cases) and \
+            current_user.role is not Role.admin:
+        abort(403)
+    form = CustomerNoteForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                profiles.add_note(db.session, person, form.body.data, kind=form.kind.data, by=current_user)
+            except profiles.NoteRefused as refused:
+                form.body.errors = [str(refused)]
+            else:
+                db.session.commit()
+                flash("Note added to the customer's profile.", "success")
+                return redirect(url_for("staff.customer", customer_id=customer_id))
+        status = 422
+    data = profiles.profile(db.session, person, today=utcnow().date())
+    return render_template("cases/staff/customer.html", profile=data, form=form,
+                           note_kinds=profiles.NOTE_KINDS), status
+
+
+@bp.route("/employees/<int:employee_id>/deactivate", methods=["GET", "POST"])
+@role_required(Role.manager)
+def deactivate(employee_id: int):
+    person = db.session.get(Employee, employee_id) or abort(404)
+    if not permissions.manages_team(current_user, person.team):
+        abort(403)
+    open_cases = ownership.open_cases_of(db.session, person)
+    form = DeactivateForm()
+    colleagues = db.session.scalars(
+        select(Employee).where(Employee.active, Employee.id != person.id).order_by(Employee.name)
+    ).all()
+    form.new_owner.choices = [(0, "Choose a colleague")] + [
+        (e.id, f"{e.name} ({e.team.name if e.team else e.role.value})") for e in colleagues
+    ]
+    if form.validate_on_submit():
+        to = db.session.get(Employee, form.new_owner.data)
+        try:
+            moved = ownership.deactivate(db.session, person, to=to, note=form.note.data or "", by=current_user,
+                                         link_for=_link_for)
+        except replies.CaseActionRefused as refused:
+            db.session.rollback()
+            form.note.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{person.name} is deactivated. {moved} open case{'s' if moved != 1 else ''} moved to {to.name}.",
+                  "success")
+            return redirect(url_for("staff.team"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/staff/deactivate.html", person=person, cases=open_cases, form=form), status

@@ -1,0 +1,344 @@
+"""The customer's side: telling us, following a case by private link or account, replying, withdrawing."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from portal.cases import customer_access, customer_replies, filing
+from portal.cases.attachments import attachment_path
+from portal.cases.forms import (
+    CustomerPasswordForm,
+    CustomerSignInForm,
+    FilingForm,
+    FindCasesForm,
+    ReplyForm,
+    SuggestionForm,
+    WithdrawForm,
+)
+from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
+from portal.cases.progress import case_page_data
+from portal.db import db
+from portal.remedies.links import offer_token
+from portal.remedies.summary import offer_summary_for_case
+from portal.security import limiter
+from portal.tokens import TokenInvalid
+
+bp = Blueprint("cases", __name__)
+
+
+def _email_key() -> str:
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _files(field) -> list[tuple[str, bytes]]:
+    return [(f.filename or "", f.read()) for f in (field.data or []) if f and (f.filename or "")]
+
+
+def _link_for(token: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
+
+
+def _status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+# --- Telling us ---------------------------------------------------------------------------------------------------
+
+# One limit shared by both forms: per address sending, and per e-mail address given.
+_filing_by_ip = limiter.shared_limit("20 per hour", scope="filing", methods=["POST"])
+_filing_by_email = limiter.shared_limit("6 per hour", scope="filing-email", methods=["POST"], key_func=_email_key)
+
+
+@bp.route("/tell-us", methods=["GET", "POST"])
+@_filing_by_ip
+@_filing_by_email
+def tell_us() -> str | Response | tuple[str, int]:
+    return _file("complaint")
+
+
+@bp.route("/suggest", methods=["GET", "POST"])
+@_filing_by_ip
+@_filing_by_email
+def suggest() -> str | Response | tuple[str, int]:
+    return _file("suggestion")
+
+
+def _file(kind: str) -> str | Response | tuple[str, int]:
+    form = SuggestionForm() if kind == "suggestion" else FilingForm()
+    categories = db.session.scalars(select(Category).where(Category.active).order_by(Category.name)).all()
+    form.category_id.choices = [(0, "Choose one")] + [(c.id, c.name) for c in categories]
+    if form.validate_on_submit():
+        if form.website.data:
+            # A bot filled the hidden field: answer as if all went well, keep nothing.
+            return redirect(url_for("cases.received"))
+        try:
+            filed = filing.file_case(
+                db.session,
+                filing.Filing(
+                    name=form.name.data, email=form.email.data, category_id=form.category_id.data,
+                    what_happened=form.what_happened.data, kind=CaseKind(kind),
+                    make_it_right=form.make_it_right.data if kind == "complaint" else "",
+                    better_in_future=form.better_in_future.data or "", phone=form.phone.data or "",
+                    booking_reference=form.booking_reference.data or "",
+                    preferred_contact=form.preferred_contact.data, consent_to_contact=form.consent_to_contact.data,
+                ),
+                files=_files(form.attachments), upload_dir=current_app.config["UPLOAD_DIR"], link_for=_link_for,
+            )
+        except filing.FilingRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            session["filed_case"] = filed.case.id
+            session["filed_duplicate"] = filed.duplicate
+            return redirect(url_for("cases.received"))
+    return render_template("cases/file.html", form=form, kind=kind, categories=categories), _status()
+
+
+@bp.get("/tell-us/received")
+def received() -> str:
+    case = db.session.get(Case, session.get("filed_case") or 0)
+    return render_template("cases/received.html", case=case, duplicate=session.get("filed_duplicate", False))
+
+
+# --- Following a case by private link ------------------------------------------------------------------------------
+
+def _case_by_token(token: str) -> Case:
+    case = customer_access.case_for_token(db.session, token)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, status: int = 200):
+    data = case_page_data(db.session, case)
+    summary = offer_summary_for_case(db.session, case)
+    offer_url = url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], summary.offer.id)) \
+        if summary else ""
+    return render_template(
+        "cases/case.html", case=case, data=data, actions=actions, offer_summary=summary, offer_url=offer_url,
+        audience="customer", reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+    ), status
+
+
+def _token_actions(token: str) -> dict[str, str]:
+    return {
+        "reply": url_for("cases.private_reply", token=token),
+        "withdraw": url_for("cases.private_withdraw", token=token),
+        "attachment": url_for("cases.private_attachment", token=token, attachment_id=0)[:-1],
+        "self": url_for("cases.private_case", token=token),
+    }
+
+
+@bp.get("/my-case/<token>")
+def private_case(token: str):
+    case = _case_by_token(token)
+    db.session.commit()  # keeps the link's last use
+    return _render_case(case, _token_actions(token))
+
+
+@bp.post("/my-case/<token>/reply")
+@limiter.limit("30 per hour")
+def private_reply(token: str):
+    case = _case_by_token(token)
+    return _reply(case, _token_actions(token))
+
+
+@bp.post("/my-case/<token>/withdraw")
+def private_withdraw(token: str):
+    case = _case_by_token(token)
+    return _withdraw(case, _token_actions(token))
+
+
+@bp.get("/my-case/<token>/attachments/<int:attachment_id>")
+def private_attachment(token: str, attachment_id: int) -> Response:
+    return _attachment(_case_by_token(token), attachment_id)
+
+
+def _reply(case: Case, actions: dict[str, str]):
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            customer_replies.add_customer_reply(db.session, case, form.body.data or "", files=_files(form.attachments),
+                                                upload_dir=current_app.config["UPLOAD_DIR"])
+        except customer_replies.CustomerActionRefused as refused:
+            form.body.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Your reply has been sent to {case.owner.first_name}.", "success")
+            return redirect(actions["self"] + "#conversation")
+    return _render_case(case, actions, reply_form=form, status=422)
+
+
+def _withdraw(case: Case, actions: dict[str, str]):
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            customer_replies.withdraw_case(db.session, case, form.reason.data or "")
+        except customer_replies.CustomerActionRefused as refused:
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            flash("You have withdrawn your case. Thank you for letting us know.", "success")
+        return redirect(actions["self"])
+    return _render_case(case, actions, withdraw_form=form, status=422)
+
+
+def _attachment(case: Case, attachment_id: int) -> Response:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        abort(404)
+    path = attachment_path(current_app.config["UPLOAD_DIR"], attachment)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename,
+                         as_attachment=attachment.content_type == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Finding my cases and the optional account -------------------------------------------------------------------
+
+@bp.route("/find-my-case", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_email_key)
+def find_cases() -> str | Response | tuple[str, int]:
+    form = FindCasesForm()
+    if form.validate_on_submit():
+        customer_access.send_links(db.session, form.email.data, link_for=_link_for)
+        db.session.commit()
+        flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed a link to each of them. "
+              "It can take a few minutes to arrive.", "info")
+        return redirect(url_for("cases.find_cases"))
+    return render_template("cases/find.html", form=form), _status()
+
+
+def _signed_in_customer() -> Customer | None:
+    customer_id = session.get("customer_id")
+    return db.session.get(Customer, customer_id) if customer_id else None
+
+
+@bp.route("/account/sign-in", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def account_sign_in() -> str | Response | tuple[str, int]:
+    form = CustomerSignInForm()
+    if form.validate_on_submit():
+        if form.password.data:
+            try:
+                customer = customer_access.sign_in_with_password(db.session, form.email.data, form.password.data)
+            except customer_access.CustomerSignInRefused as refused:
+                db.session.commit()
+                form.password.errors = [str(refused)]
+                return render_template("cases/account_sign_in.html", form=form), 422
+            db.session.commit()
+            session["customer_id"] = customer.id
+            return redirect(url_for("cases.account"))
+        customer_access.sign_in_link(
+            db.session, form.email.data, secret_key=current_app.config["SECRET_KEY"],
+            link_for=lambda t: current_app.config["BASE_URL"].rstrip("/") + url_for("cases.account_link", token=t),
+        )
+        db.session.commit()
+        flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed it a sign-in link. "
+              "It works once, within 30 minutes.", "info")
+        return redirect(url_for("cases.account_sign_in"))
+    return render_template("cases/account_sign_in.html", form=form), _status()
+
+
+@bp.get("/account/sign-in/<token>")
+def account_link(token: str) -> Response:
+    try:
+        customer = customer_access.customer_for_sign_in_token(db.session, token,
+                                                               secret_key=current_app.config["SECRET_KEY"])
+    except TokenInvalid as invalid:
+        flash(f"{invalid} Ask for a new one below.", "error")
+        return redirect(url_for("cases.account_sign_in"))
+    db.session.commit()
+    session["customer_id"] = customer.id
+    return redirect(url_for("cases.account"))
+
+
+@bp.get("/account")
+def account() -> str | Response:
+    customer = _signed_in_customer()
+    if customer is None:
+        return redirect(url_for("cases.account_sign_in"))
+    cases = db.session.scalars(
+        select(Case).where(Case.customer_id == customer.id).options(selectinload(Case.owner))
+        .order_by(Case.created_at.desc())
+    ).all()
+    return render_template("cases/account.html", customer=customer, cases=cases)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def account_password() -> str | Response | tuple[str, int]:
+    customer = _signed_in_customer()
+    if customer is None:
+        return redirect(url_for("cases.account_sign_in"))
+    form = CustomerPasswordForm()
+    if form.validate_on_submit():
+        customer_access.set_password(customer, form.password.data)
+        db.session.commit()
+        flash("Your password is set. Next time you can sign in with it.", "success")
+        return redirect(url_for("cases.account"))
+    return render_template("cases/account_password.html", form=form), _status()
+
+
+@bp.post("/account/sign-out")
+def account_sign_out() -> Response:
+    session.pop("customer_id", None)
+    flash("You have signed out.", "info")
+    return redirect(url_for("public.home"))
+
+
+def _account_case(reference: str) -> Case:
+    customer = _signed_in_customer()
+    if customer is None:
+        abort(403)
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or case.customer_id != customer.id:
+        abort(404)
+    return case
+
+
+def _account_actions(reference: str) -> dict[str, str]:
+    return {
+        "reply": url_for("cases.account_reply", reference=reference),
+        "withdraw": url_for("cases.account_withdraw", reference=reference),
+        "attachment": url_for("cases.account_attachment", reference=reference, attachment_id=0)[:-1],
+        "self": url_for("cases.account_case", reference=reference),
+    }
+
+
+@bp.get("/account/cases/<reference>")
+def account_case(reference: str):
+    return _render_case(_account_case(reference), _account_actions(reference))
+
+
+@bp.post("/account/cases/<reference>/reply")
+@limiter.limit("30 per hour")
+def account_reply(reference: str):
+    return _reply(_account_case(reference), _account_actions(reference))
+
+
+@bp.post("/account/cases/<reference>/withdraw")
+def account_withdraw(reference: str):
+    return _withdraw(_account_case(reference), _account_actions(reference))
+
+
+@bp.get("/account/cases/<reference>/attachments/<int:attachment_id>")
+def account_attachment(reference: str, attachment_id: int) -> Response:
+    return _attachment(_account_case(reference), attachment_id)
+

@@ -1,0 +1,1 @@
+"""Employees' improvement ideas ("what is stopping us?") and the task forces formed around them."""

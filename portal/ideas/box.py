@@ -1,0 +1,174 @@
+"""The ideas box: submitting, supporting, commenting, and managers deciding what happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from portal import mail
+from portal.auth.models import Employee
+from portal.cases.models import Category
+from portal.db import utcnow
+from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
+
+PAGE_SIZE = 20
+
+
+class IdeaRefused(ValueError):
+    """What was asked cannot be done to this idea; the message says why."""
+
+
+def submit_idea(
+    session: Session, *, author: Employee, title: str, body: str, kind: IdeaKind, category: Category | None
+) -> Idea:
+    if not title.strip() or not body.strip():
+        raise IdeaRefused("An idea needs a title and a description.")
+    idea = Idea(author=author, title=title.strip(), body=body.strip(), kind=kind, category=category)
+    session.add(idea)
+    session.flush()
+    # Whoever raises an idea supports it; counting them keeps "supporters" honest from the start.
+    session.add(IdeaSupport(idea_id=idea.id, employee_id=author.id))
+    return idea
+
+
+def supporters(session: Session, idea: Idea) -> int:
+    return session.scalar(select(func.count()).where(IdeaSupport.idea_id == idea.id)) or 0
+
+
+def supports(session: Session, idea: Idea, employee: Employee) -> bool:
+    return session.scalar(
+        select(IdeaSupport.id).where(IdeaSupport.idea_id == idea.id, IdeaSupport.employee_id == employee.id)
+    ) is not None
+
+
+def toggle_support(session: Session, idea: Idea, employee: Employee) -> bool:
+    """Support the idea, or withdraw support; returns whether the employee now supports it."""
+    if employee.id == idea.author_id:
+        raise IdeaRefused("You raised this idea, so your support is already counted.")
+    if supports(session, idea, employee):
+        session.execute(
+            delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id, IdeaSupport.employee_id == employee.id)
+        )
+        return False
+    session.add(IdeaSupport(idea_id=idea.id, employee_id=employee.id))
+    return True
+
+
+def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> IdeaComment:
+    if not body.strip():
+        raise IdeaRefused("Write a comment before sending it.")
+    comment = IdeaComment(idea_id=idea.id, author=author, body=body.strip())
+    session.add(comment)
+    return comment
+
+
+def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str, by: Employee) -> Idea:
+    """A manager's decision; the author is told by e-mail and sees it on "My ideas"."""
+    if not by.is_manager:
+        raise IdeaRefused("Only a manager can change an idea's status.")
+    if status is IdeaStatus.not_now and not reason.strip():
+        raise IdeaRefused("Say why this is not for now: the colleague who raised it deserves a reason.")
+    if status is IdeaStatus.task_force and idea.task_force is None:
+        raise IdeaRefused("Form a task force for this idea to give it that status.")
+    if status is idea.status and reason.strip() == idea.status_reason:
+        raise IdeaRefused(f"This idea is already {status.label.lower()}.")
+    idea.status, idea.status_reason = status, reason.strip()
+    idea.status_changed_at, idea.status_changed_by = utcnow(), by
+    _tell_author(session, idea)
+    return idea
+
+
+def form_task_force(
+    session: Session, *, name: str, goal: str, due_on: date, members: list[Employee], ideas: list[Idea],
+    by: Employee,
+) -> TaskForce:
+    if not by.is_manager:
+        raise IdeaRefused("Only a manager can form a task force.")
+    if not name.strip() or not goal.strip():
+        raise IdeaRefused("A task force needs a name and a goal.")
+    if not members:
+        raise IdeaRefused("Choose at least one colleague for the task force.")
+    if not ideas:
+        raise IdeaRefused("Choose at least one idea for the task force to work on.")
+    if due_on < utcnow().date():
+        raise IdeaRefused("The due date cannot be in the past.")
+    taken = [idea.title for idea in ideas if idea.task_force is not None]
+    if taken:
+        raise IdeaRefused(f"Already with a task force: {', '.join(taken)}.")
+    task_force = TaskForce(name=name.strip(), goal=goal.strip(), due_on=due_on, created_by=by, members=members)
+    session.add(task_force)
+    for idea in ideas:
+        idea.task_force = task_force
+        idea.status, idea.status_reason = IdeaStatus.task_force, f"A task force is working on this: {name.strip()}."
+        idea.status_changed_at, idea.status_changed_by = utcnow(), by
+        _tell_author(session, idea)
+    return task_force
+
+
+def _tell_author(session: Session, idea: Idea) -> None:
+    mail.queue(
+        session,
+        idea.author.email,
+        "idea_status",
+        {
+            "name": idea.author.first_name,
+            "title": idea.title,
+            "status": idea.status.label,
+            "reason": idea.status_reason,
+            "idea_id": idea.id,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    status: IdeaStatus | None = None
+    kind: IdeaKind | None = None
+    category_id: int | None = None
+    author_id: int | None = None
+    sort: str = "supported"  # or "newest"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    idea: Idea
+    supporters: int
+    comments: int
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    rows: list[IdeaRow]
+    total: int
+    page: int
+    pages: int
+
+
+def list_ideas(session: Session, filters: IdeaFilters) -> IdeaPage:
+    support_count = (
+        select(func.count()).where(IdeaSupport.idea_id == Idea.id).correlate(Idea).scalar_subquery()
+    )
+    comment_count = (
+        select(func.count()).where(IdeaComment.idea_id == Idea.id).correlate(Idea).scalar_subquery()
+    )
+    query: Select = select(Idea, support_count.label("supporters"), comment_count.label("comments"))
+    if filters.status:
+        query = query.where(Idea.status == filters.status)
+    if filters.kind:
+        query = query.where(Idea.kind == filters.kind)
+    if filters.category_id:
+        query = query.where(Idea.category_id == filters.category_id)
+    if filters.author_id:
+        query = query.where(Idea.author_id == filters.author_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (Idea.created_at.desc(), Idea.id.desc())
+    if filters.sort != "newest":
+        order = (support_count.desc(), *order)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    rows = session.execute(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return IdeaPage([IdeaRow(r[0], r[1], r[2]) for r in rows], total, page, pages)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.ideas.models import IdeaKind, IdeaStatus
+
+
+class IdeaForm(FlaskForm):
+    kind = RadioField(
+        "What are you telling us?",
+        choices=[(IdeaKind.idea.value, "An idea to make the service better"),
+                 (IdeaKind.blocker.value, "Something stopping us from giving good service")],
+        default=IdeaKind.idea.value,
+        validators=[DataRequired("Choose whether this is an idea or something stopping us.")],
+    )
+    title = StringField(
+        "Title", validators=[DataRequired("Give your idea a short title."), Length(max=120)],
+        description="A few words colleagues will recognise, such as “Hand scanners at the turnstiles”.",
+    )
+    body = TextAreaField(
+        "Tell us more", validators=[DataRequired("Describe the idea or what is stopping us."), Length(max=4000)],
+        description="What happens now, what gets in the way, and what would help.",
+    )
+    category_id = SelectField("Area it affects", coerce=int, validators=[Optional()])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Add a comment", validators=[DataRequired("Write a comment first."), Length(max=2000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=[(s.value, s.label) for s in IdeaStatus if s is not IdeaStatus.task_force],
+        validators=[DataRequired()],
+    )
+    reason = TextAreaField(
+        "Reason", validators=[Length(max=2000)],
+        description="Needed for “Not now”. The colleague who raised the idea sees it.",
+    )
+
+
+class TaskForceForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the task force."), Length(max=120)])
+    goal = TextAreaField(
+        "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],
+        description="What success looks like, in a sentence or two.",
+    )
+    due_on = DateField(
+        "Due date", validators=[DataRequired("Enter a due date, for example 2027-03-31.")],
+        description="For example 2027-03-31",
+    )
+    members = SelectMultipleField(
+        "Members", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired("Choose at least one colleague.")],
+    )
+    ideas = SelectMultipleField(
+        "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired("Choose at least one idea.")],
+    )

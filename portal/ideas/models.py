@@ -1,0 +1,104 @@
+"""Ideas, the colleagues who support them, comments, and task forces."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.auth.models import Employee
+from portal.cases.models import Category
+from portal.db import Base, utcnow
+
+
+class IdeaStatus(enum.StrEnum):
+    new = "new"
+    under_review = "under_review"
+    task_force = "task_force"
+    done = "done"
+    not_now = "not_now"
+
+    @property
+    def label(self) -> str:
+        return {"under_review": "Under review", "task_force": "Task force", "not_now": "Not now"}.get(
+            self.value, self.value.capitalize()
+        )
+
+
+class IdeaKind(enum.StrEnum):
+    idea = "idea"
+    blocker = "blocker"
+
+    @property
+    def label(self) -> str:
+        return "Idea" if self is IdeaKind.idea else "Something stopping us"
+
+
+task_force_member = Table(
+    "task_force_member",
+    Base.metadata,
+    Column("task_force_id", ForeignKey("task_force.id", ondelete="CASCADE"), primary_key=True),
+    Column("employee_id", ForeignKey("employee.id"), primary_key=True),
+)
+
+
+class TaskForce(Base):
+    __tablename__ = "task_force"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    goal: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[Employee] = relationship(foreign_keys=[created_by_id])
+    members: Mapped[list[Employee]] = relationship(secondary=task_force_member, order_by=Employee.name)
+    ideas: Mapped[list[Idea]] = relationship(back_populates="task_force", order_by="Idea.id")
+
+
+class Idea(Base):
+    __tablename__ = "idea"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[IdeaKind] = mapped_column(default=IdeaKind.idea)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    status: Mapped[IdeaStatus] = mapped_column(default=IdeaStatus.new, index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None]
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    task_force_id: Mapped[int | None] = mapped_column(ForeignKey("task_force.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    author: Mapped[Employee] = relationship(foreign_keys=[author_id])
+    status_changed_by: Mapped[Employee | None] = relationship(foreign_keys=[status_changed_by_id])
+    category: Mapped[Category | None] = relationship()
+    task_force: Mapped[TaskForce | None] = relationship(back_populates="ideas")
+    comments: Mapped[list[IdeaComment]] = relationship(order_by="IdeaComment.id", cascade="all, delete-orphan")
+
+
+class IdeaSupport(Base):
+    __tablename__ = "idea_support"
+    __table_args__ = (UniqueConstraint("idea_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdeaComment(Base):
+    __tablename__ = "idea_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[Employee] = relationship()

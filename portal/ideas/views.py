@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from portal.auth.access import role_required
+from portal.auth.models import Employee, Role
+from portal.cases.models import Category
+from portal.db import db
+from portal.ideas import box
+from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
+from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
+
+bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
+
+
+def _categories() -> list[tuple[int, str]]:
+    return [(0, "Not about one area")] + [
+        (c.id, c.name) for c in db.session.scalars(select(Category).where(Category.active).order_by(Category.name))
+    ]
+
+
+def _idea_or_404(idea_id: int) -> Idea:
+    return db.session.get(Idea, idea_id) or abort(404)
+
+
+def _filters(**fixed: object) -> box.IdeaFilters:
+    args = request.args
+    status = args.get("status", "")
+    kind = args.get("kind", "")
+    return box.IdeaFilters(
+        status=IdeaStatus(status) if status in IdeaStatus.__members__ else None,
+        kind=IdeaKind(kind) if kind in IdeaKind.__members__ else None,
+        category_id=args.get("category", type=int) or None,
+        sort="newest" if args.get("sort") == "newest" else "supported",
+        page=args.get("page", 1, type=int) or 1,
+        **fixed,
+    )
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    filters = _filters()
+    return render_template(
+        "ideas/index.html", result=box.list_ideas(db.session, filters), filters=filters,
+        categories=_categories()[1:], statuses=list(IdeaStatus), kinds=list(IdeaKind), mine=False,
+    )
+
+
+@bp.get("/mine")
+@login_required
+def mine() -> str:
+    filters = _filters(author_id=current_user.id)
+    return render_template(
+        "ideas/index.html", result=box.list_ideas(db.session, filters), filters=filters,
+        categories=_categories()[1:], statuses=list(IdeaStatus), kinds=list(IdeaKind), mine=True,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response | tuple[str, int]:
+    form = IdeaForm()
+    form.category_id.choices = _categories()
+    if not form.validate_on_submit():
+        return render_template("ideas/new.html", form=form), 422 if request.method == "POST" else 200
+    category = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+    idea = box.submit_idea(
+        db.session, author=current_user, title=form.title.data, body=form.body.data,
+        kind=IdeaKind(form.kind.data), category=category,
+    )
+    db.session.commit()
+    flash("Thank you. Your idea is in the box; colleagues can now support it and managers will review it.",
+          "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.get("/<int:idea_id>")
+@login_required
+def show(idea_id: int) -> str:
+    idea = _idea_or_404(idea_id)
+    return _render_idea(idea, CommentForm(), StatusForm(status=idea.status.value))
+
+
+def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
+    return render_template(
+        "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form,
+        supporters=box.supporters(db.session, idea), supported=box.supports(db.session, idea, current_user),
+    ), status
+
+
+@bp.post("/<int:idea_id>/support")
+@login_required
+def support(idea_id: int) -> Response:
+    idea = _idea_or_404(idea_id)
+    try:
+        now_supports = box.toggle_support(db.session, idea, current_user)
+    except box.IdeaRefused as refused:
+        flash(str(refused), "info")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    db.session.commit()
+    flash("You support this idea." if now_supports else "You no longer support this idea.", "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.post("/<int:idea_id>/comments")
+@login_required
+def comment(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_idea(idea, form, StatusForm(status=idea.status.value), 422)
+    box.add_comment(db.session, idea, current_user, form.body.data)
+    db.session.commit()
+    flash("Your comment has been added.", "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="comments"))
+
+
+@bp.post("/<int:idea_id>/status")
+@role_required(Role.manager)
+def set_status(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            box.set_status(db.session, idea, IdeaStatus(form.status.data), reason=form.reason.data or "",
+                           by=current_user)
+        except box.IdeaRefused as refused:
+            form.reason.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Status set to {idea.status.label}. {idea.author.first_name} has been told.", "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return _render_idea(idea, CommentForm(), form, 422)
+
+
+@bp.route("/task-forces/new", methods=["GET", "POST"])
+@role_required(Role.manager)
+def new_task_force() -> str | Response | tuple[str, int]:
+    form = TaskForceForm()
+    employees = db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.name)).all()
+    open_ideas = db.session.scalars(
+        select(Idea).where(Idea.task_force_id.is_(None), Idea.status.in_([IdeaStatus.new, IdeaStatus.under_review]))
+        .order_by(Idea.created_at.desc())
+    ).all()
+    form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
+    form.ideas.choices = [(i.id, i.title) for i in open_ideas]
+    if request.method == "GET" and request.args.get("idea", type=int):
+        form.ideas.data = [request.args.get("idea", type=int)]
+    if form.validate_on_submit():
+        chosen_members = [e for e in employees if e.id in form.members.data]
+        chosen_ideas = [i for i in open_ideas if i.id in form.ideas.data]
+        try:
+            task_force = box.form_task_force(
+                db.session, name=form.name.data, goal=form.goal.data, due_on=form.due_on.data,
+                members=chosen_members, ideas=chosen_ideas, by=current_user,
+            )
+        except box.IdeaRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"Task force “{task_force.name}” formed. The colleagues who raised its ideas have been told.",
+                  "success")
+            return redirect(url_for("ideas.task_force", task_force_id=task_force.id))
+    return render_template("ideas/task_force_form.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.get("/task-forces/<int:task_force_id>")
+@login_required
+def task_force(task_force_id: int) -> str:
+    force = db.session.get(TaskForce, task_force_id) or abort(404)
+    return render_template("ideas/task_force.html", task_force=force)

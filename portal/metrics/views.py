@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+
+from portal.auth.access import role_required
+from portal.auth.models import Role
+from portal.db import db, utcnow
+from portal.metrics import charts, dashboard, reports
+from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
+
+bp = Blueprint("metrics", __name__, url_prefix="/staff/metrics")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _choices() -> tuple[Period | None, str, dict[str, str]]:
+    """The period and options from the query string, so a view survives a reload and can be shared."""
+    preset = request.args.get("period", "90d")
+    preset = preset if preset in PRESETS else "90d"
+    options = {
+        "period": preset,
+        "from": request.args.get("from", ""),
+        "to": request.args.get("to", ""),
+        "group": request.args.get("group", "team") if request.args.get("group") in dashboard.GROUPINGS else "team",
+        "grain": "month" if request.args.get("grain") == "month" else "week",
+        "team": request.args.get("team", ""),
+    }
+    try:
+        period = period_for(preset, today=utcnow().astimezone(_zone()).date(), zone=_zone(),
+                            start=_date("from"), end=_date("to"))
+    except PeriodRefused as refused:
+        return None, str(refused), options
+    return period, "", options
+
+
+def _build():
+    period, problem, options = _choices()
+    scope = dashboard.scope_for(db.session, current_user)
+    team_id = int(options["team"]) if options["team"].isdigit() else None
+    data = None
+    if period is not None:
+        data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by=options["group"],
+                               grain=options["grain"], team_id=team_id)
+    return data, problem, options, scope, team_id
+
+
+@bp.get("/")
+@role_required(Role.manager)
+def index():
+    data, problem, options, scope, _team_id = _build()
+    context = {"data": data, "problem": problem, "options": options, "presets": PRESETS,
+               "groupings": dashboard.GROUPINGS, "teams": dashboard.visible_teams(db.session, scope),
+               "targets": dashboard.TARGETS, "columns": reports.ON_PAGE, "drilldowns": dashboard.DRILLDOWNS}
+    if data is not None:
+        labels = [bucket.label for bucket, _ in data.trend]
+        context.update(
+            volume_chart=charts.bar_chart("Cases filed", labels, [f.cases for _, f in data.trend]),
+            turnaround_chart=charts.line_chart(
+                "Median hours to first response and to resolution", labels,
+                {"First response": [f.first_response.median for _, f in data.trend],
+                 "Resolution": [f.to_resolution.median for _, f in data.trend]}, unit="h"),
+            targets_chart=charts.line_chart(
+                "Share of cases on target", labels,
+                {"First response on target": [f.first_response_target_met.percent for _, f in data.trend],
+                 "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
+            breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
+            trend=[reports.on_page(r) for r in reports.trend_rows(data)],
+        )
+    return render_template("metrics/dashboard.html", **context), 200 if not problem else 422
+
+
+@bp.get("/<any(breakdown, trend):table>.csv")
+@role_required(Role.manager)
+def download(table: str) -> Response:
+    data, problem, options, _scope, _team_id = _build()
+    if data is None:
+        abort(400)
+    first = dashboard.GROUPINGS[options["group"]] if table == "breakdown" else ("Week" if data.grain == "week"
+                                                                                 else "Month")
+    rows = reports.breakdown_rows(data.breakdown) if table == "breakdown" else reports.trend_rows(data)
+    filename = f"make-it-right-{table}-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}.csv"
+    return Response(reports.to_csv([first, *reports.COLUMNS], rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/cases")
+@role_required(Role.manager)
+def cases():
+    period, problem, options, = _choices()
+    figure = request.args.get("figure", "all")
+    if period is None or figure not in dashboard.DRILLDOWNS:
+        abort(404)
+    scope = dashboard.scope_for(db.session, current_user)
+    team_id = int(options["team"]) if options["team"].isdigit() else None
+    rows = dashboard.load_rows(db.session, period, scope, team_id=team_id)
+    group, key = request.args.get("group_by", ""), request.args.get("key", type=int)
+    if group in ("team", "employee", "category") and key:
+        attribute = {"team": "team_id", "employee": "owner_id", "category": "category_id"}[group]
+        rows = [r for r in rows if getattr(r, attribute) == key]
+    as_of = min(period.end, utcnow())
+    selected = dashboard.drilldown(rows, figure, as_of=as_of)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    per_page = 50
+    pages = max(1, -(-len(selected) // per_page))
+    page = min(page, pages)
+    return render_template(
+        "metrics/cases.html", rows=selected[(page - 1) * per_page: page * per_page], total=len(selected),
+        page=page, pages=pages, title=dashboard.DRILLDOWNS[figure][0], period=period, options=options,
+        has_case_page="staff.case" in current_app.view_functions,
+    )

@@ -1,0 +1,41 @@
+"""The resolution letter: what the customer told us, what we offered, what they chose, what was done and by whom."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from portal.db import utcnow
+from portal.pdf import render_pdf
+from portal.remedies.models import Offer
+from portal.templating import exact_time
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Autoescape everything: the customer's own words go into this HTML.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
+    env.filters["exact"] = exact_time
+    env.filters["day"] = lambda moment: moment.strftime("%-d %B %Y") if moment else ""
+    return env
+
+
+def letter_html(offer: Offer, *, org_name: str, now: datetime | None = None) -> str:
+    case = offer.case
+    return _environment().get_template("remedies/letter.html").render(
+        org_name=org_name, case=case, customer=case.customer, offer=offer, chosen=offer.chosen_remedy,
+        done_by=offer.fulfilled_by or case.owner, today=now or utcnow(),
+    )
+
+
+def render_letter(offer: Offer, *, org_name: str, now: datetime | None = None) -> bytes:
+    return render_pdf(letter_html(offer, org_name=org_name, now=now))
+
+
+def letter_filename(offer: Offer) -> str:
+    return f"{offer.case.reference}-resolution-letter.pdf"

@@ -1,0 +1,211 @@
+"""Composing an offer of two or three remedies, and the authority rule: within the proposer's limit it goes
+to the customer at once; above it, a manager whose limit covers it approves it or sends it back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from portal.auth.models import Employee, Role, Team
+from portal.cases.models import Case, CaseStatus, Category
+from portal.cases.timeline import record
+from portal.db import utcnow
+from portal.remedies import notify
+from portal.remedies.access import can_work_on, covers, manages_category
+from portal.remedies.errors import NotAllowed, OfferRefused
+from portal.remedies.models import ApprovalDecision, Offer, OfferStatus, Remedy, RemedyKind
+from portal.remedies.settings import RemedySettings
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 3
+MAX_COST = Decimal("99999999.99")
+LIVE = (OfferStatus.awaiting_approval, OfferStatus.sent)
+COMPOSABLE = (CaseStatus.new, CaseStatus.acknowledged, CaseStatus.reopened)
+
+
+@dataclass(frozen=True)
+class RemedyDraft:
+    """One option as the employee wrote it."""
+
+    kind: RemedyKind | str
+    description: str
+    when_text: str
+    cost: Decimal | str
+    catalogue_entry_id: int | None = None
+
+
+def live_offer(session: Session, case: Case) -> Offer | None:
+    return session.scalar(select(Offer).where(Offer.case_id == case.id, Offer.status.in_(LIVE)))
+
+
+def compose_offer(
+    session: Session,
+    case: Case,
+    drafts: Sequence[RemedyDraft],
+    *,
+    by: Employee,
+    settings: RemedySettings,
+    now: datetime | None = None,
+) -> Offer:
+    """Two or three options; sent at once within ``by``'s limit, otherwise held for a manager's approval."""
+    if not can_work_on(by, case):
+        raise NotAllowed("Only the case's owner or a manager of its team can offer remedies.")
+    if live_offer(session, case) is not None:
+        raise OfferRefused(f"{case.reference} already has an offer waiting for approval or for the customer.")
+    if case.status not in COMPOSABLE:
+        raise OfferRefused(f"{case.reference} is {case.status.label.lower()}, so no new offer can be made now.")
+    if not MIN_OPTIONS <= len(drafts) <= MAX_OPTIONS:
+        raise OfferRefused(
+            f"An offer needs two or three options so the customer has a real choice; this one has {len(drafts)}."
+        )
+    now = now or utcnow()
+    offer = Offer(case=case, status=OfferStatus.awaiting_approval, proposed_by=by, created_at=now)
+    offer.remedies = [_remedy(position, draft) for position, draft in enumerate(drafts, start=1)]
+    session.add(offer)
+    session.flush()
+    if covers(by, offer.highest_cost):
+        _send(session, offer, by=by, settings=settings, now=now)
+    else:
+        record(session, case, "offer_proposed", by=by, at=now, detail={
+            "offer": offer.id, "highest_cost": f"{offer.highest_cost:.2f}",
+            "limit": f"{by.authority_limit:.2f}",
+        })
+        notify.approval_needed(session, offer)
+    return offer
+
+
+def _remedy(position: int, draft: RemedyDraft) -> Remedy:
+    label = f"Option {position}"
+    try:
+        kind = RemedyKind(draft.kind)
+    except ValueError as exc:
+        raise OfferRefused(f"{label}: choose what kind of remedy it is.") from exc
+    if not draft.description.strip():
+        raise OfferRefused(f"{label}: describe the remedy in words the customer will understand.")
+    if not draft.when_text.strip():
+        raise OfferRefused(f"{label}: say what it means for the customer and when it will happen.")
+    try:
+        cost = Decimal(str(draft.cost)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise OfferRefused(f"{label}: the cost must be an amount like 25 or 12.50.") from exc
+    if cost < 0 or cost > MAX_COST:
+        raise OfferRefused(f"{label}: the cost must be between 0 and {MAX_COST:,.2f}.")
+    return Remedy(
+        position=position, kind=kind, description=draft.description.strip(), when_text=draft.when_text.strip(),
+        cost=cost, catalogue_entry_id=draft.catalogue_entry_id,
+    )
+
+
+def _send(session: Session, offer: Offer, *, by: Employee, settings: RemedySettings, now: datetime) -> None:
+    case = offer.case
+    offer.status = OfferStatus.sent
+    offer.sent_at = now
+    offer.expires_at = now + timedelta(days=settings.expiry_days)
+    previous = case.status
+    case.status = CaseStatus.remedy_offered
+    record(session, case, "offer_sent", by=by, public=True, at=now, detail={
+        "offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}",
+        "from": previous.value, "to": CaseStatus.remedy_offered.value,
+    })
+    notify.offer_to_customer(session, offer, settings)
+
+
+def _check_decider(offer: Offer, by: Employee) -> None:
+    if not by.is_manager or not manages_category(by, offer.case.category):
+        raise NotAllowed("Only a manager of the case's team can decide on this offer.")
+
+
+def _decide(session: Session, offer: Offer, *, by: Employee, to: OfferStatus) -> None:
+    """Only one decision per offer: the status guard makes a second (or concurrent) decision fail."""
+    _check_decider(offer, by)
+    result = session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.status == OfferStatus.awaiting_approval)
+        .values(status=to)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(offer)
+        raise OfferRefused(f"This offer is no longer waiting for approval: it is {offer.status.label.lower()}.")
+    session.refresh(offer)
+
+
+def approve(
+    session: Session, offer: Offer, *, by: Employee, settings: RemedySettings, comment: str = "",
+    now: datetime | None = None,
+) -> Offer:
+    _check_decider(offer, by)
+    if not covers(by, offer.highest_cost):
+        raise NotAllowed(
+            f"This offer goes up to £{offer.highest_cost:,.2f}, above your limit of £{by.authority_limit:,.2f}."
+        )
+    if by.id == offer.proposed_by_id and by.role is not Role.admin:
+        raise NotAllowed("Another manager must approve an offer you proposed.")
+    _decide(session, offer, by=by, to=OfferStatus.sent)
+    now = now or utcnow()
+    session.add(ApprovalDecision(offer=offer, manager=by, approved=True, comment=comment.strip(), decided_at=now))
+    record(session, offer.case, "offer_approved", by=by, at=now, body=comment.strip(),
+           detail={"offer": offer.id, "highest_cost": f"{offer.highest_cost:.2f}"})
+    _send(session, offer, by=by, settings=settings, now=now)
+    return offer
+
+
+def return_for_changes(
+    session: Session, offer: Offer, *, by: Employee, comment: str, now: datetime | None = None
+) -> Offer:
+    if not comment.strip():
+        raise OfferRefused("Say what should change, so the owner can make a new offer.")
+    _decide(session, offer, by=by, to=OfferStatus.returned_for_changes)
+    now = now or utcnow()
+    session.add(ApprovalDecision(offer=offer, manager=by, approved=False, comment=comment.strip(), decided_at=now))
+    record(session, offer.case, "offer_returned", by=by, at=now, body=comment.strip(), detail={"offer": offer.id})
+    return offer
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+
+
+APPROVAL_SORTS = ("oldest", "newest", "cost")
+
+
+def approvals_queue(
+    session: Session, manager: Employee, *, page: int = 1, per_page: int = 20, sort: str = "oldest",
+    team_id: int | None = None,
+) -> Page:
+    """Offers awaiting approval that ``manager`` may approve: their team's, within their limit."""
+    highest = (
+        select(Remedy.offer_id, func.max(Remedy.cost).label("highest")).group_by(Remedy.offer_id).subquery()
+    )
+    query = (
+        select(Offer)
+        .join(highest, highest.c.offer_id == Offer.id)
+        .join(Case, Case.id == Offer.case_id)
+        .join(Category, Category.id == Case.category_id)
+        .join(Team, Team.id == Category.team_id)
+        .where(Offer.status == OfferStatus.awaiting_approval)
+    )
+    if manager.role is not Role.admin:
+        query = query.where(
+            or_(Category.team_id == manager.team_id, Team.manager_id == manager.id),
+            highest.c.highest <= manager.authority_limit,
+        )
+    if team_id:
+        query = query.where(Category.team_id == team_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = {
+        "newest": (Offer.created_at.desc(), Offer.id.desc()),
+        "cost": (highest.c.highest.desc(), Offer.id.asc()),
+    }.get(sort, (Offer.created_at.asc(), Offer.id.asc()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = list(session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, pages, total)

@@ -1,0 +1,38 @@
+import pytest
+
+from portal.auth.models import Role
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import PASSWORD, make_employee, make_team
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_admin_invites_a_colleague_and_sees_it_in_the_audit_log(live_server, page):
+    with live_server.session() as s:
+        make_team(s, "Parking")
+        make_employee(s, name="Alex Morgan", email="alex@staff.example", role=Role.admin)
+        s.commit()
+    page.goto(live_server.url + "/staff/sign-in")
+    page.get_by_label("E-mail address").fill("alex@staff.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Admin").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Employees").click()
+    page.get_by_role("link", name="Invite an employee").click()
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    check_accessibility(page)
+    screenshot(page, "admin-invite-errors")
+    page.get_by_label("E-mail address").fill("owen@staff.example")
+    page.get_by_label("Full name").fill("Owen Price")
+    page.get_by_label("Job title").fill("Car Park Supervisor")
+    page.get_by_label("Team").select_option(label="Parking")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_role("cell", name="Owen Price").is_visible()
+    check_accessibility(page)
+    page.goto(live_server.url + "/staff/admin/audit")
+    assert page.get_by_text("Owen Price invited as agent").is_visible()
+    check_accessibility(page)
+    screenshot(page, "admin-audit")
+    assert [m["To"] for m in live_server.emails()] == ["owen@staff.example"]

@@ -1,0 +1,56 @@
+from datetime import date, timedelta
+
+import pytest
+
+from portal.auth.models import Role
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import PASSWORD, make_employee
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, url, email):
+    page.goto(url + "/staff/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_employee_files_an_idea_and_a_manager_forms_a_task_force(live_server, page):
+    with live_server.session() as s:
+        make_employee(s, name="Sam Whitaker", email="sam@staff.example")
+        make_employee(s, name="Hannah Kelly", email="hannah@staff.example")
+        make_employee(s, name="Grace Okafor", email="grace@staff.example", role=Role.manager)
+        s.commit()
+
+    sign_in(page, live_server.url, "sam@staff.example")
+    page.get_by_role("link", name="Ideas").click()
+    page.get_by_role("link", name="Share an idea").click()
+    check_accessibility(page)
+    page.get_by_label("Something stopping us from giving good service").check()
+    page.get_by_label("Title").fill("Hand scanners at the turnstiles")
+    page.get_by_label("Tell us more").fill("Cards fail to scan and fans miss kick-off queuing at the office.")
+    page.get_by_role("button", name="Send idea").click()
+    assert page.get_by_role("heading", name="Hand scanners at the turnstiles").is_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server.url, "grace@staff.example")
+    page.get_by_role("link", name="Ideas").click()
+    check_accessibility(page)
+    screenshot(page, "ideas-index")
+    page.get_by_role("link", name="Hand scanners at the turnstiles").click()
+    page.get_by_role("link", name="Form a task force around this").click()
+    check_accessibility(page)
+    page.get_by_label("Name").fill("Turnstile fallback")
+    page.get_by_label("Goal").fill("Nobody waits more than five minutes when a card fails.")
+    page.get_by_label("Due date").fill((date.today() + timedelta(days=30)).isoformat())
+    page.get_by_label("Sam Whitaker").check()
+    page.get_by_label("Hannah Kelly").check()
+    screenshot(page, "task-force-form")
+    page.get_by_role("button", name="Form task force").click()
+    assert page.get_by_role("heading", name="Turnstile fallback").is_visible()
+    assert page.get_by_role("link", name="Hand scanners at the turnstiles").is_visible()
+    check_accessibility(page)
+    screenshot(page, "task-force")
+    assert any("Task force" in m["Subject"] for m in live_server.emails())

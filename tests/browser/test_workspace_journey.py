@@ -1,0 +1,69 @@
+import pytest
+
+from portal.cases.customer_access import issue_link
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+
+pytestmark = pytest.mark.browser
+
+NOTE = "James wants a refund for the cup match; the payment log shows a double charge on 3 November."
+
+
+def sign_in(page, url, email):
+    page.goto(url + "/staff/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_agent_works_the_queue_replies_asks_for_help_and_hands_off(live_server, page, browser):
+    with live_server.session() as s:
+        team = make_team(s, "Ticket Office")
+        maria = make_employee(s, name="Maria Lopez", email="maria@staff.example", team=team)
+        make_employee(s, name="Tom Fletcher", email="tom@staff.example", team=team)
+        make_employee(s, name="Aisha Begum", email="aisha@staff.example", team=make_team(s, "Stewarding"))
+        case = make_case(s, owner=maria, category=make_category(s, team=team, name="Tickets"),
+                         customer=make_customer(s, name="James Smith", email="james@fans.example"),
+                         what_happened="I was charged twice for the cup match tickets.")
+        token = issue_link(s, case)
+        s.commit()
+        reference = case.reference
+
+    sign_in(page, live_server.url, "maria@staff.example")
+    assert page.get_by_role("heading", name="My cases").is_visible()
+    check_accessibility(page)
+    screenshot(page, "my-cases")
+    page.get_by_role("link", name=reference).click()
+    check_accessibility(page)
+    page.get_by_label("Reply to the customer").fill("Sorry James, I can see the double charge and I am on it.")
+    page.get_by_role("button", name="Send reply").click()
+    assert page.get_by_text("Reply sent to James by e-mail.").is_visible()
+    page.get_by_text("Ask a colleague to help").click()
+    page.get_by_label("Colleague").select_option(label="Aisha Begum (Stewarding)")
+    page.get_by_role("button", name="Ask for help").click()
+    assert page.get_by_text("Your colleague has been asked to help.").is_visible()
+    page.get_by_text("Hand off to someone else").click()
+    page.get_by_label("New owner", exact=True).select_option(label="Tom Fletcher (Ticket Office)")
+    page.get_by_label("Needs someone with specialist knowledge").check()
+    page.get_by_label("Context note for the new owner").fill(NOTE)
+    screenshot(page, "case-handoff-form")
+    page.get_by_role("button", name="Hand off").click()
+    assert page.get_by_text(f"{reference} is now owned by Tom Fletcher.").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server.url, "tom@staff.example")
+    page.get_by_role("link", name=reference).click()
+    handoff = page.get_by_role("region", name="Handoff note from Maria Lopez")
+    assert handoff.is_visible() and NOTE in handoff.inner_text()
+    first_heading = page.locator("main h2").first.inner_text()
+    assert first_heading == "Handoff note from Maria Lopez"
+    check_accessibility(page)
+    screenshot(page, "case-after-handoff")
+
+    customer = browser.new_context().new_page()
+    customer.goto(f"{live_server.url}/my-case/{token}")
+    assert customer.get_by_text("Tom, Ticket Office").is_visible()
+    assert customer.get_by_text("Your case is now looked after by Tom from the Ticket Office.").is_visible()
+    customer.context.close()
+    assert any(m["To"] == "james@fans.example" and "Tom is now looking after" in m["Subject"]
+               for m in live_server.emails())

@@ -1,0 +1,136 @@
+from datetime import date, timedelta
+
+import pytest
+
+from portal.auth.models import Role
+from portal.ideas.box import (
+    IdeaFilters,
+    IdeaRefused,
+    add_comment,
+    form_task_force,
+    list_ideas,
+    set_status,
+    submit_idea,
+    supporters,
+    toggle_support,
+)
+from portal.ideas.models import IdeaKind, IdeaStatus
+from portal.mail.models import OutboxMessage
+from tests.factories import make_employee
+
+
+@pytest.fixture(autouse=True)
+def mail_settings():
+    from portal.mail.outbox import configure
+    from portal.mail.rendering import MailSettings
+
+    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
+
+
+def _idea(session, author, title="Hand scanners at the turnstiles"):
+    return submit_idea(session, author=author, title=title, body="Cards fail to scan; we need a fallback.",
+                       kind=IdeaKind.blocker, category=None)
+
+
+def test_an_idea_starts_new_with_its_author_as_first_supporter(session):
+    author = make_employee(session)
+    idea = _idea(session, author)
+    session.flush()
+    assert idea.status is IdeaStatus.new and supporters(session, idea) == 1
+
+
+def test_colleagues_support_and_withdraw_support(session):
+    author, colleague = make_employee(session), make_employee(session)
+    idea = _idea(session, author)
+    assert toggle_support(session, idea, colleague) is True
+    session.flush()
+    assert supporters(session, idea) == 2
+    assert toggle_support(session, idea, colleague) is False
+    session.flush()
+    assert supporters(session, idea) == 1
+
+
+def test_the_author_cannot_support_twice(session):
+    author = make_employee(session)
+    idea = _idea(session, author)
+    with pytest.raises(IdeaRefused, match="already counted"):
+        toggle_support(session, idea, author)
+
+
+def test_an_empty_comment_is_refused(session):
+    idea = _idea(session, make_employee(session))
+    with pytest.raises(IdeaRefused):
+        add_comment(session, idea, make_employee(session), "   ")
+
+
+def test_not_now_needs_a_reason_and_the_author_is_told(session):
+    author, manager = make_employee(session, email="sam@staff.example"), make_employee(session, role=Role.manager)
+    idea = _idea(session, author)
+    with pytest.raises(IdeaRefused, match="Say why"):
+        set_status(session, idea, IdeaStatus.not_now, reason=" ", by=manager)
+    set_status(session, idea, IdeaStatus.not_now, reason="The budget for this season is spent.", by=manager)
+    session.flush()
+    assert idea.status is IdeaStatus.not_now and idea.status_changed_by is manager
+    message = session.query(OutboxMessage).one()
+    assert message.to_address == "sam@staff.example"
+    assert "Not now" in message.subject and "The budget for this season is spent." in message.body_text
+
+
+def test_an_agent_cannot_decide_an_ideas_status(session):
+    idea = _idea(session, make_employee(session))
+    with pytest.raises(IdeaRefused, match="Only a manager"):
+        set_status(session, idea, IdeaStatus.under_review, reason="", by=make_employee(session, role=Role.agent))
+
+
+def test_a_task_force_takes_on_ideas_and_their_status_follows(session):
+    author = make_employee(session)
+    manager = make_employee(session, role=Role.manager)
+    members = [make_employee(session), make_employee(session)]
+    first, second = _idea(session, author), _idea(session, author, "Stewards with scanners")
+    force = form_task_force(
+        session, name="Turnstile fallback", goal="No fan queues more than 5 minutes when a card fails.",
+        due_on=date.today() + timedelta(days=60), members=members, ideas=[first, second], by=manager,
+    )
+    session.flush()
+    assert force.members == sorted(members, key=lambda e: e.name)
+    assert {first.status, second.status} == {IdeaStatus.task_force}
+    assert first.task_force is force
+    assert session.query(OutboxMessage).count() == 2
+    with pytest.raises(IdeaRefused, match="Already with a task force"):
+        form_task_force(session, name="Again", goal="g", due_on=date.today(), members=members, ideas=[first],
+                        by=manager)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"members": []}, "at least one colleague"),
+        ({"ideas": []}, "at least one idea"),
+        ({"due_on": date.today() - timedelta(days=1)}, "in the past"),
+        ({"name": " "}, "name and a goal"),
+    ],
+)
+def test_a_task_force_needs_members_ideas_a_future_date_and_a_name(session, change, message):
+    manager = make_employee(session, role=Role.manager)
+    arguments = {"name": "Queues", "goal": "Shorter queues", "due_on": date.today(),
+                 "members": [make_employee(session)], "ideas": [_idea(session, manager)], "by": manager}
+    arguments.update(change)
+    with pytest.raises(IdeaRefused, match=message):
+        form_task_force(session, **arguments)
+
+
+def test_the_list_puts_the_most_supported_first_and_filters_by_status(session):
+    author = make_employee(session)
+    quiet, popular = _idea(session, author, "Quiet idea"), _idea(session, author, "Popular idea")
+    for _ in range(3):
+        toggle_support(session, popular, make_employee(session))
+    manager = make_employee(session, role=Role.manager)
+    set_status(session, quiet, IdeaStatus.under_review, reason="", by=manager)
+    session.flush()
+    page = list_ideas(session, IdeaFilters())
+    assert [row.idea.title for row in page.rows] == ["Popular idea", "Quiet idea"]
+    assert [row.supporters for row in page.rows] == [4, 1]
+    reviewing = list_ideas(session, IdeaFilters(status=IdeaStatus.under_review))
+    assert [row.idea.title for row in reviewing.rows] == ["Quiet idea"]
+    mine = list_ideas(session, IdeaFilters(author_id=manager.id))
+    assert mine.total == 0

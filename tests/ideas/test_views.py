@@ -1,0 +1,129 @@
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from portal.auth.models import Role
+from portal.ideas.models import Idea, IdeaStatus
+from tests.factories import PASSWORD, make_employee
+
+
+@pytest.fixture
+def staff(db_session):
+    people = {
+        "agent": make_employee(db_session, name="Sam Whitaker", email="sam@staff.example"),
+        "colleague": make_employee(db_session, name="Hannah Kelly", email="hannah@staff.example"),
+        "manager": make_employee(db_session, name="Grace Okafor", email="grace@staff.example", role=Role.manager),
+    }
+    db_session.commit()
+    return people
+
+
+def sign_in(client, email):
+    client.post("/staff/sign-in", data={"email": email, "password": PASSWORD})
+
+
+def file_idea(client, **fields):
+    data = {"kind": "blocker", "title": "Hand scanners at the turnstiles", "body": "Cards fail; fans queue.",
+            "category_id": "0"}
+    data.update(fields)
+    return client.post("/staff/ideas/new", data=data)
+
+
+def test_the_ideas_box_needs_a_signed_in_employee(client):
+    assert client.get("/staff/ideas/").status_code == 302
+
+
+def test_an_employee_shares_an_idea(client, staff, db_session):
+    sign_in(client, "sam@staff.example")
+    response = file_idea(client)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Hand scanners at the turnstiles" in page and "Your idea is in the box" in page
+    assert "Something stopping us" in page
+
+
+def test_a_missing_title_is_explained_and_the_text_kept(client, staff):
+    sign_in(client, "sam@staff.example")
+    response = file_idea(client, title="", body="Cards fail at turnstile 14.")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give your idea a short title." in page and 'href="#title"' in page
+    assert "Cards fail at turnstile 14." in page
+
+
+def test_an_over_long_title_is_refused_with_the_limit(client, staff):
+    sign_in(client, "sam@staff.example")
+    response = file_idea(client, title="x" * 500)
+    assert response.status_code == 422 and "120 characters" in response.get_data(as_text=True)
+
+
+def test_a_colleague_supports_and_comments(client, staff, db_session):
+    sign_in(client, "sam@staff.example")
+    idea_url = file_idea(client).location
+    client.post("/staff/sign-out")
+    sign_in(client, "hannah@staff.example")
+    idea_id = int(idea_url.rstrip("/").rsplit("/", 1)[1])
+    client.post(f"/staff/ideas/{idea_id}/support")
+    client.post(f"/staff/ideas/{idea_id}/comments", data={"body": "Same at the south gate."})
+    page = client.get(idea_url).get_data(as_text=True)
+    assert "Same at the south gate." in page and "Withdraw my support" in page
+    assert "<dt>Supporters</dt><dd>2</dd>" in page
+
+
+def test_an_agent_cannot_set_a_status_or_form_a_task_force(client, staff, db_session):
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    assert client.post(f"/staff/ideas/{idea_id}/status", data={"status": "done"}).status_code == 403
+    assert client.get("/staff/ideas/task-forces/new").status_code == 403
+    assert db_session.get(Idea, idea_id).status is IdeaStatus.new
+
+
+def test_a_manager_says_not_now_with_a_reason_and_the_author_sees_it(client, staff, outbox):
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    client.post("/staff/sign-out")
+    sign_in(client, "grace@staff.example")
+    refused = client.post(f"/staff/ideas/{idea_id}/status", data={"status": "not_now", "reason": ""})
+    assert refused.status_code == 422 and "Say why this is not for now" in refused.get_data(as_text=True)
+    client.post(f"/staff/ideas/{idea_id}/status", data={"status": "not_now", "reason": "Scanners come in May."})
+    client.post("/staff/sign-out")
+    sign_in(client, "sam@staff.example")
+    mine = client.get("/staff/ideas/mine").get_data(as_text=True)
+    assert "Not now" in mine
+    assert "Scanners come in May." in client.get(f"/staff/ideas/{idea_id}").get_data(as_text=True)
+    assert any("Scanners come in May." in m.get_body(("plain",)).get_content() for m in outbox())
+
+
+def test_a_manager_forms_a_task_force_around_an_idea(client, staff, db_session):
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    client.post("/staff/sign-out")
+    sign_in(client, "grace@staff.example")
+    form = client.get(f"/staff/ideas/task-forces/new?idea={idea_id}").get_data(as_text=True)
+    assert re.search(rf"<input checked[^>]*name=\"ideas\"[^>]*value=\"{idea_id}\"", form)
+    due = (date.today() + timedelta(days=30)).isoformat()
+    response = client.post("/staff/ideas/task-forces/new", data={
+        "name": "Turnstile fallback", "goal": "Nobody waits more than five minutes.", "due_on": due,
+        "ideas": [str(idea_id)], "members": [str(staff["agent"].id), str(staff["colleague"].id)],
+    })
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Turnstile fallback" in page and "Hannah Kelly" in page and "Hand scanners at the turnstiles" in page
+    db_session.expire_all()
+    assert db_session.get(Idea, idea_id).status is IdeaStatus.task_force
+
+
+def test_filters_and_sorting_live_in_the_url(client, staff):
+    sign_in(client, "sam@staff.example")
+    file_idea(client, title="First idea")
+    file_idea(client, title="Second idea", kind="idea")
+    page = client.get("/staff/ideas/?kind=idea&sort=newest").get_data(as_text=True)
+    assert "Second idea" in page and "First idea" not in page
+    assert '<option value="newest" selected>' in page
+
+
+def test_an_unknown_idea_is_a_404(client, staff):
+    sign_in(client, "sam@staff.example")
+    assert client.get("/staff/ideas/999999").status_code == 404
+    assert client.get("/staff/ideas/not-a-number").status_code == 404

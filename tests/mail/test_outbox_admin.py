@@ -1,0 +1,37 @@
+from sqlalchemy import select
+
+from portal import mail
+from portal.auth.models import Role
+from portal.mail.models import OutboxMessage, OutboxStatus
+from tests.factories import PASSWORD, make_employee
+
+
+def test_admins_filter_preview_and_retry_dead_messages(client, db_session):
+    make_employee(db_session, email="alex@staff.example", role=Role.admin)
+    make_employee(db_session, email="maria@staff.example")
+    db_session.commit()
+    from portal.db import db
+
+    with client.application.app_context():
+        message = mail.queue(db.session, "james@fans.example", "password_reset", {"name": "J", "link": "http://x"})
+        db.session.commit()
+        message_id = message.id
+    stored = db_session.get(OutboxMessage, message_id)
+    stored.status, stored.last_error, stored.attempts = OutboxStatus.dead, "SendGrid refused (400)", 1
+    db_session.commit()
+
+    client.post("/staff/sign-in", data={"email": "maria@staff.example", "password": PASSWORD})
+    assert client.get("/staff/admin/outbox/").status_code == 403
+    client.post("/staff/sign-out")
+    client.post("/staff/sign-in", data={"email": "alex@staff.example", "password": PASSWORD})
+    dead = client.get("/staff/admin/outbox/?status=dead").get_data(as_text=True)
+    assert "james@fans.example" in dead and "Dead (1)" in dead
+    assert "james@fans.example" not in client.get("/staff/admin/outbox/?status=sent").get_data(as_text=True)
+    page = client.get(f"/staff/admin/outbox/{message_id}").get_data(as_text=True)
+    assert "SendGrid refused (400)" in page and "Send it again now" in page
+    preview = client.get(f"/staff/admin/outbox/{message_id}/preview")
+    assert "sandbox" in preview.headers["Content-Security-Policy"] and b"http://x" in preview.data
+    client.post(f"/staff/admin/outbox/{message_id}/retry")
+    db_session.expire_all()
+    retried = db_session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
+    assert retried.status is OutboxStatus.queued and retried.attempts == 0

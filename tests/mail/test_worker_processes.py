@@ -1,0 +1,80 @@
+"""Workers as real processes: one killed mid-batch, three racing over a thousand messages."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from portal import mail
+from portal.mail.models import OutboxMessage, OutboxStatus
+
+PORTAL = str(Path(sys.executable).parent / "portal")
+
+
+def _env(db_url, fake, tmp_path):
+    env = dict(os.environ)
+    env.update(PORTAL_ENV="test", SECRET_KEY="test-secret-key-that-is-long-enough", DATABASE_URL=db_url,
+               SENDGRID_API_KEY="SG.test", SENDGRID_HOST=fake.url, PORTAL_INSTANCE=str(tmp_path))
+    return env
+
+
+def _queue(session, n):
+    for i in range(n):
+        mail.queue(session, f"fan{i}@fans.example", "password_reset", {"name": "Fan", "link": "http://x"})
+    session.commit()
+    return sorted(session.scalars(select(OutboxMessage.id)))
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(session, db_url, fake_sendgrid, tmp_path):
+    ids = _queue(session, 5)
+    fake_sendgrid.hang_seconds = 5  # the first send never gets an answer
+    env = _env(db_url, fake_sendgrid, tmp_path)
+    first = subprocess.Popen([PORTAL, "worker", "--lease", "2"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        session.expire_all()
+        if session.scalar(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)):
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    session.expire_all()
+    claimed = session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)).all()
+    assert claimed, "the killed worker held claims"
+    fake_sendgrid.hang_seconds = 0
+    time.sleep(2.2)  # the dead worker's lease runs out
+    second = subprocess.run([PORTAL, "worker", "--once"], env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert sorted(fake_sendgrid.outbox_ids()) == ids
+    session.expire_all()
+    assert {m.status for m in session.scalars(select(OutboxMessage))} == {OutboxStatus.sent}
+
+
+@pytest.mark.postgres
+def test_three_workers_deliver_a_thousand_messages_each_exactly_once(postgres_url, fake_sendgrid, tmp_path):
+    from sqlalchemy.orm import Session
+
+    from portal.db import make_engine
+
+    engine = make_engine(postgres_url)
+    with Session(engine) as session:
+        ids = _queue(session, 1000)
+    env = _env(postgres_url, fake_sendgrid, tmp_path)
+    workers = [subprocess.Popen([PORTAL, "worker", "--once", "--batch", "20"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [w.communicate(timeout=240) for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    delivered = fake_sendgrid.outbox_ids()
+    assert len(delivered) == 1000 and sorted(delivered) == ids
+    with Session(engine) as session:
+        assert {m.status for m in session.scalars(select(OutboxMessage))} == {OutboxStatus.sent}
+    per_worker = [int(out.split("Sent ")[1].split(",")[0]) for out, _err in outputs]
+    assert sum(per_worker) == 1000
+    engine.dispose()

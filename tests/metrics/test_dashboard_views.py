@@ -1,0 +1,84 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from portal.auth.models import Role
+from portal.cases.timeline import record
+from portal.db import utcnow
+from tests.factories import PASSWORD, make_case, make_category, make_employee, make_team
+
+
+@pytest.fixture
+def club(db_session):
+    """Two teams; the ticket office manager sees only the ticket office."""
+    tickets, catering = make_team(db_session, "Ticket Office"), make_team(db_session, "Catering")
+    manager = make_employee(db_session, email="priya@staff.example", role=Role.manager, team=tickets)
+    tickets.manager = manager
+    agent = make_employee(db_session, email="maria@staff.example", team=tickets, name="Maria Lopez")
+    make_employee(db_session, email="alex@staff.example", role=Role.admin)
+    ticket_category = make_category(db_session, team=tickets, name="Tickets")
+    food = make_category(db_session, team=catering, name="Food and drink")
+    now = utcnow()
+    overdue = make_case(db_session, category=ticket_category, owner=agent)
+    overdue.created_at, overdue.resolution_due = now - timedelta(days=10), now - timedelta(days=3)
+    answered = make_case(db_session, category=ticket_category, owner=agent)
+    answered.created_at = now - timedelta(days=2)
+    record(db_session, answered, "reply", by=agent, public=True, at=answered.created_at + timedelta(hours=3))
+    cold_food = make_case(db_session, category=food)
+    cold_food.created_at = now - timedelta(days=1)
+    db_session.commit()
+    return {"overdue": overdue, "answered": answered, "cold_food": cold_food, "tickets": tickets}
+
+
+def sign_in(client, email):
+    client.post("/staff/sign-in", data={"email": email, "password": PASSWORD})
+
+
+def test_agents_cannot_see_the_dashboard(client, club):
+    sign_in(client, "maria@staff.example")
+    assert client.get("/staff/metrics/").status_code == 403
+
+
+def test_a_manager_sees_their_own_teams_figures_only(client, club):
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    assert '<span class="stat">2</span>' in page  # the two ticket office cases, not the catering one
+    assert "Ticket Office" in page and "Catering</option>" not in page
+    assert "<svg" in page and "<title id=\"chart-volume-title\">Cases filed</title>" in page
+
+
+def test_an_admin_sees_every_team(client, club):
+    sign_in(client, "alex@staff.example")
+    page = client.get("/staff/metrics/?period=30d&group=category").get_data(as_text=True)
+    assert '<span class="stat">3</span>' in page and "Food and drink" in page
+
+
+def test_drilling_into_overdue_lists_the_cases_behind_the_figure(client, club):
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/cases?figure=overdue&period=30d").get_data(as_text=True)
+    assert club["overdue"].reference in page and club["answered"].reference not in page
+    assert "Overdue at the end of the period" in page
+
+
+def test_the_breakdown_downloads_as_csv(client, club):
+    sign_in(client, "priya@staff.example")
+    response = client.get("/staff/metrics/breakdown.csv?period=30d&group=employee")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["Employee", "Cases", "First response median (h)"]
+    assert rows[1][:3] == ["Maria Lopez", "2", "3.0"]
+
+
+def test_a_back_to_front_custom_period_is_explained(client, club):
+    sign_in(client, "priya@staff.example")
+    response = client.get("/staff/metrics/?period=custom&from=2026-03-10&to=2026-03-01")
+    assert response.status_code == 422
+    assert "The end date must be on or after the start date." in response.get_data(as_text=True)
+
+
+def test_nonsense_options_fall_back_to_defaults(client, club):
+    sign_in(client, "priya@staff.example")
+    assert client.get("/staff/metrics/?period=forever&group=%3Cscript%3E&grain=x&team=abc").status_code == 200
+    assert client.get("/staff/metrics/cases?figure=nope").status_code == 404
