@@ -31,6 +31,10 @@ test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+## make bench: build a 20,000-case data set, serve it under gunicorn with a hello-world baseline, measure with wrk
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 

@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth import views as auth_views
     from portal.cases import views as case_views
     from portal.cases.staff import views as staff_views
+    from portal.changes import views as change_views
     from portal.ideas import views as ideas_views
     from portal.mail import views as mail_views
     from portal.metrics import views as metrics_views
@@ -100,6 +101,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(remedies_views.staff)
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    app.register_blueprint(change_views.staff)
+    app.register_blueprint(change_views.site)
+    add_nav(app, "Themes", "themes.theme_list", roles=("manager",))
+    add_nav(app, "You said, we did", "you_said.index", public=True)
     app.register_blueprint(mail_views.webhooks)
     app.register_blueprint(mail_views.public)
     app.register_blueprint(mail_views.staff)

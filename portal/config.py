@@ -36,6 +36,7 @@ class Settings:
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    RATELIMIT_ENABLED: bool = True
     OFFER_EXPIRY_DAYS: int = 14
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -45,7 +46,13 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name != "extra" and f.name in env:
-                values[f.name] = int(env[f.name]) if f.type == "int" else env[f.name]
+                raw = env[f.name]
+                if f.type == "int":
+                    values[f.name] = int(raw)
+                elif f.type == "bool":
+                    values[f.name] = raw.strip().lower() not in ("0", "false", "no", "off", "")
+                else:
+                    values[f.name] = raw
         return cls(**values)
 
     @property

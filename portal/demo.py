@@ -16,6 +16,7 @@ from portal.cases.demo import load_workspace_demo
 from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, Customer
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
+from portal.changes.demo import load_changes_demo
 from portal.db import utcnow
 from portal.ideas.demo import load_ideas
 from portal.remedies.demo import load_remedies_demo
@@ -161,6 +162,7 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     session.flush()
     load_workspace_demo(session, rng)
     load_ideas(session, staff, categories, rng)
+    load_changes_demo(session)
     load_remedies_demo(session)
     return DemoSummary(True, len(staff), len(people), cases)
 

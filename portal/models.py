@@ -15,6 +15,7 @@ from portal.cases.models import (
     CustomerNote,
     Event,
 )
+from portal.changes.models import Change, ChangeFeedback, ChangeNotification, Quote, Theme, ThemeCase
 from portal.db import Base
 from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
@@ -34,6 +35,9 @@ __all__ = [
     "CaseViewer",
     "CatalogueEntry",
     "Category",
+    "Change",
+    "ChangeFeedback",
+    "ChangeNotification",
     "Choice",
     "Customer",
     "CustomerNote",
@@ -48,10 +52,13 @@ __all__ = [
     "OutboxEvent",
     "OutboxMessage",
     "OutboxStatus",
+    "Quote",
     "Rating",
     "Remedy",
     "Role",
     "SignInThrottle",
     "TaskForce",
     "Team",
+    "Theme",
+    "ThemeCase",
 ]

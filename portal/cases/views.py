@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -85,26 +86,34 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
         if form.website.data:
             # A bot filled the hidden field: answer as if all went well, keep nothing.
             return redirect(url_for("cases.received"))
-        try:
-            filed = filing.file_case(
-                db.session,
-                filing.Filing(
-                    name=form.name.data, email=form.email.data, category_id=form.category_id.data,
-                    what_happened=form.what_happened.data, kind=CaseKind(kind),
-                    make_it_right=form.make_it_right.data if kind == "complaint" else "",
-                    better_in_future=form.better_in_future.data or "", phone=form.phone.data or "",
-                    booking_reference=form.booking_reference.data or "",
-                    preferred_contact=form.preferred_contact.data, consent_to_contact=form.consent_to_contact.data,
-                ),
-                files=_files(form.attachments), upload_dir=current_app.config["UPLOAD_DIR"], link_for=_link_for,
-            )
-        except filing.FilingRefused as refused:
-            form.form_errors.append(str(refused))
-        else:
-            db.session.commit()
-            session["filed_case"] = filed.case.id
-            session["filed_duplicate"] = filed.duplicate
-            return redirect(url_for("cases.received"))
+        details = filing.Filing(
+            name=form.name.data, email=form.email.data, category_id=form.category_id.data,
+            what_happened=form.what_happened.data, kind=CaseKind(kind),
+            make_it_right=form.make_it_right.data if kind == "complaint" else "",
+            better_in_future=form.better_in_future.data or "", phone=form.phone.data or "",
+            booking_reference=form.booking_reference.data or "",
+            preferred_contact=form.preferred_contact.data, consent_to_contact=form.consent_to_contact.data,
+        )
+        files = _files(form.attachments)
+        for attempt in (1, 2):
+            try:
+                filed = filing.file_case(db.session, details, files=files,
+                                         upload_dir=current_app.config["UPLOAD_DIR"], link_for=_link_for)
+                db.session.commit()
+            except filing.FilingRefused as refused:
+                db.session.rollback()
+                form.form_errors.append(str(refused))
+                break
+            except IntegrityError:
+                # The same new customer filed twice at the same moment: the other filing created them first,
+                # so the second try finds them.
+                db.session.rollback()
+                if attempt == 2:
+                    raise
+            else:
+                session["filed_case"] = filed.case.id
+                session["filed_duplicate"] = filed.duplicate
+                return redirect(url_for("cases.received"))
     return render_template("cases/file.html", form=form, kind=kind, categories=categories), _status()
 
 

@@ -263,3 +263,31 @@ def test_the_case_page_links_to_the_offer_when_options_are_waiting(client, categ
     assert "We have offered you 3 options." in page
     offer_link = re.search(r'href="(/offers/[^"]+)">Choose how we make it right', page).group(1)
     assert client.get(offer_link).status_code == 200
+
+
+def test_two_first_filings_racing_for_one_new_customer_both_succeed(client, category, db_session, monkeypatch):
+    """The loser of the race hits the unique e-mail address, rolls back and files again for the same customer."""
+    from portal.cases import filing
+
+    real = filing.find_customer
+    calls = {"n": 0}
+
+    def late_find(session, email):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            # Another request creates the customer between our look-up and our insert.
+            from sqlalchemy.orm import Session
+
+            from portal.db import db
+
+            with Session(db.engine) as other:
+                other.add(Customer(email="james@fans.example", name="James Smith"))
+                other.commit()
+            return None
+        return real(session, email)
+
+    monkeypatch.setattr(filing, "find_customer", late_find)
+    response = client.post("/tell-us", data=form_data(category))
+    assert response.status_code == 302
+    assert len(db_session.scalars(select(Customer)).all()) == 1
+    assert db_session.scalar(select(Case)).customer.email == "james@fans.example"

@@ -1,0 +1,99 @@
+"""What anyone may read: published changes, how many customers raised each, and consented quotes. Never a name,
+an e-mail address or a case reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.cases.models import Case, Category
+from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Quote, Theme, ThemeCase
+
+PAGE_SIZE = 12
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    change: Change
+    supporters: int
+    category: str
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    items: list[PublicChange]
+    total: int
+    page: int
+    pages: int
+
+
+def _supporters(session: Session, theme_ids: list[int]) -> dict[int, int]:
+    if not theme_ids:
+        return {}
+    rows = session.execute(
+        select(ThemeCase.theme_id, func.count(func.distinct(Case.customer_id)))
+        .join(Case, Case.id == ThemeCase.case_id).where(ThemeCase.theme_id.in_(theme_ids))
+        .group_by(ThemeCase.theme_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def list_published(session: Session, *, category_id: int | None = None, status: ChangeStatus | None = None,
+                   search: str = "", page: int = 1, page_size: int = PAGE_SIZE) -> ChangesPage:
+    query = select(Change).join(Theme, Theme.id == Change.theme_id).where(Change.published.is_(True))
+    if category_id:
+        query = query.where(Theme.category_id == category_id)
+    if status:
+        query = query.where(Change.status == status)
+    for term in search.split()[:6]:
+        pattern = f"%{term.lower()}%"
+        query = query.where(or_(func.lower(Change.title).like(pattern), func.lower(Change.you_said).like(pattern),
+                                func.lower(Change.we_did).like(pattern)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    changes = session.scalars(
+        query.options(selectinload(Change.theme).selectinload(Theme.category))
+        .order_by(Change.published_at.desc(), Change.id.desc()).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    counts = _supporters(session, [c.theme_id for c in changes])
+    items = [PublicChange(c, counts.get(c.theme_id, 0), c.theme.category.name if c.theme.category else "")
+             for c in changes]
+    return ChangesPage(items, total, page, pages)
+
+
+@dataclass(frozen=True)
+class ChangeDetail:
+    change: Change
+    supporters: int
+    quotes: list[str]
+    first_raised: datetime | None
+    helped: int
+    not_helped: int
+
+
+def published_change(session: Session, slug: str) -> ChangeDetail | None:
+    change = session.scalar(select(Change).where(Change.slug == slug, Change.published.is_(True))
+                            .options(selectinload(Change.theme)))
+    if change is None:
+        return None
+    quotes = list(session.scalars(select(Quote.text).where(Quote.theme_id == change.theme_id,
+                                                           Quote.customer_agreed.is_(True)).order_by(Quote.id)))
+    first = session.scalar(select(func.min(Case.created_at)).join(ThemeCase, ThemeCase.case_id == Case.id)
+                           .where(ThemeCase.theme_id == change.theme_id))
+    votes = dict(session.execute(select(ChangeFeedback.helped, func.count()).where(
+        ChangeFeedback.change_id == change.id).group_by(ChangeFeedback.helped)).tuples().all())
+    from portal.changes.themes import _aware
+
+    return ChangeDetail(change, _supporters(session, [change.theme_id]).get(change.theme_id, 0), quotes,
+                        _aware(first), votes.get(True, 0), votes.get(False, 0))
+
+
+def categories_with_changes(session: Session) -> list[Category]:
+    return list(session.scalars(
+        select(Category).join(Theme, Theme.category_id == Category.id).join(Change, Change.theme_id == Theme.id)
+        .where(Change.published.is_(True)).distinct().order_by(Category.name)
+    ))

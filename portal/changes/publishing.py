@@ -1,0 +1,144 @@
+"""Writing a "You said, we did" change, publishing it, and telling every customer who raised it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import filetype
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import mail
+from portal.auth.models import Employee
+from portal.cases.customer_access import issue_link
+from portal.cases.models import Case, Customer
+from portal.cases.timeline import record
+from portal.changes.models import Change, ChangeFeedback, ChangeNotification, ChangeStatus, Theme, ThemeCase
+from portal.db import utcnow
+
+COVER_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+MAX_COVER_BYTES = 3 * 1024 * 1024
+
+
+class ChangeRefused(ValueError):
+    """The change cannot be saved or published as it is; the message says why."""
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "change"
+
+
+def _unique_slug(session: Session, title: str, change: Change | None) -> str:
+    base, n = slugify(title), 1
+    slug = base
+    while True:
+        other = session.scalar(select(Change).where(Change.slug == slug))
+        if other is None or other is change:
+            return slug
+        n += 1
+        slug = f"{base}-{n}"
+
+
+def save_change(
+    session: Session, change: Change | None, *, theme: Theme, title: str, you_said: str, we_did: str,
+    whats_next: str, status: ChangeStatus, started_on: date | None, done_on: date | None, by: Employee,
+    notify: Callable[[Change, str], None] | None = None,
+) -> Change:
+    if not title.strip() or not you_said.strip() or not we_did.strip():
+        raise ChangeRefused("A change needs a title, what customers said and what we did.")
+    if started_on and done_on and done_on < started_on:
+        raise ChangeRefused("The date it was done cannot be before the date it started.")
+    creating = change is None
+    became_done = not creating and change.status is not ChangeStatus.done and status is ChangeStatus.done
+    change = change or Change(theme=theme, created_by=by, slug="")
+    change.slug = change.slug if change.published and change.slug else _unique_slug(session, title, change)
+    change.theme, change.title = theme, title.strip()
+    change.you_said, change.we_did, change.whats_next = you_said.strip(), we_did.strip(), whats_next.strip()
+    change.status, change.started_on, change.done_on = status, started_on, done_on
+    if status is ChangeStatus.done and change.done_on is None:
+        change.done_on = utcnow().date()
+    session.add(change)
+    session.flush()
+    if became_done and change.published and notify is not None:
+        notify(change, "done")
+    return change
+
+
+def set_cover(change: Change, data: bytes, alt: str, *, upload_dir: str) -> None:
+    if len(data) > MAX_COVER_BYTES:
+        raise ChangeRefused("The cover picture must be 3 MB or smaller.")
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in COVER_TYPES:
+        raise ChangeRefused("The cover picture must be a JPEG, PNG or WebP image.")
+    if not alt.strip():
+        raise ChangeRefused("Describe the cover picture for people who cannot see it.")
+    folder = Path(upload_dir) / "changes"
+    folder.mkdir(parents=True, exist_ok=True)
+    filename = f"{change.id}.{COVER_TYPES[kind.mime]}"
+    (folder / filename).write_bytes(data)
+    change.cover_filename, change.cover_content_type, change.cover_alt = filename, kind.mime, alt.strip()[:200]
+
+
+def cover_path(upload_dir: str, change: Change) -> Path | None:
+    path = Path(upload_dir) / "changes" / change.cover_filename
+    return path if change.cover_filename and path.is_file() else None
+
+
+def publish(session: Session, change: Change, *, by: Employee, public_url: str,
+            case_link_for: Callable[[str], str]) -> int:
+    """Make the change public, mark it on every linked case, and tell the customers who raised it."""
+    if change.published:
+        raise ChangeRefused("This change is already published.")
+    change.published, change.published_at = True, utcnow()
+    cases = session.scalars(select(Case).join(ThemeCase, ThemeCase.case_id == Case.id)
+                            .where(ThemeCase.theme_id == change.theme_id)).all()
+    for case in cases:
+        record(session, case, "change_published", by=by, public=True,
+               body=f"We made a change because of feedback like yours: {change.title}.",
+               detail={"change": change.id, "slug": change.slug})
+    session.flush()
+    return notify_customers(session, change, "published", public_url=public_url, case_link_for=case_link_for)
+
+
+def notify_customers(session: Session, change: Change, occasion: str, *, public_url: str,
+                     case_link_for: Callable[[str], str]) -> int:
+    """Queue one e-mail per consenting customer for this occasion; anyone already told is skipped."""
+    cases = session.scalars(
+        select(Case).join(ThemeCase, ThemeCase.case_id == Case.id)
+        .where(ThemeCase.theme_id == change.theme_id, Case.consent_to_contact.is_(True)).order_by(Case.id)
+    ).all()
+    told = set(session.scalars(select(ChangeNotification.customer_id).where(
+        ChangeNotification.change_id == change.id, ChangeNotification.occasion == occasion)))
+    queued = 0
+    for case in cases:
+        if case.customer_id in told:
+            continue
+        told.add(case.customer_id)
+        customer: Customer = case.customer
+        message = mail.queue(session, customer.email, "change_published", {
+            "name": customer.first_name, "title": change.title, "you_said": change.you_said,
+            "we_did": change.we_did, "done": occasion == "done", "public_url": public_url,
+            "case_url": case_link_for(issue_link(session, case)), "reference": case.reference,
+        }, transactional=False)
+        session.add(ChangeNotification(change_id=change.id, customer_id=customer.id, occasion=occasion))
+        queued += message is not None
+    return queued
+
+
+def unpublish(session: Session, change: Change) -> None:
+    change.published = False
+
+
+def record_feedback(session: Session, change: Change, *, helped: bool, comment: str) -> ChangeFeedback:
+    if not change.published:
+        raise ChangeRefused("This change is not public.")
+    if len(comment) > 1000:
+        raise ChangeRefused("Keep your comment to 1,000 characters or fewer.")
+    feedback = ChangeFeedback(change_id=change.id, helped=helped, comment=comment.strip())
+    session.add(feedback)
+    return feedback

@@ -1,0 +1,112 @@
+"""Managers group cases into themes, find cases to add, and choose the quotes that speak for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.auth.models import Employee
+from portal.cases.models import Case, Category
+from portal.changes.models import Quote, Theme, ThemeCase
+
+PAGE_SIZE = 20
+
+
+class ThemeRefused(ValueError):
+    """The change to a theme cannot be made; the message says why."""
+
+
+def create_theme(session: Session, *, title: str, description: str, category: Category | None, by: Employee
+                 ) -> Theme:
+    if not title.strip():
+        raise ThemeRefused("Give the theme a short title, in customers' words, like “Queues at the north gate”.")
+    theme = Theme(title=title.strip(), description=description.strip(), category=category, created_by=by)
+    session.add(theme)
+    return theme
+
+
+def add_cases_to_theme(session: Session, theme: Theme, case_ids: list[int], *, by: Employee) -> int:
+    """Link cases to the theme; cases already linked are left as they are. Returns how many were added."""
+    linked = set(session.scalars(select(ThemeCase.case_id).where(ThemeCase.theme_id == theme.id)))
+    existing = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    new = [cid for cid in dict.fromkeys(case_ids) if cid in existing and cid not in linked]
+    session.add_all(ThemeCase(theme_id=theme.id, case_id=cid, added_by_id=by.id) for cid in new)
+    return len(new)
+
+
+def remove_case(session: Session, theme: Theme, case_id: int) -> None:
+    session.execute(delete(ThemeCase).where(ThemeCase.theme_id == theme.id, ThemeCase.case_id == case_id))
+
+
+def linked_cases(session: Session, theme: Theme) -> list[Case]:
+    return list(session.scalars(
+        select(Case).join(ThemeCase, ThemeCase.case_id == Case.id).where(ThemeCase.theme_id == theme.id)
+        .options(selectinload(Case.customer), selectinload(Case.category)).order_by(Case.created_at)
+    ))
+
+
+@dataclass(frozen=True)
+class ThemeStats:
+    cases: int
+    customers: int
+    first: datetime | None
+    last: datetime | None
+
+
+def stats(session: Session, theme_id: int) -> ThemeStats:
+    row = session.execute(
+        select(func.count(Case.id), func.count(func.distinct(Case.customer_id)), func.min(Case.created_at),
+               func.max(Case.created_at))
+        .join(ThemeCase, ThemeCase.case_id == Case.id).where(ThemeCase.theme_id == theme_id)
+    ).one()
+    return ThemeStats(row[0], row[1], _aware(row[2]), _aware(row[3]))
+
+
+def _aware(value):
+    from datetime import UTC
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def search_cases(session: Session, *, words: str, category_id: int | None, page: int = 1) -> CaseSearch:
+    """Cases whose words mention every term given, newest first."""
+    query = select(Case)
+    for term in words.split()[:8]:
+        pattern = f"%{term.lower()}%"
+        query = query.where(or_(func.lower(Case.what_happened).like(pattern),
+                                func.lower(Case.make_it_right).like(pattern),
+                                func.lower(Case.better_in_future).like(pattern)))
+    if category_id:
+        query = query.where(Case.category_id == category_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    cases = session.scalars(query.options(selectinload(Case.category)).order_by(Case.created_at.desc(), Case.id.desc())
+                            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return CaseSearch(list(cases), total, page, pages)
+
+
+def add_quote(session: Session, theme: Theme, case: Case, text: str, *, customer_agreed: bool) -> Quote:
+    linked = session.scalar(select(ThemeCase.id).where(ThemeCase.theme_id == theme.id, ThemeCase.case_id == case.id))
+    if linked is None:
+        raise ThemeRefused("Quote only cases linked to this theme.")
+    if not text.strip():
+        raise ThemeRefused("Enter the words to quote.")
+    if len(text) > 600:
+        raise ThemeRefused("Keep a quote to 600 characters or fewer.")
+    quote = Quote(theme_id=theme.id, case_id=case.id, text=text.strip(), customer_agreed=customer_agreed)
+    session.add(quote)
+    return quote

@@ -1,0 +1,287 @@
+"""Managers' themes and changes, and the public "You said, we did" pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from portal.auth.access import role_required
+from portal.auth.models import Role
+from portal.cases.models import Case, Category
+from portal.changes import public, publishing, themes
+from portal.changes.feed import atom_feed
+from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
+from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Theme
+from portal.changes.report import quarter_of, report_pdf
+from portal.db import db, utcnow
+from portal.security import limiter
+
+staff = Blueprint("themes", __name__, url_prefix="/staff")
+site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
+
+
+def _status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def _categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.name)))
+
+
+def _case_link(token: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
+
+
+def _public_url(change: Change) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("you_said.show", slug=change.slug)
+
+
+# --- Managers: themes -----------------------------------------------------------------------------------------
+
+@staff.route("/themes", methods=["GET", "POST"])
+@role_required(Role.manager)
+def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
+    form = ThemeForm()
+    form.category_id.choices = [(0, "Any category")] + [(c.id, c.name) for c in _categories()]
+    if form.validate_on_submit():
+        theme = themes.create_theme(db.session, title=form.title.data, description=form.description.data or "",
+                                    category=db.session.get(Category, form.category_id.data or 0), by=current_user)
+        db.session.commit()
+        flash(f"Theme “{theme.title}” created. Now link the cases that raised it.", "success")
+        return redirect(url_for("themes.theme", theme_id=theme.id))
+    rows = db.session.scalars(select(Theme).order_by(Theme.created_at.desc())).all()
+    return render_template("changes/themes.html", themes=rows, stats={t.id: themes.stats(db.session, t.id)
+                                                                     for t in rows}, form=form), _status()
+
+
+@staff.route("/themes/<int:theme_id>", methods=["GET", "POST"])
+@role_required(Role.manager)
+def theme(theme_id: int):
+    item = db.session.get(Theme, theme_id) or abort(404)
+    linked = themes.linked_cases(db.session, item)
+    quote_form = QuoteForm()
+    quote_form.case_id.choices = [(0, "Choose a case")] + [(c.id, f"{c.reference}: {c.what_happened[:60]}")
+                                                           for c in linked]
+    status = 200
+    if request.method == "POST":
+        if quote_form.validate_on_submit():
+            case = db.session.get(Case, quote_form.case_id.data) or abort(400)
+            try:
+                themes.add_quote(db.session, item, case, quote_form.text.data,
+                                 customer_agreed=quote_form.customer_agreed.data)
+            except themes.ThemeRefused as refused:
+                quote_form.text.errors = [str(refused)]
+            else:
+                db.session.commit()
+                flash("Quote added.", "success")
+                return redirect(url_for("themes.theme", theme_id=theme_id, _anchor="quotes"))
+        status = 422
+    search = themes.search_cases(db.session, words=request.args.get("q", ""),
+                                 category_id=request.args.get("category", type=int) or item.category_id,
+                                 page=request.args.get("page", 1, type=int) or 1) \
+        if request.args.get("q") or request.args.get("category") else None
+    changes = db.session.scalars(select(Change).where(Change.theme_id == item.id).order_by(Change.id)).all()
+    return render_template("changes/theme.html", theme=item, linked=linked, stats=themes.stats(db.session, item.id),
+                           search=search, categories=_categories(), quote_form=quote_form,
+                           linked_ids={c.id for c in linked}, changes=changes), status
+
+
+@staff.post("/themes/<int:theme_id>/cases")
+@role_required(Role.manager)
+def link_cases(theme_id: int) -> WerkzeugResponse:
+    item = db.session.get(Theme, theme_id) or abort(404)
+    ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]
+    added = themes.add_cases_to_theme(db.session, item, ids, by=current_user)
+    db.session.commit()
+    flash(f"{added} case{'s' if added != 1 else ''} linked to “{item.title}”." if added else
+          "Choose at least one case that is not linked yet.", "success" if added else "error")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/staff/")
+                    else url_for("themes.theme", theme_id=theme_id))
+
+
+@staff.post("/themes/add-cases")
+@role_required(Role.manager)
+def add_cases() -> WerkzeugResponse:
+    """From any case list: the selected cases join the chosen theme."""
+    theme_id = request.form.get("theme_id", type=int) or 0
+    return link_cases(theme_id)
+
+
+@staff.post("/themes/<int:theme_id>/cases/<int:case_id>/remove")
+@role_required(Role.manager)
+def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
+    item = db.session.get(Theme, theme_id) or abort(404)
+    themes.remove_case(db.session, item, case_id)
+    db.session.commit()
+    flash("Case unlinked from the theme.", "success")
+    return redirect(url_for("themes.theme", theme_id=theme_id))
+
+
+# --- Managers: changes ------------------------------------------------------------------------------------------
+
+@staff.get("/changes")
+@role_required(Role.manager)
+def change_list() -> str:
+    rows = db.session.scalars(select(Change).order_by(Change.updated_at.desc())).all()
+    votes: dict[int, tuple[int, int]] = {}
+    for change_id, helped, count in db.session.execute(
+        select(ChangeFeedback.change_id, ChangeFeedback.helped, func.count())
+        .group_by(ChangeFeedback.change_id, ChangeFeedback.helped)
+    ):
+        yes, no = votes.get(change_id, (0, 0))
+        votes[change_id] = (yes + count, no) if helped else (yes, no + count)
+    start, end = quarter_of(utcnow().date())
+    return render_template("changes/changes.html", changes=rows, votes=votes, quarter=(start, end))
+
+
+def _change_form(change: Change | None) -> ChangeForm:
+    form = ChangeForm(obj=change)
+    if change is not None and request.method == "GET":
+        form.status.data = change.status.value
+    return form
+
+
+@staff.route("/changes/new", methods=["GET", "POST"], defaults={"change_id": None})
+@staff.route("/changes/<int:change_id>", methods=["GET", "POST"])
+@role_required(Role.manager)
+def change(change_id: int | None):
+    existing = (db.session.get(Change, change_id) or abort(404)) if change_id else None
+    item_theme = existing.theme if existing else db.session.get(Theme, request.args.get("theme", type=int) or 0)
+    if item_theme is None:
+        flash("Start a change from its theme: which feedback does it answer?", "info")
+        return redirect(url_for("themes.theme_list"))
+    form = _change_form(existing)
+    if form.validate_on_submit():
+        try:
+            saved = publishing.save_change(
+                db.session, existing, theme=item_theme, title=form.title.data, you_said=form.you_said.data,
+                we_did=form.we_did.data, whats_next=form.whats_next.data or "", status=ChangeStatus(form.status.data),
+                started_on=form.started_on.data, done_on=form.done_on.data, by=current_user,
+                notify=lambda c, occasion: publishing.notify_customers(
+                    db.session, c, occasion, public_url=_public_url(c), case_link_for=_case_link),
+            )
+            if form.cover.data:
+                publishing.set_cover(saved, form.cover.data.read(), form.cover_alt.data or "",
+                                     upload_dir=current_app.config["UPLOAD_DIR"])
+        except publishing.ChangeRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash("Change saved." + ("" if saved.published else " It is a draft: only staff can see it."), "success")
+            return redirect(url_for("themes.change", change_id=saved.id))
+    stats = themes.stats(db.session, item_theme.id)
+    feedback = db.session.scalars(select(ChangeFeedback).where(ChangeFeedback.change_id == existing.id)
+                                  .order_by(ChangeFeedback.id.desc())).all() if existing else []
+    return render_template("changes/change_form.html", form=form, change=existing, theme=item_theme, stats=stats,
+                           feedback=feedback), _status()
+
+
+@staff.post("/changes/<int:change_id>/publish")
+@role_required(Role.manager)
+def publish(change_id: int) -> WerkzeugResponse:
+    item = db.session.get(Change, change_id) or abort(404)
+    try:
+        told = publishing.publish(db.session, item, by=current_user, public_url=_public_url(item),
+                                  case_link_for=_case_link)
+    except publishing.ChangeRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("themes.change", change_id=change_id))
+    db.session.commit()
+    flash(f"Published. {told} customer{'s' if told != 1 else ''} who raised it will be told by e-mail.", "success")
+    return redirect(url_for("themes.change", change_id=change_id))
+
+
+@staff.post("/changes/<int:change_id>/unpublish")
+@role_required(Role.manager)
+def unpublish(change_id: int) -> WerkzeugResponse:
+    item = db.session.get(Change, change_id) or abort(404)
+    publishing.unpublish(db.session, item)
+    db.session.commit()
+    flash("The change is no longer public.", "success")
+    return redirect(url_for("themes.change", change_id=change_id))
+
+
+@staff.get("/changes/report.pdf")
+@role_required(Role.manager)
+def report() -> Response:
+    default_start, default_end = quarter_of(utcnow().date())
+    try:
+        start = date.fromisoformat(request.args.get("from") or default_start.isoformat())
+        end = date.fromisoformat(request.args.get("to") or default_end.isoformat())
+    except ValueError:
+        abort(400)
+    if end <= start:
+        abort(400)
+    from portal.admin.organisation import branding
+
+    pdf = report_pdf(db.session, start=start, end=end, zone=ZoneInfo(current_app.config["ORG_TIMEZONE"]),
+                     org_name=branding(db.session, current_app.config["ORG_NAME"]).name)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="you-said-we-did-{start}-{end}.pdf"'})
+
+
+# --- The public pages ------------------------------------------------------------------------------------------
+
+@site.get("/")
+def index() -> str:
+    status = request.args.get("status", "")
+    result = public.list_published(
+        db.session, category_id=request.args.get("category", type=int) or None,
+        status=ChangeStatus(status) if status in ChangeStatus.__members__ else None,
+        search=request.args.get("q", "")[:200], page=request.args.get("page", 1, type=int) or 1)
+    return render_template("changes/public_index.html", result=result,
+                           categories=public.categories_with_changes(db.session), statuses=list(ChangeStatus),
+                           status=status)
+
+
+@site.get("/feed.atom")
+def feed() -> Response:
+    items = public.list_published(db.session, page_size=50).items
+    base = current_app.config["BASE_URL"].rstrip("/")
+    from portal.admin.organisation import branding
+
+    body = atom_feed(items, title=f"{branding(db.session, current_app.config['ORG_NAME']).name}: You said, we did",
+                     site_url=base + url_for("you_said.index"), feed_url=base + url_for("you_said.feed"),
+                     entry_url=lambda slug: base + url_for("you_said.show", slug=slug))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@site.route("/<slug>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def show(slug: str):
+    detail = public.published_change(db.session, slug)
+    if detail is None:
+        abort(404)
+    form = FeedbackForm()
+    voted = request.cookies.get(f"helped-{detail.change.id}") == "1"
+    if request.method == "POST" and not voted and form.validate_on_submit():
+        try:
+            publishing.record_feedback(db.session, detail.change, helped=form.helped.data == "yes",
+                                       comment=form.comment.data or "")
+        except publishing.ChangeRefused as refused:
+            form.comment.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash("Thank you for telling us whether this helped.", "success")
+            response = redirect(url_for("you_said.show", slug=slug, _anchor="did-this-help"))
+            response.set_cookie(f"helped-{detail.change.id}", "1", max_age=365 * 86400, httponly=True,
+                                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return render_template("changes/public_change.html", detail=detail, form=form, voted=voted,
+                           page_url=base + url_for("you_said.show", slug=slug)), _status()
+
+
+@site.get("/<slug>/cover")
+def cover(slug: str) -> Response:
+    detail = public.published_change(db.session, slug)
+    path = publishing.cover_path(current_app.config["UPLOAD_DIR"], detail.change) if detail else None
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=detail.change.cover_content_type, max_age=3600)

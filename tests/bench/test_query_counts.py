@@ -1,0 +1,25 @@
+"""Each measured page runs the same number of SQL statements on a small and a ten-times-larger data set."""
+
+
+from bench.dataset import build
+from bench.queries import all_counts
+from portal import create_app
+from portal.db import make_engine
+from portal.migrate import upgrade
+
+
+def _counts(tmp_path, cases: int) -> dict[str, int]:
+    url = f"sqlite:///{tmp_path / f'bench-{cases}.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    data = build(engine, cases=cases, customers=cases // 4, changes=10)
+    engine.dispose()
+    app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-query-counting-secret", "DATABASE_URL": url,
+                      "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(tmp_path / "outbox")})
+    return all_counts(app, data)
+
+
+def test_query_counts_per_page_do_not_grow_with_the_data_set(tmp_path):
+    small, large = _counts(tmp_path, 100), _counts(tmp_path, 1000)
+    assert small == large, {page: (small[page], large[page]) for page in small if small[page] != large[page]}
+    assert small["my cases (agent)"] > 0 and small["customer case page"] > 0
