@@ -27,8 +27,10 @@ def register(app: Flask) -> None:
 @click.option("--batch", default=50, show_default=True, help="Messages claimed at a time.")
 @click.option("--lease", default=120, show_default=True, help="Seconds a claim lasts if this worker dies.")
 @click.option("--max-attempts", default=8, show_default=True, help="Attempts before a message is dead.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Messages sent at once by this worker (SendGrid calls wait on the network).")
 @with_appcontext
-def worker_command(once: bool, batch: int, lease: int, max_attempts: int) -> None:
+def worker_command(once: bool, batch: int, lease: int, max_attempts: int, concurrency: int) -> None:
     import os
     import signal
     import socket
@@ -45,7 +47,8 @@ def worker_command(once: bool, batch: int, lease: int, max_attempts: int) -> Non
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     settings = WorkerSettings(worker_id=f"{socket.gethostname()}:{os.getpid()}", sender=current_app.config["MAIL_FROM"],
-                              batch=batch, lease=timedelta(seconds=lease), max_attempts=max_attempts)
+                              batch=batch, lease=timedelta(seconds=lease), max_attempts=max_attempts,
+                              concurrency=concurrency)
     totals = run(db.session.session_factory, transport_for(current_app.config), settings, once=once,
                  should_stop=lambda: stopping["now"])
     click.echo(f"Sent {totals['sent']}, retrying {totals['retrying']}, dead {totals['dead']}.")

@@ -2,33 +2,74 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
+from collections.abc import Mapping
 from email.utils import getaddresses
 
-from itsdangerous import Signer
+from sqlalchemy.orm import Session
 
-SALT = "inbound-reply"
+from portal.cases.attachments import AttachmentRefused, check_files
+from portal.cases.customer_replies import add_customer_reply
+from portal.cases.models import Case, Event
+
+SALT = b"inbound-reply"
 _ADDRESS = re.compile(r"^reply\+(?P<reference>MIR-\d{4}-\d{6})\.(?P<signature>[A-Za-z0-9_-]+)@", re.IGNORECASE)
 _QUOTE_HEADER = re.compile(r"^\s*(On .{0,200}wrote:|-{2,}\s*Original Message\s*-{2,}|From: .+)\s*$", re.IGNORECASE)
 
 
+def _signature(reference: str, secret_key: str) -> str:
+    # Lower-case base32 of a keyed digest: some mail systems fold the local part's case, and a signature that
+    # only survives in its original case would silently lose those customers' replies.
+    digest = hmac.new(secret_key.encode(), SALT + reference.upper().encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:15]).decode().lower()
+
+
 def reply_address(reference: str, *, secret_key: str, domain: str) -> str:
-    signature = Signer(secret_key, salt=SALT).get_signature(reference).decode()
-    return f"reply+{reference}.{signature}@{domain}"
+    return f"reply+{reference}.{_signature(reference, secret_key)}@{domain}"
 
 
 def reference_from(recipients: str, *, secret_key: str) -> str | None:
     """The case reference in the first recipient whose signature verifies; None for anything forged."""
-    signer = Signer(secret_key, salt=SALT)
     for _name, address in getaddresses([recipients]):
         match = _ADDRESS.match(address.strip())
         if not match:
             continue
         reference = match.group("reference").upper()
-        # verify_signature answers True or False; it does not raise.
-        if signer.verify_signature(reference.encode(), match.group("signature").encode()):
+        if hmac.compare_digest(match.group("signature").lower(), _signature(reference, secret_key)):
             return reference
     return None
+
+
+def recipients(form: Mapping[str, str]) -> str:
+    """Every address the message went to: To and Cc headers and the SMTP envelope (a reply-all may put
+    our address in Cc, and the envelope is what actually reached us)."""
+    found = [form.get("to", ""), form.get("cc", "")]
+    try:
+        envelope = json.loads(form.get("envelope") or "{}")
+    except ValueError:
+        envelope = {}
+    if isinstance(envelope, dict) and isinstance(envelope.get("to"), list):
+        found.extend(str(address) for address in envelope["to"])
+    return ", ".join(part for part in found if part)
+
+
+def file_reply(session: Session, case: Case, body: str, files: list[tuple[str, bytes]], *,
+               upload_dir: str) -> tuple[Event, str]:
+    """Add an e-mailed reply to its case. Attachments the web form would refuse are left out with a note
+    saying why; the customer's words are never dropped because of a file. Returns the event and the note."""
+    note = ""
+    try:
+        check_files(files)
+    except AttachmentRefused as refused:
+        note = f"(Attachments were not kept: {refused})"
+        files = []
+        body = f"{body}\n\n{note}".strip()
+    event = add_customer_reply(session, case, body, files=files, upload_dir=upload_dir, channel="email")
+    return event, note
 
 
 def strip_quoted(text: str) -> str:

@@ -8,8 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
-from portal.cases.attachments import AttachmentRefused
-from portal.cases.customer_replies import CustomerActionRefused, add_customer_reply
+from portal.cases.customer_replies import CustomerActionRefused
 from portal.cases.models import Case
 from portal.db import db
 from portal.mail import admin, events, inbound, preferences, worker
@@ -53,7 +52,7 @@ def inbound_reply(secret: str) -> tuple[Response, int]:
     expected = current_app.config["SENDGRID_INBOUND_SECRET"]
     if not expected or not hmac.compare_digest(secret, expected):
         return jsonify(error="Unknown inbound address."), 403
-    reference = inbound.reference_from(request.form.get("to", ""), secret_key=current_app.config["SECRET_KEY"])
+    reference = inbound.reference_from(inbound.recipients(request.form), secret_key=current_app.config["SECRET_KEY"])
     case = db.session.query(Case).filter_by(reference=reference).one_or_none() if reference else None
     if case is None:
         current_app.logger.warning("Inbound e-mail refused: no verified case address in %r",
@@ -63,14 +62,13 @@ def inbound_reply(secret: str) -> tuple[Response, int]:
     files = [(f.filename or "attachment", f.read()) for name, f in request.files.items() if name.startswith("attach")]
     body = inbound.strip_quoted(request.form.get("text", "")) or inbound.strip_quoted(request.form.get("html", ""))
     try:
-        add_customer_reply(db.session, case, body, files=files, upload_dir=current_app.config["UPLOAD_DIR"],
-                           channel="email")
-    except (CustomerActionRefused, AttachmentRefused) as refused:
+        _event, note = inbound.file_reply(db.session, case, body, files, upload_dir=current_app.config["UPLOAD_DIR"])
+    except CustomerActionRefused as refused:
         db.session.rollback()
         current_app.logger.warning("Inbound e-mail for %s not added: %s", case.reference, refused)
         return jsonify(accepted=False, reason=str(refused)), 200
     db.session.commit()
-    return jsonify(accepted=True, case=case.reference), 200
+    return jsonify(accepted=True, case=case.reference, note=note), 200
 
 
 @public.route("/email-preferences/<token>", methods=["GET", "POST"])

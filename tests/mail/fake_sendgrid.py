@@ -11,10 +11,16 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections when a worker sends several at once, and the client's
+    # SYN retry then costs a second: a fake should not be slower than the real thing.
+    request_queue_size = 128
+
+
 class FakeSendGrid:
     def __init__(self) -> None:
         self.requests: list[dict] = []
-        self.answers: list[int] = []  # statuses to give, in order; then `default`
+        self.answers: list[int | str] = []  # statuses to give, in order ("hang": no answer); then `default`
         self.default = 202
         self.hang_seconds = 0.0
         self.lock = threading.Lock()
@@ -28,8 +34,8 @@ class FakeSendGrid:
                 with fake.lock:
                     status = fake.answers.pop(0) if fake.answers else fake.default
                     hang = fake.hang_seconds
-                if hang:
-                    time.sleep(hang)
+                if hang or status == "hang":
+                    time.sleep(hang or 10)
                     return  # never answers in time: the client gives up
                 if status == 202:
                     with fake.lock:
@@ -45,7 +51,7 @@ class FakeSendGrid:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

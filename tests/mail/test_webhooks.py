@@ -171,3 +171,38 @@ def test_the_preferences_link_turns_news_off_and_on(hooked, db_session):
     assert db_session.get(Customer, customer.id).email_opt_out_at is not None
     assert client.get("/email-preferences/forged-token").status_code == 404
     assert db_session.scalar(select(OutboxMessage).where(OutboxMessage.transactional.is_(False))) is not None
+
+
+def _inbound(hooked, **form):
+    return hooked.test_client().post("/webhooks/sendgrid/inbound/s3cret", data=form, content_type="multipart/form-data")
+
+
+def test_a_reply_address_whose_case_was_folded_by_a_mail_system_still_lands(hooked, db_session):
+    case = make_case(db_session)
+    db_session.commit()
+    to = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
+    response = _inbound(hooked, to=to.lower(), text="Thanks, that is sorted.")
+    assert response.json["accepted"] is True and response.json["case"] == case.reference
+
+
+def test_a_reply_all_that_puts_the_case_address_in_cc_or_only_the_envelope_lands(hooked, db_session):
+    case = make_case(db_session)
+    db_session.commit()
+    address = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
+    assert _inbound(hooked, to="friend@fans.example", cc=address, text="Cc'd").json["accepted"] is True
+    envelope = f'{{"to": ["{address}"], "from": "fan@fans.example"}}'
+    assert _inbound(hooked, to="undisclosed-recipients:;", envelope=envelope, text="Bcc'd").json["accepted"] is True
+    assert len(db_session.scalars(select(Event).where(Event.kind == "customer_reply")).all()) == 2
+
+
+def test_a_refused_attachment_is_left_out_but_the_customers_words_are_kept(hooked, db_session):
+    case = make_case(db_session)
+    db_session.commit()
+    to = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
+    response = _inbound(hooked, to=to, text="My receipt is attached.", attachments="1",
+                        attachment1=(BytesIO(b"MZ\x90\x00 not a picture"), "receipt.exe"))
+    assert response.status_code == 200 and response.json["accepted"] is True
+    reply = db_session.scalar(select(Event).where(Event.kind == "customer_reply"))
+    assert reply.body.startswith("My receipt is attached.")
+    assert "receipt.exe must be a picture" in reply.body
+    assert db_session.scalar(select(Attachment)) is None

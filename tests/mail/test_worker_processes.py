@@ -57,6 +57,34 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(session
     assert {m.status for m in session.scalars(select(OutboxMessage))} == {OutboxStatus.sent}
 
 
+def test_sends_the_provider_took_before_the_kill_are_recorded_and_not_repeated(session, db_url, fake_sendgrid,
+                                                                                 tmp_path):
+    ids = _queue(session, 12)
+    fake_sendgrid.answers = [202] * 4 + ["hang"] * 4  # four answered, then four in flight that never are
+    env = _env(db_url, fake_sendgrid, tmp_path)
+    first = subprocess.Popen([PORTAL, "worker", "--lease", "2", "--batch", "10", "--concurrency", "4"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    sent = 0
+    while time.time() < deadline and sent < 4:
+        session.expire_all()
+        sent = len(session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sent)).all())
+        time.sleep(0.1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert sent == 4, "the four answered sends were recorded while the others hung"
+    assert len(fake_sendgrid.outbox_ids()) == 4
+    fake_sendgrid.answers = []
+
+    time.sleep(2.2)  # the dead worker's lease runs out
+    second = subprocess.run([PORTAL, "worker", "--once"], env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    delivered = fake_sendgrid.outbox_ids()
+    assert sorted(delivered) == ids, "every message exactly once"
+    session.expire_all()
+    assert {m.status for m in session.scalars(select(OutboxMessage))} == {OutboxStatus.sent}
+
+
 @pytest.mark.postgres
 def test_three_workers_deliver_a_thousand_messages_each_exactly_once(postgres_url, fake_sendgrid, tmp_path):
     from sqlalchemy.orm import Session
