@@ -13,8 +13,9 @@ from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.transports import SendGridTransport
 from portal.mail.worker import WorkerSettings, backoff, claim, run
 
+# One send at a time: these tests hand out the fake's answers in order, message by message.
 SETTINGS = WorkerSettings(worker_id="test-worker", sender="care@portal.test", batch=10, max_attempts=3,
-                          base_delay=60)
+                          base_delay=60, concurrency=1)
 
 
 def _queue(session, n=1, **kwargs):
