@@ -51,8 +51,10 @@ def record_events(session: Session, events: list[dict[str, Any]]) -> int:
                                 email=email, at=at,
                                 detail={k: item[k] for k in ("reason", "status", "type") if k in item}))
         stored += 1
-        if kind in ("bounce", "dropped"):
-            _undeliverable(session, email, message, str(item.get("reason", ""))[:300])
+        reason = str(item.get("reason", ""))[:300]
+        # SendGrid also drops mail to people who unsubscribed: only a bounce or a bad address means "phone instead".
+        if kind == "bounce" or (kind == "dropped" and any(w in reason.lower() for w in ("bounce", "invalid"))):
+            _undeliverable(session, email, message, reason)
         elif kind in ("unsubscribe", "group_unsubscribe", "spamreport"):
             customer = _customer(session, email)
             if customer is not None and customer.email_opt_out_at is None:

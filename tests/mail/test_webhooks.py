@@ -206,3 +206,12 @@ def test_a_refused_attachment_is_left_out_but_the_customers_words_are_kept(hooke
     assert reply.body.startswith("My receipt is attached.")
     assert "receipt.exe must be a picture" in reply.body
     assert db_session.scalar(select(Attachment)) is None
+
+
+def test_a_drop_for_an_unsubscribed_address_does_not_mark_it_undeliverable(hooked, keys, bounced_case, db_session):
+    case, message = bounced_case
+    payload = json.dumps([{"event": "dropped", "sg_event_id": "d1", "email": "james@fans.example",
+                           "outbox_id": str(message.id), "reason": "Unsubscribed Address"}])
+    hooked.test_client().post("/webhooks/sendgrid/events", data=payload, headers=signed(keys[0], payload))
+    db_session.expire_all()
+    assert db_session.get(Customer, case.customer_id).email_undeliverable is False
