@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.mail import views as mail_views
     from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
+    from portal.surveys import views as survey_views
     from portal.templating import add_admin_link, add_nav
 
     app.register_blueprint(pages.bp)
@@ -105,6 +106,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(change_views.site)
     add_nav(app, "Themes", "themes.theme_list", roles=("manager",))
     add_nav(app, "You said, we did", "you_said.index", public=True)
+    app.register_blueprint(survey_views.bp)
+    add_admin_link(app, "Focus groups", "focus_groups.index",
+                   "Long-standing customers to consult: members added by hand or from a CSV file.")
     app.register_blueprint(mail_views.webhooks)
     app.register_blueprint(mail_views.public)
     app.register_blueprint(mail_views.staff)

@@ -21,6 +21,7 @@ from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
+from portal.surveys.models import FocusGroup, Member
 
 __all__ = [
     "ApprovalDecision",
@@ -43,7 +44,9 @@ __all__ = [
     "CustomerNote",
     "Employee",
     "Event",
+    "FocusGroup",
     "Idea",
+    "Member",
     "IdeaComment",
     "IdeaSupport",
     "Offer",

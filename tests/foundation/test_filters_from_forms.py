@@ -16,6 +16,7 @@ PAGES = [
     "/staff/themes/1?q=north&category=",
     "/you-said-we-did/?q=&category=&status=",
     "/staff/admin/data-requests?email=",
+    "/staff/focus-groups/",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Focus groups of long-standing customers, consulted through surveys before decisions are made."""
