@@ -91,11 +91,16 @@ def demo_command(quiet: bool) -> None:
         click.echo(f"\nDemo staff logins (password for all: {DEMO_PASSWORD}):")
         for name, email, role in demo_logins():
             click.echo(f"  {role:<8} {email:<34} {name}")
+        from portal.surveys.demo import demo_member_link
+
+        base = current_app.config["BASE_URL"].rstrip("/")
         link = demo_customer_link(db.session)
+        survey_link = demo_member_link(db.session, current_app.config["SECRET_KEY"], base)
         db.session.commit()
         if link:
-            base = current_app.config["BASE_URL"].rstrip("/")
             click.echo(f"\nA customer's private link to a case with options to choose from:\n  {base}/my-case/{link}")
+        if survey_link:
+            click.echo(f"\nA focus-group member's personal link to the demo survey:\n  {survey_link}")
 
 
 @click.group("users", help="Manage employee accounts.")

@@ -20,7 +20,7 @@ from portal.changes.demo import load_changes_demo
 from portal.db import utcnow
 from portal.ideas.demo import load_ideas
 from portal.remedies.demo import load_remedies_demo
-from portal.surveys.demo import load_groups_demo
+from portal.surveys.demo import load_groups_demo, load_surveys_demo
 
 DEMO_PASSWORD = "rovers-demo-2026"
 
@@ -165,6 +165,8 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     load_ideas(session, staff, categories, rng)
     load_changes_demo(session)
     load_groups_demo(session)
+    session.flush()
+    load_surveys_demo(session, rng)
     load_remedies_demo(session)
     return DemoSummary(True, len(staff), len(people), cases)
 

@@ -66,10 +66,13 @@ def to_csv(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet; prefix it so it stays text.
-        writer.writerow([f"'{c}" if c[:1] in "=+-@" and not _number(c) else c for c in row])
+    writer.writerows(spreadsheet_safe(row) for row in rows)
     return buffer.getvalue()
+
+
+def spreadsheet_safe(row: list[str]) -> list[str]:
+    # A leading =, +, - or @ would run as a formula in a spreadsheet; prefix it so it stays text.
+    return [f"'{c}" if c[:1] and c[:1] in "=+-@" and not _number(c) else c for c in row]
 
 
 def _number(text: str) -> bool:
