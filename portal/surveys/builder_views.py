@@ -42,7 +42,7 @@ def _group_choices(form: SurveyForm) -> None:
 
 
 def invitation_link(token: str) -> str:
-    return url_for("answer.start", via="i", token=token, _external=True)
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("answer.start", via="i", token=token)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -15,7 +15,8 @@ def question(kind: QuestionKind, **values) -> Question:
 
 
 def submitted(**fields) -> MultiDict:
-    return MultiDict([(k.replace("_", "-"), v) for k, vs in fields.items() for v in (vs if isinstance(vs, list) else [vs])])
+    return MultiDict([(k.replace("_", "-"), v) for k, vs in fields.items()
+                      for v in (vs if isinstance(vs, list) else [vs])])
 
 
 @pytest.mark.parametrize("kind", list(QuestionKind))
