@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL server URL; a database of the bench's own is created and dropped")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--skip-extras", action="store_true", help="skip the letter and mail measurements")
+    parser.add_argument("--skip-extras", action="store_true",
+                        help="skip the letter, mail and survey-results measurements")
     args = parser.parse_args(argv)
 
     from portal.db import make_engine
@@ -266,9 +267,11 @@ def _extras() -> dict:
     extras = {}
     from bench.letter_bench import measure_letter_render
     from bench.mail_bench import measure_send_rate
+    from bench.survey_bench import measure_survey_results
 
     extras["letter"] = measure_letter_render()
     extras["mail"] = measure_send_rate()
+    extras["survey_results"] = measure_survey_results()
     return extras
 
 

@@ -126,7 +126,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answer'))
     )
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
-        batch_op.create_index('ix_survey_answer_question', ['question_id', 'response_id'], unique=False)
+        batch_op.create_index('ix_survey_answer_counts', ['question_id', 'choice', 'number', 'rank', 'response_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_answer_response_id'), ['response_id'], unique=False)
 
     with op.batch_alter_table('theme', schema=None) as batch_op:
@@ -146,7 +146,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_answer_response_id'))
-        batch_op.drop_index('ix_survey_answer_question')
+        batch_op.drop_index('ix_survey_answer_counts')
 
     op.drop_table('survey_answer')
     with op.batch_alter_table('survey_response', schema=None) as batch_op:

@@ -205,7 +205,8 @@ class Answer(Base):
     are counted in SQL rather than by decoding every answer."""
 
     __tablename__ = "survey_answer"
-    __table_args__ = (Index("ix_survey_answer_question", "question_id", "response_id"),)
+    # Covers the results' counting, which then reads this index alone.
+    __table_args__ = (Index("ix_survey_answer_counts", "question_id", "choice", "number", "rank", "response_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)

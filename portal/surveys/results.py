@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portal.surveys.models import Answer, Invitation, Member, Question, QuestionKind, Response, Survey
@@ -21,7 +21,7 @@ had has have he her here him his how i if in into is it its just me more most my
 some than that the their them then there these they this to too up us very was we were what when which who will with
 would you your it's i'm don't can't cannot should need"""
 STOP_WORDS = frozenset(_STOP.split())
-WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+WORD = re.compile(r"[a-z][a-z'’-]+[a-z]")  # three letters or more, ending in a letter
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class OptionFigure:
     mean_rank: float | None = None
 
 
+@dataclass(frozen=True)
+class TextAnswer:
+    id: int
+    question_id: int
+    text: str
+    quoted: bool
+
+
 @dataclass
 class QuestionResult:
     question: Question
@@ -42,7 +50,7 @@ class QuestionResult:
     mean: float | None = None
     median: float | None = None
     words: list[tuple[str, int]] = field(default_factory=list)
-    texts: list[Answer] = field(default_factory=list)
+    texts: list[TextAnswer] = field(default_factory=list)
 
     @property
     def chart_rows(self) -> list[tuple[str, float, str]]:
@@ -125,7 +133,7 @@ def words(texts: list[str], limit: int = 15) -> list[tuple[str, int]]:
     """The most used words in free-text answers, each counted once per answer."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({w.strip("'’-") for w in WORD.findall(text.lower())} - STOP_WORDS)
+        counts.update(set(WORD.findall(text.lower())) - STOP_WORDS)
     return [(w, c) for w, c in counts.most_common(limit) if c > 1 or len(counts) <= limit]
 
 
@@ -134,9 +142,14 @@ def summarise(session: Session, survey: Survey, *, band: str | None = None, toda
     if band is not None and band not in BANDS:
         band = None
     questions = survey.questions
-    scope = _submitted(survey, band, today).subquery()
-    in_scope = and_(Answer.response_id == scope.c.id)
-    query_ids = [q.id for q in questions]
+    scope = _submitted(survey, band, today)
+    if band is None:
+        # Most responses are sent: excluding the few still in progress lets the database answer from the
+        # covering index on answers alone, without visiting responses.
+        in_scope = Answer.response_id.not_in(select(Response.id).where(Response.survey_id == survey.id,
+                                                                       Response.submitted_at.is_(None)))
+    else:
+        in_scope = Answer.response_id.in_(scope)
 
     counts = Counter(dict(session.execute(
         select(Response.anonymous, func.count()).where(Response.survey_id == survey.id,
@@ -147,39 +160,47 @@ def summarise(session: Session, survey: Survey, *, band: str | None = None, toda
     in_progress = session.scalar(select(func.count()).select_from(Response)
                                  .where(Response.survey_id == survey.id, Response.submitted_at.is_(None))) or 0
 
-    scoped = session.scalar(select(func.count()).select_from(scope)) or 0
-    answered = dict(session.execute(
-        select(Answer.question_id, func.count(func.distinct(Answer.response_id))).join(scope, in_scope)
-        .where(Answer.question_id.in_(query_ids)).group_by(Answer.question_id)).all())
+    scoped = session.scalar(select(func.count()).select_from(scope.subquery())) or 0
+    kinds = {q.id: q.kind for q in questions}
+    answered: Counter[int] = Counter()
     choice_counts: dict[int, dict[int, int]] = defaultdict(dict)
     rank_sums: dict[int, dict[int, int]] = defaultdict(dict)
-    for qid, choice, count, ranks in session.execute(
-            select(Answer.question_id, Answer.choice, func.count(), func.sum(Answer.rank)).join(scope, in_scope)
-            .where(Answer.question_id.in_(query_ids), Answer.choice.is_not(None))
-            .group_by(Answer.question_id, Answer.choice)):
-        choice_counts[qid][choice] = count
-        if ranks is not None:
-            rank_sums[qid][choice] = int(ranks)
     ratings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for qid, number, count in session.execute(
-            select(Answer.question_id, Answer.number, func.count()).join(scope, in_scope)
-            .where(Answer.question_id.in_(query_ids), Answer.number.is_not(None))
-            .group_by(Answer.question_id, Answer.number).order_by(Answer.question_id, Answer.number)):
-        ratings[qid].append((number, count))
+    # One pass over the answers: grouping by (question, choice, number) gives every count, rating and rank sum.
+    counted = [q.id for q in questions if q.kind is not QuestionKind.text]
+    for qid, choice, number, count, ranks in session.execute(
+            select(Answer.question_id, Answer.choice, Answer.number, func.count(), func.sum(Answer.rank))
+            .where(Answer.question_id.in_(counted), in_scope)
+            .group_by(Answer.question_id, Answer.choice, Answer.number)):
+        if number is not None:
+            ratings[qid].append((number, count))
+        elif choice is not None:
+            choice_counts[qid][choice] = count
+            if ranks is not None:
+                rank_sums[qid][choice] = int(ranks)
+        # One row per response, except a ranking (one per option: count the first) and multiple choice.
+        if kinds[qid] not in (QuestionKind.ranking, QuestionKind.multiple) or (
+                kinds[qid] is QuestionKind.ranking and choice == 0):
+            answered[qid] += count
+    multiple = [q.id for q in questions if q.kind is QuestionKind.multiple]
+    if multiple:
+        answered.update(dict(session.execute(
+            select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
+            .where(Answer.question_id.in_(multiple), in_scope).group_by(Answer.question_id)).all()))
 
-    text_ids = [q.id for q in questions if q.kind is QuestionKind.text]
     all_texts: dict[int, list[str]] = defaultdict(list)
+    shown: dict[int, list[TextAnswer]] = defaultdict(list)
+    text_ids = [q.id for q in questions if q.kind is QuestionKind.text]
     if text_ids:
-        for qid, text in session.execute(select(Answer.question_id, Answer.text).join(scope, in_scope)
-                                         .where(Answer.question_id.in_(text_ids), Answer.text.is_not(None))):
+        # Quotes picked for the report first, then the latest answers; every text feeds the word list.
+        for answer_id, qid, text, quoted in session.execute(
+                select(Answer.id, Answer.question_id, Answer.text, Answer.quoted)
+                .where(Answer.question_id.in_(text_ids), Answer.text.is_not(None), in_scope)
+                .order_by(Answer.quoted.desc(), Answer.id.desc())):
             all_texts[qid].append(text)
-    shown: dict[int, list[Answer]] = defaultdict(list)
-    if text_ids:
-        # Quotes picked for the report first, then the latest answers.
-        for answer in session.scalars(select(Answer).join(scope, in_scope).where(Answer.question_id.in_(text_ids))
-                                      .order_by(Answer.quoted.desc(), Answer.id.desc())):
-            if len(shown[answer.question_id]) < text_limit:
-                shown[answer.question_id].append(answer)
+            answered[qid] += 1
+            if len(shown[qid]) < text_limit:
+                shown[qid].append(TextAnswer(answer_id, qid, text, quoted))
 
     results = []
     for question in questions:
