@@ -116,3 +116,28 @@ def test_a_question_becomes_a_theme_linked_to_the_survey(session, answered, mana
     session.flush()
     assert theme.title == "What is hardest?" and theme.survey_id == answered.id
     assert "Most chosen: Queues (3 of 4); Signs (2 of 4); Parking (1 of 4)." in theme.description
+
+
+def _statements(session, survey) -> int:
+    from sqlalchemy import event
+
+    seen = []
+    engine = session.get_bind()
+    listener = lambda *args: seen.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        results.summarise(session, survey, today=TODAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_answers(session, answered):
+    before = _statements(session, answered)
+    for n in range(20):
+        response = answering.start(session, answered, browser_key=f"browser-{n}")
+        answering.save_page(answered, response, answered.sections[0], fill(answered, {
+            "travel": "1", "hardest": "0", "ease": str(n % 11)}), now=NOW, finishing=True)
+        response.submitted_at = NOW
+    session.flush()
+    assert _statements(session, answered) == before == 7
