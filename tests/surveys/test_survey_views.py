@@ -184,3 +184,17 @@ def test_questions_cannot_change_once_answered(client, manager, app):
     assert "Duplicate the survey and change the copy instead." in refused
     copy = client.post(f"{url}/duplicate", follow_redirects=True).get_data(as_text=True)
     assert "Match-day travel (copy)" in copy and "Draft" in copy
+
+
+def test_the_public_link_is_rate_limited_per_address_but_personal_links_are_not(tmp_path, sqlite_url, client,
+                                                                                 manager, outbox):
+    url = _survey(client, _group_with_members(client, ("Olivia Taylor", "olivia@fans.example")))
+    client.post(f"{url}/open")
+    client.post(f"{url}/invite")
+    client.post(f"{url}/public_link")
+    public = re.search(r"<code>(http://[^<]+)</code>", client.get(url).get_data(as_text=True)).group(1)
+    personal = _links(outbox)["olivia@fans.example"]
+    limited = make_test_app(sqlite_url, tmp_path, RATELIMIT_ENABLED=True).test_client()
+    statuses = [limited.post(public + "/1", data={"action": "save"}).status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
+    assert limited.post(personal + "/1", data={"action": "save"}).status_code == 200
