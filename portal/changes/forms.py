@@ -40,6 +40,11 @@ class ChangeForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
+    class Meta:
+        # An anonymous, rate-limited, once-per-browser vote: nothing for a forged request to abuse, and without a
+        # per-visitor token the change page can be cached for everyone.
+        csrf = False
+
     helped = RadioField("Did it help you?", choices=[("yes", "Yes, it helped"), ("no", "No, not for me")],
                         validators=[DataRequired("Choose yes or no.")])
     comment = TextAreaField("Anything to add? (optional)", validators=[Optional(), Length(max=1000)],

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from portal import page_cache
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.cases.models import Case, Category
@@ -19,10 +20,18 @@ from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
 from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Theme
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
+from portal.page_cache import cached_page
 from portal.security import limiter
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
 site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
+
+
+@staff.after_request
+def _fresh_public_pages(response: Response) -> Response:
+    if request.method == "POST":  # any change to themes or changes may show on the public pages
+        page_cache.clear()
+    return response
 
 
 def _status() -> int:
@@ -229,6 +238,7 @@ def report() -> Response:
 # --- The public pages ------------------------------------------------------------------------------------------
 
 @site.get("/")
+@cached_page()
 def index() -> str:
     status = request.args.get("status", "")
     result = public.list_published(
@@ -241,6 +251,7 @@ def index() -> str:
 
 
 @site.get("/feed.atom")
+@cached_page()
 def feed() -> Response:
     items = public.list_published(db.session, page_size=50).items
     base = current_app.config["BASE_URL"].rstrip("/")
@@ -254,6 +265,7 @@ def feed() -> Response:
 
 @site.route("/<slug>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@cached_page(skip_cookie_prefix="helped-")
 def show(slug: str):
     detail = public.published_change(db.session, slug)
     if detail is None:

@@ -114,3 +114,25 @@ def test_the_public_index_filters_and_searches(client, kiosk, db_session):
     assert "Two more tills" in client.get("/you-said-we-did/?q=tills&status=done").get_data(as_text=True)
     assert "Two more tills" not in client.get("/you-said-we-did/?q=parking").get_data(as_text=True)
     assert "Two more tills" not in client.get("/you-said-we-did/?status=planned").get_data(as_text=True)
+
+
+def test_public_pages_are_cached_briefly_for_visitors_and_never_for_staff(client, app, kiosk, db_session):
+    sign_in(client, "grace")
+    change_url = build_and_publish(client, kiosk)
+    client.post(f"{change_url}/publish")
+    change = db_session.scalar(select(Change))
+    visitor = app.test_client()
+    assert "Two more tills" in visitor.get("/you-said-we-did/").get_data(as_text=True)
+    assert "Two more tills" in visitor.get(f"/you-said-we-did/{change.slug}").get_data(as_text=True)
+
+    change.title = "Three more tills at the north stand"  # changed behind the app's back: the cache is not told
+    db_session.commit()
+    assert "Two more tills" in visitor.get("/you-said-we-did/").get_data(as_text=True)
+    assert "Three more tills" in client.get("/you-said-we-did/").get_data(as_text=True)  # staff: always fresh
+    voted = app.test_client()
+    voted.set_cookie(f"helped-{change.id}", "1")
+    assert "Three more tills" in voted.get(f"/you-said-we-did/{change.slug}").get_data(as_text=True)
+
+    client.post(f"{change_url}/publish")  # any change made through the app clears the copies
+    assert "Three more tills" in visitor.get("/you-said-we-did/").get_data(as_text=True)
+    assert "Three more tills" in visitor.get(f"/you-said-we-did/{change.slug}").get_data(as_text=True)

@@ -1,0 +1,54 @@
+"""A short per-process cache of public pages for visitors who are not signed in.
+
+"You said, we did" pages are read far more often than they change, and rendering one costs several queries and
+a template. Each worker keeps a copy for `SECONDS`; a change made through this worker clears its copies at once,
+and other workers show it within that time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, make_response, request, session
+from flask_login import current_user
+
+SECONDS = 30.0
+MAX_PAGES = 1000
+
+
+def _pages() -> dict[str, tuple[float, bytes, str]]:
+    return current_app.extensions.setdefault("page_cache", {})
+
+
+def clear() -> None:
+    _pages().clear()
+
+
+def _cacheable(skip_cookie_prefix: str) -> bool:
+    """Only the same page for everyone: no signed-in user, no message waiting to be shown, no per-visitor cookie."""
+    return (request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+            and not any(name.startswith(skip_cookie_prefix) for name in request.cookies if skip_cookie_prefix))
+
+
+def cached_page(skip_cookie_prefix: str = "") -> Callable:
+    """Serve the view's 200 response from the cache while it is fresh; visitors with a cookie starting
+    `skip_cookie_prefix` (one that changes what the page shows them) always get a fresh page."""
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not _cacheable(skip_cookie_prefix):
+                return view(*args, **kwargs)
+            pages, key, now = _pages(), request.full_path, time.monotonic()
+            hit = pages.get(key)
+            if hit is not None and hit[0] > now:
+                return Response(hit[1], mimetype=hit[2])
+            response = make_response(view(*args, **kwargs))
+            if response.status_code == 200 and not response.direct_passthrough:
+                if len(pages) >= MAX_PAGES:
+                    pages.clear()  # crude, but bounded: a flood of distinct query strings cannot grow memory
+                pages[key] = (now + SECONDS, response.get_data(), response.mimetype or "text/html")
+            return response
+        return wrapper
+    return decorator
