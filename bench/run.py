@@ -259,7 +259,8 @@ def _query_counts(url: str, workdir: Path, data: BenchData) -> dict[str, int]:
     from portal import create_app
 
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-query-counting-secret", "DATABASE_URL": url,
-                      "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox")})
+                      "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox"),
+                      "PAGE_CACHE_SECONDS": 0})  # count what a fresh render costs, not a cached copy
     return all_counts(app, data)
 
 

@@ -38,6 +38,7 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
     RATELIMIT_ENABLED: bool = True
     OFFER_EXPIRY_DAYS: int = 14
+    PAGE_CACHE_SECONDS: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

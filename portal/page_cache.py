@@ -1,8 +1,8 @@
 """A short per-process cache of public pages for visitors who are not signed in.
 
 "You said, we did" pages are read far more often than they change, and rendering one costs several queries and
-a template. Each worker keeps a copy for `SECONDS`; a change made through this worker clears its copies at once,
-and other workers show it within that time."""
+a template. Each worker keeps a copy for PAGE_CACHE_SECONDS (30 by default; 0 turns it off); a change made
+through this worker clears its copies at once, and other workers show it within that time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
-SECONDS = 30.0
 MAX_PAGES = 1000
 
 
@@ -28,7 +27,8 @@ def clear() -> None:
 
 def _cacheable(skip_cookie_prefix: str) -> bool:
     """Only the same page for everyone: no signed-in user, no message waiting to be shown, no per-visitor cookie."""
-    return (request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+    return (request.method == "GET" and current_app.config["PAGE_CACHE_SECONDS"] > 0
+            and not current_user.is_authenticated and "_flashes" not in session
             and not any(name.startswith(skip_cookie_prefix) for name in request.cookies if skip_cookie_prefix))
 
 
@@ -48,7 +48,8 @@ def cached_page(skip_cookie_prefix: str = "") -> Callable:
             if response.status_code == 200 and not response.direct_passthrough:
                 if len(pages) >= MAX_PAGES:
                     pages.clear()  # crude, but bounded: a flood of distinct query strings cannot grow memory
-                pages[key] = (now + SECONDS, response.get_data(), response.mimetype or "text/html")
+                expires = now + current_app.config["PAGE_CACHE_SECONDS"]
+                pages[key] = (expires, response.get_data(), response.mimetype or "text/html")
             return response
         return wrapper
     return decorator

@@ -15,7 +15,8 @@ def _counts(tmp_path, cases: int) -> dict[str, int]:
     data = build(engine, cases=cases, customers=cases // 4, changes=10)
     engine.dispose()
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-query-counting-secret", "DATABASE_URL": url,
-                      "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(tmp_path / "outbox")})
+                      "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(tmp_path / "outbox"),
+                      "PAGE_CACHE_SECONDS": 0})
     return all_counts(app, data)
 
 
