@@ -195,8 +195,8 @@ def new_question(survey_id: int):
     except ValueError:
         flash("Choose the kind of question to add.", "error")
         return redirect(url_for("surveys.show", survey_id=survey.id, _anchor="add-question"))
-    section = _section(survey, (request.args.get("section_id") or "0").isdigit()
-                       and int(request.args.get("section_id") or 0) or survey.sections[-1].id)
+    section_id = request.args.get("section_id", type=int)
+    section = _section(survey, section_id) if section_id else survey.sections[-1]
     form = QuestionForm(data={"required": True, "section_id": section.id})
     _prepare(form, survey, section, None)
     if form.validate_on_submit():
@@ -226,13 +226,8 @@ def edit_question(survey_id: int, question_id: int):
     _prepare(form, survey, question.section, question)
     if form.validate_on_submit():
         try:
-            new_section = _section(survey, form.section_id.data)
-            if new_section is not question.section:
-                building.ensure_editable(db.session, survey)
-                question.section.questions.remove(question)
-                question.position = len(new_section.questions) + 1
-                new_section.questions.append(question)
-            building.update_question(db.session, survey, question, _spec(form, question.kind))
+            building.update_question(db.session, survey, question, _spec(form, question.kind),
+                                     _section(survey, form.section_id.data))
         except building.SurveyRefused as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))

@@ -126,6 +126,15 @@ def _check(survey: Survey, section: Section, spec: QuestionSpec, question: Quest
             raise SurveyRefused(f"The least and most choices must be between 1 and {len(spec.options)}.")
         if low is not None and high is not None and low > high:
             raise SurveyRefused("The least number of choices cannot be more than the most.")
+    dependants = [q for q in survey.questions if question is not None and q.show_if_question_id == question.id]
+    for dependant in dependants:
+        if dependant.section.position <= section.position:
+            raise SurveyRefused(f"“{dependant.prompt}” depends on this question, so this one must stay on an "
+                                "earlier page.")
+        if spec.kind not in (QuestionKind.single, QuestionKind.multiple, QuestionKind.alternatives) or (
+                dependant.show_if_option is not None and dependant.show_if_option >= len(spec.options)):
+            raise SurveyRefused(f"“{dependant.prompt}” depends on an answer to this question; change that "
+                                "question first.")
     if spec.show_if_question_id is not None:
         earlier = {q.id: q for s in survey.sections if s.position < section.position for q in s.questions}
         source = earlier.get(spec.show_if_question_id)
@@ -164,10 +173,20 @@ def add_question(session: Session, survey: Survey, section: Section, spec: Quest
     return question
 
 
-def update_question(session: Session, survey: Survey, question: Question, spec: QuestionSpec) -> None:
+def update_question(session: Session, survey: Survey, question: Question, spec: QuestionSpec,
+                    section: Section | None = None) -> None:
+    """Change the question and, when `section` is another page, move it to the end of that page."""
     ensure_editable(session, survey)
-    _check(survey, question.section, spec, question)
+    section = section or question.section
+    _check(survey, section, spec, question)
     _apply(question, spec)
+    if section is not question.section:
+        old = question.section
+        old.questions.remove(question)
+        for position, other in enumerate(old.questions, start=1):
+            other.position = position
+        question.position = len(section.questions) + 1
+        section.questions.append(question)
 
 
 def delete_question(session: Session, survey: Survey, question: Question) -> None:

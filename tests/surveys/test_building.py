@@ -101,3 +101,15 @@ def test_a_question_that_others_depend_on_cannot_be_deleted(session, survey):
     building.delete_question(session, survey, survey.questions[-1])
     session.flush()
     assert [q.position for q in survey.sections[1].questions] == [1, 2, 3]
+
+
+def test_a_question_others_depend_on_stays_earlier_and_keeps_its_options(session, survey):
+    first, second = survey.sections
+    travel = first.questions[0]
+    same = spec(QuestionKind.single, "How do you travel?", options=building.parse_options("Car\nTrain"))
+    with pytest.raises(building.SurveyRefused, match="must stay on an earlier page"):
+        building.update_question(session, survey, travel, same, second)
+    building.update_question(session, survey, travel, same)  # on its own page it may change
+    travel_spec = spec(QuestionKind.text, "How do you travel?")
+    with pytest.raises(building.SurveyRefused, match="depends on an answer to this question"):
+        building.update_question(session, survey, travel, travel_spec)
