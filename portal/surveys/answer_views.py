@@ -97,6 +97,7 @@ def _render_page(respondent: Respondent, section: Section, page: int, values, er
     return render_template(
         "surveys/answer_page.html", survey=respondent.survey, section=section, page=page,
         pages=len(respondent.survey.sections), questions=answering.visible_questions(section, respondent.response),
+        numbers=answering.numbers(respondent.survey, respondent.response),
         values=values, errors=errors, preview=False, action_url=respondent.url("page", page=page),
         respondent=respondent, response=respondent.response), status
 

@@ -78,6 +78,12 @@ def visible_questions(section: Section, response: Response | None) -> list[Quest
     return [q for q in section.questions if kinds.shown(q, choices)]
 
 
+def numbers(survey: Survey, response: Response | None, *, everything: bool = False) -> dict[int, int]:
+    """Questions numbered as this respondent sees them: one hidden by show-if leaves no gap."""
+    shown = survey.questions if everything else [q for s in survey.sections for q in visible_questions(s, response)]
+    return {q.id: n for n, q in enumerate(shown, start=1)}
+
+
 def page_values(section: Section, response: Response | None) -> dict[str, list[str]]:
     grouped = _by_question(response)
     values: dict[str, list[str]] = {}

@@ -318,5 +318,6 @@ def preview(survey_id: int, page: int = 0):
         abort(404)
     section = survey.sections[page - 1]
     return render_template("surveys/answer_page.html", survey=survey, section=section, preview=True,
-                           questions=answering.visible_questions(section, None), values={}, errors={},
+                           questions=section.questions, numbers=answering.numbers(survey, None, everything=True),
+                           values={}, errors={},
                            page=page, pages=len(survey.sections), action_url="", response=None)

@@ -143,3 +143,13 @@ def test_the_public_link_gives_one_response_per_browser_marked_anonymous(session
     assert other is not one and one.anonymous and other.anonymous and one.invitation_id is None
     assert session.scalar(select(func.count()).select_from(Response)) == 2
     assert one.browser_key_hash != "browser-one"  # only the hash is kept
+
+
+def test_questions_are_numbered_as_the_respondent_sees_them(session, invited):
+    response = answering.start(session, invited, invitation=_invitation(session, invited))
+    first, second = invited.sections
+    answering.save_page(invited, response, first, fill(invited, {"travel": "1", "hardest": "0", "ease": "5"}),
+                        now=NOW, finishing=True)
+    numbers = answering.numbers(invited, response)
+    assert [numbers.get(q.id) for q in second.questions] == [None, 4, 5, 6]  # parking is hidden: no gap
+    assert len(answering.numbers(invited, response, everything=True)) == 7
