@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.auth.models import Role
 from portal.cases.assignment import choose_owner
@@ -154,3 +155,21 @@ def test_private_links_open_only_their_case_and_stop_when_revoked(session):
     session.flush()
     assert case_for_token(session, token) is None
     assert case_for_token(session, issue_link(session, other)) is other
+
+
+def test_a_link_notes_its_last_use_at_most_hourly_so_views_do_not_all_write(session):
+    from datetime import timedelta
+
+    from portal.cases.models import CaseLink
+
+    token = issue_link(session, make_case(session))
+    session.flush()
+    case_for_token(session, token)
+    link = session.scalars(select(CaseLink)).one()
+    first = link.last_used_at
+    assert first is not None
+    case_for_token(session, token)
+    assert link.last_used_at == first
+    link.last_used_at = first - timedelta(hours=2)
+    case_for_token(session, token)
+    assert link.last_used_at > first
