@@ -117,3 +117,15 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, url: str, email: str) -> None:
+    """Sign an employee in through the real form (every test employee has tests.factories.PASSWORD)."""
+    from tests.factories import PASSWORD
+
+    page.goto(url + "/staff/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # Wait for the signed-in page, or a page.goto() straight after could cancel the sign-in POST.
+    page.get_by_role("button", name="Sign out").wait_for()

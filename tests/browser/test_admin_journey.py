@@ -1,8 +1,8 @@
 import pytest
 
 from portal.auth.models import Role
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import PASSWORD, make_employee, make_team
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_employee, make_team
 
 pytestmark = pytest.mark.browser
 
@@ -12,10 +12,7 @@ def test_an_admin_invites_a_colleague_and_sees_it_in_the_audit_log(live_server, 
         make_team(s, "Parking")
         make_employee(s, name="Alex Morgan", email="alex@staff.example", role=Role.admin)
         s.commit()
-    page.goto(live_server.url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill("alex@staff.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "alex@staff.example")
     page.get_by_role("link", name="Admin").click()
     check_accessibility(page)
     page.get_by_role("link", name="Employees").click()

@@ -1,8 +1,8 @@
 import pytest
 
 from portal.auth.models import Role
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import PASSWORD, make_employee
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_employee
 from tests.surveys.test_groups import CSV
 
 pytestmark = pytest.mark.browser
@@ -14,10 +14,7 @@ def test_a_manager_imports_focus_group_members_from_a_csv(live_server, page, tmp
         s.commit()
     members = tmp_path / "members.csv"
     members.write_bytes(CSV)
-    page.goto(live_server.url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill("priya@staff.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "priya@staff.example")
     page.goto(live_server.url + "/staff/focus-groups/")
     page.get_by_label("Group name").fill("North Stand season-ticket holders 2026")
     page.get_by_role("button", name="Create group").click()

@@ -3,17 +3,10 @@ from datetime import date, timedelta
 import pytest
 
 from portal.auth.models import Role
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import PASSWORD, make_employee
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_employee
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, url, email):
-    page.goto(url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_employee_files_an_idea_and_a_manager_forms_a_task_force(live_server, page):

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.cases.models import Case, CaseStatus
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import PASSWORD, make_case, make_catalogue_entry, make_category, make_employee, make_team
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_case, make_catalogue_entry, make_category, make_employee, make_team
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +36,6 @@ def club(live_server):
                              when_text="Within two working days.", typical_cost="0")
         s.commit()
         return case.reference
-
-
-def sign_in(page, url, email):
-    page.goto(url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page):

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from portal.auth.models import Role
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, screenshot
-from tests.factories import PASSWORD, make_employee
+from tests.browser.conftest import SCREENSHOTS, check_accessibility, screenshot, sign_in
+from tests.factories import make_employee
 
 pytestmark = pytest.mark.browser
 
@@ -94,10 +94,7 @@ def test_a_survey_from_briefing_to_results(live_server, browser, page, tmp_path)
     with live_server.session() as s:
         make_employee(s, name="Priya Shah", email="priya@staff.example", role=Role.manager)
         s.commit()
-    page.goto(live_server.url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill("priya@staff.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "priya@staff.example")
     _build_survey(page, live_server, tmp_path)
     links = _links(live_server)
     assert set(links) == {"olivia@fans.example", "james@fans.example", "ravi@fans.example"}

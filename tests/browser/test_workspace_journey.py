@@ -1,19 +1,12 @@
 import pytest
 
 from portal.cases.customer_access import issue_link
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_case, make_category, make_customer, make_employee, make_team
 
 pytestmark = pytest.mark.browser
 
 NOTE = "James wants a refund for the cup match; the payment log shows a double charge on 3 November."
-
-
-def sign_in(page, url, email):
-    page.goto(url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_agent_works_the_queue_replies_asks_for_help_and_hands_off(live_server, page, browser):
