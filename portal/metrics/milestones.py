@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from portal.cases.models import Case, CaseStatus, Category, Event
 from portal.metrics.periods import Period
@@ -52,27 +52,26 @@ def _count(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def milestones(
-    session: Session,
+# The only kinds the milestones read: the rest of a timeline (filings, notes, drafts...) is skipped early.
+MILESTONE_KINDS = (*RESPONSE_KINDS, OFFER_SENT, OFFER_PROPOSED, OFFER_APPROVED, *CHOICE_KINDS, *RESOLVED_KINDS,
+                   "status", "handoff", "reopened", "rated")
+
+
+def case_rows(
     period: Period,
     *,
     team_id: int | None = None,
     category_id: int | None = None,
     owner_id: int | None = None,
-) -> list[Milestones]:
-    """Milestones of the cases filed in ``period`` (filters narrow it to a team, category or owner)."""
-    resolved = or_(
-        Event.kind.in_(RESOLVED_KINDS),
-        and_(Event.kind == "status", Event.detail["to"].as_string() == CaseStatus.resolved.value),
-    )
-    rating_event = (
-        select(Event.detail["score"].as_string())
-        .where(Event.case_id == Case.id, Event.kind == "rated")
-        .order_by(Event.id.desc())
-        .limit(1)
-        .correlate(Case)
-        .scalar_subquery()
-    )
+    team_ids: tuple[int, ...] | None = None,
+) -> Select:
+    """One row per case filed in ``period``, its milestones read from its timeline in one grouped query; the
+    columns are named as :class:`Milestones`' fields (``id`` for ``case_id``).
+    ``team_ids`` (a viewer's scope) narrows it like the other filters; an empty tuple gives no cases."""
+    in_period = and_(Case.created_at >= period.start, Case.created_at < period.end)
+    to_status = Event.detail["to"].as_string()
+    resolved = or_(Event.kind.in_(RESOLVED_KINDS),
+                   and_(Event.kind == "status", to_status == CaseStatus.resolved.value))
     per_case = (
         select(
             Event.case_id.label("case_id"),
@@ -84,22 +83,31 @@ def milestones(
             _first(resolved).label("resolved_at"),
             _count(Event.kind == "handoff").label("handoffs"),
             _count(or_(Event.kind == "reopened",
-                       and_(Event.kind == "status", Event.detail["to"].as_string() == "reopened"))).label("reopens"),
+                       and_(Event.kind == "status", to_status == "reopened"))).label("reopens"),
             _count(Event.kind == "counter_proposal").label("counter_proposals"),
             _count(Event.kind == "remedy_chosen").label("choices"),
+            # The latest rating wins: its event is fetched by id below rather than by a subquery per case.
+            func.max(case((Event.kind == "rated", Event.id))).label("rated_event_id"),
         )
         .join(Case, Case.id == Event.case_id)
-        .where(Case.created_at >= period.start, Case.created_at < period.end)
+        .where(in_period, Event.kind.in_(MILESTONE_KINDS))
         .group_by(Event.case_id)
         .subquery()
     )
+    rated = aliased(Event, name="rated")
+    score = func.nullif(rated.detail["score"].as_string(), "")
     query = (
-        select(Case.id, Case.reference, Case.category_id, Case.owner_id, Case.status, Case.created_at,
-               Case.first_response_due, Case.resolution_due, Category.team_id, per_case,
-               rating_event.label("rating"))
+        select(Case.id, Case.reference, Case.category_id, Case.owner_id, Case.status, Case.created_at.label("filed_at"),
+               Case.first_response_due, Case.resolution_due, Category.team_id,
+               per_case.c.first_response_at, per_case.c.first_offer_at, per_case.c.first_proposed_at,
+               per_case.c.first_approved_at, per_case.c.first_choice_at, per_case.c.resolved_at,
+               *(func.coalesce(per_case.c[name], 0).label(name)
+                 for name in ("handoffs", "reopens", "counter_proposals", "choices")),
+               cast(score, Integer).label("rating"))
         .join(Category, Category.id == Case.category_id)
         .outerjoin(per_case, per_case.c.case_id == Case.id)
-        .where(Case.created_at >= period.start, Case.created_at < period.end)
+        .outerjoin(rated, rated.id == per_case.c.rated_event_id)
+        .where(in_period)
     )
     if team_id:
         query = query.where(Category.team_id == team_id)
@@ -107,6 +115,22 @@ def milestones(
         query = query.where(Case.category_id == category_id)
     if owner_id:
         query = query.where(Case.owner_id == owner_id)
+    if team_ids is not None:
+        query = query.where(Category.team_id.in_(team_ids))
+    return query
+
+
+def milestones(
+    session: Session,
+    period: Period,
+    *,
+    team_id: int | None = None,
+    category_id: int | None = None,
+    owner_id: int | None = None,
+    team_ids: tuple[int, ...] | None = None,
+) -> list[Milestones]:
+    """Milestones of the cases filed in ``period`` (filters narrow it to a team, category, owner or scope)."""
+    query = case_rows(period, team_id=team_id, category_id=category_id, owner_id=owner_id, team_ids=team_ids)
     rows = session.execute(query.execution_options(yield_per=5000)).all()
     return [_milestones(row) for row in rows]
 
@@ -114,17 +138,16 @@ def milestones(
 def _milestones(row) -> Milestones:
     # Plain columns rather than Case objects: building 100,000 ORM objects would dominate the dashboard's time.
     m = row._mapping
-    rating = m["rating"]
     return Milestones(
         case_id=m["id"], reference=m["reference"], team_id=m["team_id"], category_id=m["category_id"],
-        owner_id=m["owner_id"], status=m["status"], filed_at=m["created_at"],
+        owner_id=m["owner_id"], status=m["status"], filed_at=m["filed_at"],
         first_response_due=m["first_response_due"], resolution_due=m["resolution_due"],
         first_response_at=_aware(m["first_response_at"]),
         first_offer_at=_aware(m["first_offer_at"]), first_proposed_at=_aware(m["first_proposed_at"]),
         first_approved_at=_aware(m["first_approved_at"]), first_choice_at=_aware(m["first_choice_at"]),
         resolved_at=_aware(m["resolved_at"]), handoffs=int(m["handoffs"] or 0), reopens=int(m["reopens"] or 0),
         counter_proposals=int(m["counter_proposals"] or 0), choices=int(m["choices"] or 0),
-        rating=int(rating) if rating not in (None, "") else None,
+        rating=m["rating"],
     )
 
 
