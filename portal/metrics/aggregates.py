@@ -13,12 +13,26 @@ first), so the figures are identical to the ones :func:`portal.metrics.figures.f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, and_, case, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -36,6 +50,9 @@ DURATIONS: dict[str, tuple[str, str]] = {
     "to_resolution": ("filed_at", "resolved_at"),
     "approval_wait": ("first_proposed_at", "first_approved_at"),
 }
+# The per-case columns the aggregates read (the rest of the row stays out of the sorts).
+NEEDED = ("status", "first_response_due", "resolution_due", "first_response_at", "first_offer_at",
+          "first_proposed_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "rating")
 SCORES = range(1, 6)  # a rating is a score from 1 to 5 (remedies.fulfilment.rate)
 
 
@@ -68,13 +85,13 @@ class Grouping:
     figures (open, overdue, targets due) look at; both are expressions over the per-case rows."""
 
     name: str
-    key: Callable[[CTE], ColumnElement[Any]]
-    end: Callable[[CTE], ColumnElement[Any]]
+    key: Callable[[Any], ColumnElement[Any]] | None  # None: all the cases in one group, keyed 0 (and no sort)
+    end: Callable[[Any], ColumnElement[Any]]
 
 
 def whole(as_of: datetime) -> Grouping:
     """Every case in one group (key 0), looked at as of ``as_of``."""
-    return Grouping("whole", lambda m: literal(0, Integer), lambda m: _instant(as_of))
+    return Grouping("whole", None, lambda m: _instant(as_of))
 
 
 def by_column(name: str, column: str, as_of: datetime) -> Grouping:
@@ -105,85 +122,127 @@ def _search(column: ColumnElement[Any], starts: Sequence[datetime], leaves: list
 
 def figures_by(session: Session, rows: Select, groupings: Sequence[Grouping]) -> dict[str, dict[Any, Figures]]:
     """For each grouping, the figures of each group that has cases: {grouping name: {key: Figures}}."""
-    in_sql = session.get_bind().dialect.name == "postgresql"
-    if in_sql:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
         # The plan's cost estimate makes PostgreSQL compile it (JIT), which alone takes longer than the query; and
         # the sorts behind the groups and percentiles of 100,000 cases need more than the default 4 MB of memory.
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
     base = rows.subquery("c")
-    m = select(
-        base,
-        *(grouping.key(base).label(f"key_{n}") for n, grouping in enumerate(groupings)),
+    per_case = select(
+        *(base.c[name] for name in NEEDED),
+        *(grouping.key(base).label(f"key_{n}") for n, grouping in enumerate(groupings) if grouping.key),
         *(grouping.end(base).label(f"end_{n}") for n, grouping in enumerate(groupings)),
         *(case((base.c[end] >= base.c[start], hours_between(base.c[start], base.c[end]))).label(f"h_{name}")
           for name, (start, end) in DURATIONS.items()),
-    ).cte("m")
-    statement = union_all(*(_aggregate(m, n, in_sql) for n in range(len(groupings))))
+    )
     result: dict[str, dict[Any, Figures]] = {grouping.name: {} for grouping in groupings}
-    spreads = {} if in_sql else _spreads_in_python(session, m, len(groupings))
+    if postgres:
+        for n, key, values in _in_grouping_sets(session, per_case.subquery("m"), groupings):
+            spread = {name: (values[f"{name}_median"], values[f"{name}_p90"]) for name in DURATIONS}
+            result[groupings[n].name][key] = _figures(values, spread)
+        return result
+    m = per_case.cte("m")
+    spreads = _spreads_in_python(session, m, groupings)
+    statement = union_all(*(
+        select(literal(n, Integer).label("grouping"),
+               (m.c[f"key_{n}"] if grouping.key else literal(0, Integer)).label("key"),
+               *_columns(m), *_at_end_columns(m, m.c[f"end_{n}"]))
+        .group_by(*([m.c[f"key_{n}"]] if grouping.key else []))
+        for n, grouping in enumerate(groupings)))
     for row in session.execute(statement).mappings():
         n, key = row["grouping"], row["key"]
-        if in_sql:
-            spread = {name: (row[f"{name}_median"], row[f"{name}_p90"]) for name in DURATIONS}
-        else:
+        if row["cases"]:  # an aggregate without GROUP BY (the whole) has a row even when no case was filed
             spread = {name: spreads.get((n, key, name), (None, None)) for name in DURATIONS}
-        result[groupings[n].name][key] = _figures(row, spread)
+            result[groupings[n].name][key] = _figures(row, spread)
     return result
 
 
-def _aggregate(m: CTE, n: int, in_sql: bool) -> Select:
-    end = m.c[f"end_{n}"]
+def _in_grouping_sets(session: Session, m: Any, groupings: Sequence[Grouping]
+                      ) -> Iterator[tuple[int, Any, dict[str, Any]]]:
+    """PostgreSQL: every grouping in one pass over the cases (GROUP BY GROUPING SETS), percentiles included;
+    yields (grouping index, key, the group's values)."""
+    keyed = [n for n, grouping in enumerate(groupings) if grouping.key]
+    keys = [m.c[f"key_{n}"] for n in keyed]
+    columns = [*_columns(m, percentiles=True)]
+    for n in range(len(groupings)):
+        columns += [c.label(f"{c.name}_{n}") for c in _at_end_columns(m, m.c[f"end_{n}"])]
+    if keys:
+        query = select(func.grouping(*keys).label("unused"), *keys, *columns).group_by(
+            func.grouping_sets(*(tuple_(k) for k in keys), *([tuple_()] if len(keyed) < len(groupings) else [])))
+    else:
+        query = select(literal(0, Integer).label("unused"), *columns)
+    full = (1 << len(keys)) - 1  # GROUPING() sets a bit for each key left out of the group
+    which = {full ^ (1 << (len(keys) - 1 - i)): n for i, n in enumerate(keyed)}
+    whole = next((n for n, grouping in enumerate(groupings) if not grouping.key), None)
+    for row in session.execute(query).mappings():
+        n = which.get(row["unused"], whole)
+        if n is None or not row["cases"]:
+            continue
+        values = dict(row)
+        values.update({name: row[f"{name}_{n}"] for name in AT_END})
+        yield n, row[f"key_{n}"] if groupings[n].key else 0, values
 
-    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.count(case((condition, 1)))
 
+AT_END = ("response_due", "response_met", "resolution_due", "resolution_met", "open_at_end", "overdue_at_end")
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.count(case((condition, 1)))
+
+
+def _columns(m: Any, *, percentiles: bool = False) -> list[ColumnElement[Any]]:
+    """The aggregates that do not depend on when the groups are looked at."""
     resolved = m.c.resolved_at.is_not(None)
     offered = or_(m.c.first_offer_at.is_not(None), m.c.first_proposed_at.is_not(None))
-    rated = m.c.rating.is_not(None)
-    response_due = and_(m.c.first_response_due.is_not(None), m.c.first_response_due <= end)
-    resolution_due = and_(m.c.resolution_due.is_not(None), m.c.resolution_due <= end)
-    open_at_end = and_(or_(m.c.resolved_at.is_(None), m.c.resolved_at >= end),
-                       m.c.status != CaseStatus.withdrawn)
     columns: list[ColumnElement[Any]] = [
-        literal(n, Integer).label("grouping"), m.c[f"key_{n}"].label("key"), func.count().label("cases"),
+        func.count().label("cases"),
         func.sum(m.c.handoffs).label("handoffs"),
-        count(resolved).label("resolved"),
-        count(and_(resolved, m.c.reopens > 0)).label("resolved_reopened"),
-        count(and_(resolved, m.c.handoffs == 0)).label("resolved_first_owner"),
-        count(offered).label("offered"),
-        count(and_(offered, m.c.first_proposed_at.is_(None))).label("offered_within_authority"),
-        count(and_(offered, m.c.counter_proposals > 0)).label("offered_countered"),
-        count(rated).label("rated"),
-        count(m.c.rating >= 4).label("satisfied"),
-        *(count(m.c.rating == score).label(f"score_{score}") for score in SCORES),
-        count(response_due).label("response_due"),
-        count(and_(response_due, m.c.first_response_at.is_not(None),
-                   m.c.first_response_at <= m.c.first_response_due)).label("response_met"),
-        count(resolution_due).label("resolution_due"),
-        count(and_(resolution_due, m.c.resolved_at.is_not(None),
-                   m.c.resolved_at <= m.c.resolution_due)).label("resolution_met"),
-        count(open_at_end).label("open_at_end"),
-        count(and_(open_at_end, m.c.resolution_due.is_not(None), m.c.resolution_due < end)).label("overdue_at_end"),
+        _count(resolved).label("resolved"),
+        _count(and_(resolved, m.c.reopens > 0)).label("resolved_reopened"),
+        _count(and_(resolved, m.c.handoffs == 0)).label("resolved_first_owner"),
+        _count(offered).label("offered"),
+        _count(and_(offered, m.c.first_proposed_at.is_(None))).label("offered_within_authority"),
+        _count(and_(offered, m.c.counter_proposals > 0)).label("offered_countered"),
+        func.count(m.c.rating).label("rated"),
+        _count(m.c.rating >= 4).label("satisfied"),
+        *(_count(m.c.rating == score).label(f"score_{score}") for score in SCORES),
     ]
     for name in DURATIONS:
         hours = m.c[f"h_{name}"]
         columns += [func.count(hours).label(f"{name}_count"), func.sum(hours).label(f"{name}_sum")]
-        if in_sql:
+        if percentiles:
             columns += [func.percentile_cont(0.5).within_group(hours).label(f"{name}_median"),
                         func.percentile_cont(0.9).within_group(hours).label(f"{name}_p90")]
-    return select(*columns).group_by(m.c[f"key_{n}"])
+    return columns
 
 
-def _spreads_in_python(session: Session, m: CTE, groupings: int
+def _at_end_columns(m: Any, end: ColumnElement[datetime]) -> list[ColumnElement[Any]]:
+    """The aggregates that look at the groups at ``end``: targets due by then, cases open then."""
+    response_due = and_(m.c.first_response_due.is_not(None), m.c.first_response_due <= end)
+    resolution_due = and_(m.c.resolution_due.is_not(None), m.c.resolution_due <= end)
+    open_at_end = and_(or_(m.c.resolved_at.is_(None), m.c.resolved_at >= end), m.c.status != CaseStatus.withdrawn)
+    return [
+        _count(response_due).label("response_due"),
+        _count(and_(response_due, m.c.first_response_at.is_not(None),
+                    m.c.first_response_at <= m.c.first_response_due)).label("response_met"),
+        _count(resolution_due).label("resolution_due"),
+        _count(and_(resolution_due, m.c.resolved_at.is_not(None),
+                    m.c.resolved_at <= m.c.resolution_due)).label("resolution_met"),
+        _count(open_at_end).label("open_at_end"),
+        _count(and_(open_at_end, m.c.resolution_due.is_not(None), m.c.resolution_due < end)).label("overdue_at_end"),
+    ]
+
+
+def _spreads_in_python(session: Session, m: CTE, groupings: Sequence[Grouping]
                        ) -> dict[tuple[int, Any, str], tuple[float | None, float | None]]:
     """SQLite: each group's median and 90th percentile of each duration, from the durations alone."""
     values: dict[tuple[int, Any, str], list[float]] = defaultdict(list)
-    keys = [m.c[f"key_{n}"] for n in range(groupings)]
+    keys = [m.c[f"key_{n}"] if grouping.key else literal(0, Integer) for n, grouping in enumerate(groupings)]
     hours = [m.c[f"h_{name}"] for name in DURATIONS]
     names = list(DURATIONS)
     for row in session.execute(select(*keys, *hours).where(or_(*(h.is_not(None) for h in hours)))):
-        group_keys, durations = row[:groupings], row[groupings:]
+        group_keys, durations = row[:len(groupings)], row[len(groupings):]
         for i, value in enumerate(durations):
             if value is not None:
                 for n, key in enumerate(group_keys):

@@ -72,11 +72,12 @@ def case_rows(
     to_status = Event.detail["to"].as_string()
     resolved = or_(Event.kind.in_(RESOLVED_KINDS),
                    and_(Event.kind == "status", to_status == CaseStatus.resolved.value))
-    # One pass: each case joined to the events that matter and grouped by case (its other columns follow its id).
-    query = (
+    # One pass: each case joined to the events that matter and grouped by case (its other columns follow its id),
+    # both read in case order so that no sort is needed; the category's team is looked up afterwards.
+    per_case = (
         select(
             Case.id, Case.reference, Case.category_id, Case.owner_id, Case.status, Case.created_at.label("filed_at"),
-            Case.first_response_due, Case.resolution_due, Category.team_id,
+            Case.first_response_due, Case.resolution_due,
             _first(Event.kind.in_(RESPONSE_KINDS)).label("first_response_at"),
             _first(Event.kind == OFFER_SENT).label("first_offer_at"),
             _first(Event.kind == OFFER_PROPOSED).label("first_proposed_at"),
@@ -95,20 +96,20 @@ def case_rows(
                 + func.coalesce(cast(func.nullif(Event.detail["score"].as_string(), ""), Integer), 0),
             ).filter(Event.kind == "rated") % SCORE_BASE, 0), Integer).label("rating"),
         )
-        .join(Category, Category.id == Case.category_id)
         .outerjoin(Event, and_(Event.case_id == Case.id, Event.kind.in_(MILESTONE_KINDS)))
         .where(Case.created_at >= period.start, Case.created_at < period.end)
-        .group_by(Case.id, Category.team_id)
+        .group_by(Case.id)
     )
     if team_id:
-        query = query.where(Category.team_id == team_id)
+        per_case = per_case.where(Case.category_id.in_(select(Category.id).where(Category.team_id == team_id)))
     if category_id:
-        query = query.where(Case.category_id == category_id)
+        per_case = per_case.where(Case.category_id == category_id)
     if owner_id:
-        query = query.where(Case.owner_id == owner_id)
+        per_case = per_case.where(Case.owner_id == owner_id)
     if team_ids is not None:
-        query = query.where(Category.team_id.in_(team_ids))
-    return query
+        per_case = per_case.where(Case.category_id.in_(select(Category.id).where(Category.team_id.in_(team_ids))))
+    rows = per_case.subquery("per_case")
+    return select(rows, Category.team_id).join(Category, Category.id == rows.c.category_id)
 
 
 def milestones(
