@@ -85,7 +85,8 @@ def build(
     grain: str = "week",
     team_id: int | None = None,
 ) -> Dashboard:
-    """The headline, breakdown and trend figures, all computed by the database in one statement."""
+    """The headline, breakdown and trend figures, computed by the database (one statement on PostgreSQL; SQLite
+    adds one that reads the durations for its percentiles)."""
     as_of = min(period.end, now)
     column, names = _grouping(session, group_by)
     periods = buckets(period, grain, zone)
