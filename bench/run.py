@@ -3,6 +3,11 @@ page with wrk from outside the process, and report throughput as a ratio to hell
 memory per worker. Results go to bench/results/<time>.json.
 
     python -m bench.run [--cases 20000] [--customers 5000] [--database-url URL] [--duration 10] [--connections 16]
+                        [--dashboard-cases 100000] [--dashboard-runs 7] [--dashboard-only | --skip-dashboard]
+
+With a PostgreSQL URL the run also times the manager's dashboard over one year of --dashboard-cases cases (a data
+set and database of its own): in-process and over HTTP, median of --dashboard-runs requests; target < 500 ms at
+100,000 cases. `--dashboard-only --dashboard-cases 1000000` is the large run.
 """
 
 from __future__ import annotations
@@ -180,7 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--skip-extras", action="store_true",
                         help="skip the letter, mail and survey-results measurements")
+    parser.add_argument("--dashboard-cases", type=int, default=100_000,
+                        help="cases over one year for the dashboard benchmark (PostgreSQL only)")
+    parser.add_argument("--dashboard-runs", type=int, default=7)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--dashboard-only", action="store_true", help="only the dashboard benchmark")
+    which.add_argument("--skip-dashboard", action="store_true")
     args = parser.parse_args(argv)
+    if args.dashboard_only:
+        return _dashboard_only(args)
 
     from portal.db import make_engine
     from portal.migrate import upgrade
@@ -225,10 +238,16 @@ def main(argv: list[str] | None = None) -> int:
                             and not measured["non_2xx"]})
         memory = portal.worker_peak_mb()
         extras = {} if args.skip_extras else _extras()
+        for server in servers:
+            server.stop()
+        servers.clear()
         report = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cases": data.cases,
                   "customers": data.customers, "database": make_url(url).get_backend_name(),
                   "connections": args.connections, "duration_s": args.duration, "hello_world": baseline,
                   "pages": results, "worker_peak_rss_mb": memory, "extras": extras}
+        if not args.skip_dashboard:
+            report["dashboard"] = dashboard_benchmark(args.database_url, cases=args.dashboard_cases,
+                                                      runs=args.dashboard_runs)
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{report['database']}-{data.cases}.json"
         out.write_text(json.dumps(report, indent=2))
@@ -239,6 +258,84 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def dashboard_benchmark(server_url: str, *, cases: int, runs: int) -> dict:
+    """The dashboard over one year of ``cases`` cases on PostgreSQL, in a database of its own."""
+    from bench.dashboard_bench import TARGET_MS, measure_http, measure_in_process
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    if not server_url or make_url(server_url).get_backend_name() != "postgresql":
+        print("\ndashboard benchmark skipped: it needs PostgreSQL (--database-url or BENCH_DATABASE_URL)", flush=True)
+        return {"skipped": "needs PostgreSQL"}
+    workdir = Path(tempfile.mkdtemp(prefix="mir-bench-dash-"))
+    url, drop = prepare_database(server_url, workdir)
+    server = None
+    try:
+        started = time.time()
+        upgrade(url)
+        engine = make_engine(url)
+        data = build(engine, cases=cases, customers=max(1, cases // 4), changes=10)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
+        events = _count_events(engine)
+        engine.dispose()
+        built_s = round(time.time() - started)
+        print(f"\nDashboard data set: {cases:,} cases and {events:,} events over one year on PostgreSQL "
+              f"({built_s} s to build)", flush=True)
+        in_process = measure_in_process(url, data, workdir, runs=runs)
+        print(f"  in-process: {json.dumps(in_process)}", flush=True)
+        env = dict(os.environ, DATABASE_URL=url, PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(32),
+                   RATELIMIT_ENABLED="false", PORTAL_INSTANCE=str(workdir), BASE_URL="http://127.0.0.1")
+        env.pop("SENDGRID_API_KEY", None)
+        server = Server("wsgi:app", env, workdir)
+        cookie, _token = session_for(server, data.admin_email)
+        over_http = measure_http(server.port, cookie, runs=runs)
+        result = {"cases": cases, "events": events, "build_s": built_s, "in_process": in_process,
+                  "http": over_http, "target_ms": TARGET_MS,
+                  "met": in_process["request"]["median_ms"] < TARGET_MS}
+        _print_dashboard(result)
+        return result
+    finally:
+        if server is not None:
+            server.stop()
+        drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _count_events(engine) -> int:
+    from sqlalchemy import func, select
+
+    from portal.cases.models import Event
+
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Event))
+
+
+def _print_dashboard(result: dict) -> None:
+    request, figures, http = result["in_process"]["request"], result["in_process"]["figures_only"], result["http"]
+    print(f"dashboard, one year, {result['cases']:,} cases ({figures['cases_in_period']:,} in the period), "
+          f"median of {request['runs']}:")
+    print(f"  in-process request  {request['median_ms']:>8.1f} ms  (min {request['min_ms']}, max {request['max_ms']})"
+          f"  target < {result['target_ms']:.0f} ms: {'PASS' if result['met'] else 'MISS'}")
+    print(f"  figures only        {figures['median_ms']:>8.1f} ms  (min {figures['min_ms']}, max {figures['max_ms']})")
+    if "error" in http:
+        print(f"  over HTTP           {http['error']}", flush=True)
+    else:
+        print(f"  over HTTP           {http['median_ms']:>8.1f} ms  (min {http['min_ms']}, max {http['max_ms']})",
+              flush=True)
+
+
+def _dashboard_only(args: argparse.Namespace) -> int:
+    result = dashboard_benchmark(args.database_url, cases=args.dashboard_cases, runs=args.dashboard_runs)
+    if "skipped" in result:
+        return 1
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-dashboard-postgresql-{args.dashboard_cases}.json"
+    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **result}, indent=2))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+    return 0
 
 
 def _category_id(url: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Category
-from portal.metrics.figures import Figures, figures, grouped
-from portal.metrics.milestones import Milestones, milestones
+from portal.metrics.aggregates import by_column, by_period, figures_by, whole
+from portal.metrics.figures import Figures, figures
+from portal.metrics.milestones import Milestones, case_rows, milestones
 from portal.metrics.periods import Bucket, Period, buckets
 
 # Where the organisation wants to be; shown beside each headline figure.
@@ -63,14 +63,15 @@ class Dashboard:
     grain: str
 
 
-def load_rows(session: Session, period: Period, scope: Scope, *, team_id: int | None = None) -> list[Milestones]:
+def _in_scope(scope: Scope, team_id: int | None) -> tuple[int, ...] | None:
+    """The teams to keep: the scope's, or none at all when ``team_id`` lies outside it."""
     if team_id is not None and scope.team_ids is not None and team_id not in scope.team_ids:
-        return []
-    rows = milestones(session, period, team_id=team_id)
-    if scope.team_ids is not None:
-        allowed = set(scope.team_ids)
-        rows = [r for r in rows if r.team_id in allowed]
-    return rows
+        return ()
+    return scope.team_ids
+
+
+def load_rows(session: Session, period: Period, scope: Scope, *, team_id: int | None = None) -> list[Milestones]:
+    return milestones(session, period, team_id=team_id, team_ids=_in_scope(scope, team_id))
 
 
 def build(
@@ -84,31 +85,31 @@ def build(
     grain: str = "week",
     team_id: int | None = None,
 ) -> Dashboard:
-    rows = load_rows(session, period, scope, team_id=team_id)
+    """The headline, breakdown and trend figures, computed by the database (one statement on PostgreSQL; SQLite
+    adds one that reads the durations for its percentiles)."""
     as_of = min(period.end, now)
-    key, names = _grouping(session, group_by)
-    breakdown = [
-        Row(k, names.get(k, "Unknown"), f)
-        for k, f in grouped(rows, key, period_end=as_of).items()
-    ]
-    breakdown.sort(key=lambda r: r.label)
+    column, names = _grouping(session, group_by)
     periods = buckets(period, grain, zone)
-    starts = [b.start for b in periods]
-    inside: list[list[Milestones]] = [[] for _ in periods]
-    for row in rows:  # one pass: each case goes to the week or month it was filed in
-        index = bisect_right(starts, row.filed_at) - 1
-        if 0 <= index < len(periods) and row.filed_at < periods[index].end:
-            inside[index].append(row)
-    trend = [(b, figures(chunk, period_end=min(b.end, as_of))) for b, chunk in zip(periods, inside, strict=True)]
-    return Dashboard(period, as_of, figures(rows, period_end=as_of), breakdown, trend, group_by, grain)
+    rows = case_rows(period, team_id=team_id, team_ids=_in_scope(scope, team_id))
+    result = figures_by(session, rows, [
+        whole(as_of),
+        by_column("breakdown", column, as_of),
+        by_period("trend", [b.start for b in periods], [min(b.end, as_of) for b in periods]),
+    ])
+    breakdown = [Row(k, names.get(k, "Unknown"), f) for k, f in result["breakdown"].items()]
+    breakdown.sort(key=lambda r: (r.label, r.key))
+    trend = [(b, result["trend"].get(i) or figures([], period_end=min(b.end, as_of))) for i, b in enumerate(periods)]
+    headline = result["whole"].get(0) or figures([], period_end=as_of)
+    return Dashboard(period, as_of, headline, breakdown, trend, group_by, grain)
 
 
-def _grouping(session: Session, group_by: str) -> tuple[Callable[[Milestones], int], dict[int, str]]:
+def _grouping(session: Session, group_by: str) -> tuple[str, dict[int, str]]:
+    """The per-case column to group by, and the names of its values."""
     if group_by == "employee":
-        return (lambda r: r.owner_id), dict(session.execute(select(Employee.id, Employee.name)).tuples().all())
+        return "owner_id", dict(session.execute(select(Employee.id, Employee.name)).tuples().all())
     if group_by == "category":
-        return (lambda r: r.category_id), dict(session.execute(select(Category.id, Category.name)).tuples().all())
-    return (lambda r: r.team_id), dict(session.execute(select(Team.id, Team.name)).tuples().all())
+        return "category_id", dict(session.execute(select(Category.id, Category.name)).tuples().all())
+    return "team_id", dict(session.execute(select(Team.id, Team.name)).tuples().all())
 
 
 # The figures behind which a manager can see the list of cases.
