@@ -23,6 +23,7 @@ from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, C
 from portal.changes.models import Change, ChangeStatus, Theme, ThemeCase
 from portal.db import utcnow
 from portal.demo import CATEGORIES, EMPLOYEES, STORIES, TEAMS
+from portal.metrics.summary import rebuild as rebuild_milestones
 
 PASSWORD = "bench-password-123"
 CHUNK = 5000
@@ -109,6 +110,8 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
         from portal.cases.models import CaseReferenceCounter
 
         conn.execute(insert(CaseReferenceCounter), [{"year": y, "last": n} for y, n in year_counter.items()])
+        # The events went in around the ORM, so the milestones the app keeps per case are computed once here.
+        rebuild_milestones(conn)
 
     with Session(engine, expire_on_commit=False) as session:
         manager = session.scalar(select(Employee).where(Employee.role == Role.manager).order_by(Employee.id))

@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
 
     app.cli.add_command(offers_group)
+    app.cli.add_command(metrics_group)
 
 
 @click.command("worker", help="Deliver the outbox: claim due e-mails, send them, retry failures with backoff.")
@@ -157,6 +158,21 @@ def offers_expire() -> None:
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()
     click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")
+
+
+@click.group("metrics", help="The dashboard's figures.")
+def metrics_group() -> None:
+    pass
+
+
+@metrics_group.command("rebuild", help="Recompute every case's milestones from its timeline (after a bulk load).")
+@with_appcontext
+def metrics_rebuild() -> None:
+    from portal.metrics.summary import rebuild
+
+    rebuild(db.session)
+    db.session.commit()
+    click.echo("Every case's milestones recomputed from its timeline.")
 
 
 def main() -> None:

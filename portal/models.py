@@ -20,10 +20,21 @@ from portal.db import Base
 from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
+from portal.metrics.models import CaseMilestones
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
-from portal.surveys.models import FocusGroup, Member
+from portal.surveys.models import (
+    Answer,
+    FocusGroup,
+    Invitation,
+    Member,
+    Question,
+    Response,
+    Section,
+    Survey,
+)
 
 __all__ = [
+    "Answer",
     "ApprovalDecision",
     "Attachment",
     "AuditEntry",
@@ -31,6 +42,7 @@ __all__ = [
     "Case",
     "CaseHelper",
     "CaseLink",
+    "CaseMilestones",
     "CaseReferenceCounter",
     "CaseStatus",
     "CaseViewer",
@@ -49,17 +61,22 @@ __all__ = [
     "Member",
     "IdeaComment",
     "IdeaSupport",
+    "Invitation",
     "Offer",
     "Organisation",
     "OutboxAttachment",
     "OutboxEvent",
     "OutboxMessage",
     "OutboxStatus",
+    "Question",
     "Quote",
     "Rating",
     "Remedy",
+    "Response",
     "Role",
+    "Section",
     "SignInThrottle",
+    "Survey",
     "TaskForce",
     "Team",
     "Theme",

@@ -1,7 +1,8 @@
-"""Each case's milestones, read from its timeline in one grouped query."""
+"""Each case's milestones: how its timeline gives them, and how the dashboard reads them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and
 from sqlalchemy.orm import Session
 
 from portal.cases.models import Case, CaseStatus, Category, Event
+from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Period
 
 # Event kinds that mark each milestone (see DESIGN.md: every transition is an event).
@@ -60,6 +62,48 @@ MILESTONE_KINDS = tuple(dict.fromkeys((*RESPONSE_KINDS, OFFER_SENT, OFFER_PROPOS
 KIND_CODES = {kind: code for code, kind in enumerate(MILESTONE_KINDS, start=1)}
 
 
+def _events() -> Subquery:
+    return (
+        select(Event.case_id, Event.id, Event.at, Event.detail, case(KIND_CODES, value=Event.kind).label("code"))
+        .where(Event.kind.in_(MILESTONE_KINDS))
+        .subquery("e")
+    )
+
+
+def from_timeline(case_ids: Sequence[int] | None = None) -> Select:
+    """Each case's milestones read from its events, one row per case that has any (all cases, or `case_ids`);
+    the columns are named as :class:`CaseMilestones`' columns."""
+    e = _events()
+
+    def kind(*kinds: str) -> ColumnElement[bool]:
+        return e.c.code.in_([KIND_CODES[k] for k in kinds]) if len(kinds) > 1 else e.c.code == KIND_CODES[kinds[0]]
+
+    to_status = e.c.detail["to"].as_string()
+    resolved = or_(kind(*RESOLVED_KINDS), and_(kind("status"), to_status == CaseStatus.resolved.value))
+    query = select(
+        e.c.case_id,
+        _first(e, kind(*RESPONSE_KINDS)).label("first_response_at"),
+        _first(e, kind(OFFER_SENT)).label("first_offer_at"),
+        _first(e, kind(OFFER_PROPOSED)).label("first_proposed_at"),
+        _first(e, kind(OFFER_APPROVED)).label("first_approved_at"),
+        _first(e, kind(*CHOICE_KINDS)).label("first_choice_at"),
+        _first(e, resolved).label("resolved_at"),
+        _count(e, kind("handoff")).label("handoffs"),
+        _count(e, or_(kind("reopened"), and_(kind("status"), to_status == "reopened"))).label("reopens"),
+        _count(e, kind("counter_proposal")).label("counter_proposals"),
+        _count(e, kind("remedy_chosen")).label("choices"),
+        # The latest rating wins. Its score rides along with its id (id * 100 + score, the largest is the
+        # latest) so that no second look at the timeline is needed; 0 stands for a rating without a score.
+        cast(func.nullif(func.max(
+            cast(e.c.id, BigInteger) * SCORE_BASE
+            + func.coalesce(cast(func.nullif(e.c.detail["score"].as_string(), ""), Integer), 0),
+        ).filter(kind("rated")) % SCORE_BASE, 0), Integer).label("rating"),
+    ).group_by(e.c.case_id)
+    if case_ids is not None:
+        query = query.where(e.c.case_id.in_(case_ids))
+    return query
+
+
 def case_rows(
     period: Period,
     *,
@@ -68,57 +112,32 @@ def case_rows(
     owner_id: int | None = None,
     team_ids: tuple[int, ...] | None = None,
 ) -> Select:
-    """One row per case filed in ``period``, its milestones read from its timeline in one grouped query; the
-    columns are named as :class:`Milestones`' fields (``id`` for ``case_id``).
+    """One row per case filed in ``period`` with its milestones (kept per case by ``portal.metrics.summary``);
+    the columns are named as :class:`Milestones`' fields (``id`` for ``case_id``).
     ``team_ids`` (a viewer's scope) narrows it like the other filters; an empty tuple gives no cases."""
-    e = (
-        select(Event.case_id, Event.id, Event.at, Event.detail, case(KIND_CODES, value=Event.kind).label("code"))
-        .where(Event.kind.in_(MILESTONE_KINDS))
-        .subquery("e")
-    )
-
-    def kind(*kinds: str) -> ColumnElement[bool]:
-        return e.c.code.in_([KIND_CODES[k] for k in kinds]) if len(kinds) > 1 else e.c.code == KIND_CODES[kinds[0]]
-
-    to_status = e.c.detail["to"].as_string()
-    resolved = or_(kind(*RESOLVED_KINDS), and_(kind("status"), to_status == CaseStatus.resolved.value))
-    # One pass: each case joined to the events that matter and grouped by case (its other columns follow its id),
-    # both read in case order so that no sort is needed; the category's team is looked up afterwards.
-    per_case = (
+    m = CaseMilestones
+    query = (
         select(
             Case.id, Case.reference, Case.category_id, Case.owner_id, Case.status, Case.created_at.label("filed_at"),
-            Case.first_response_due, Case.resolution_due,
-            _first(e, kind(*RESPONSE_KINDS)).label("first_response_at"),
-            _first(e, kind(OFFER_SENT)).label("first_offer_at"),
-            _first(e, kind(OFFER_PROPOSED)).label("first_proposed_at"),
-            _first(e, kind(OFFER_APPROVED)).label("first_approved_at"),
-            _first(e, kind(*CHOICE_KINDS)).label("first_choice_at"),
-            _first(e, resolved).label("resolved_at"),
-            _count(e, kind("handoff")).label("handoffs"),
-            _count(e, or_(kind("reopened"), and_(kind("status"), to_status == "reopened"))).label("reopens"),
-            _count(e, kind("counter_proposal")).label("counter_proposals"),
-            _count(e, kind("remedy_chosen")).label("choices"),
-            # The latest rating wins. Its score rides along with its id (id * 100 + score, the largest is the
-            # latest) so that no second look at the timeline is needed; 0 stands for a rating without a score.
-            cast(func.nullif(func.max(
-                cast(e.c.id, BigInteger) * SCORE_BASE
-                + func.coalesce(cast(func.nullif(e.c.detail["score"].as_string(), ""), Integer), 0),
-            ).filter(kind("rated")) % SCORE_BASE, 0), Integer).label("rating"),
+            Case.first_response_due, Case.resolution_due, Category.team_id,
+            m.first_response_at, m.first_offer_at, m.first_proposed_at, m.first_approved_at, m.first_choice_at,
+            m.resolved_at, *(func.coalesce(c, 0).label(c.key) for c in (m.handoffs, m.reopens,
+                                                                         m.counter_proposals, m.choices)),
+            m.rating,
         )
-        .outerjoin(e, e.c.case_id == Case.id)
+        .join(Category, Category.id == Case.category_id)
+        .outerjoin(m, m.case_id == Case.id)
         .where(Case.created_at >= period.start, Case.created_at < period.end)
-        .group_by(Case.id)
     )
     if team_id:
-        per_case = per_case.where(Case.category_id.in_(select(Category.id).where(Category.team_id == team_id)))
+        query = query.where(Category.team_id == team_id)
     if category_id:
-        per_case = per_case.where(Case.category_id == category_id)
+        query = query.where(Case.category_id == category_id)
     if owner_id:
-        per_case = per_case.where(Case.owner_id == owner_id)
+        query = query.where(Case.owner_id == owner_id)
     if team_ids is not None:
-        per_case = per_case.where(Case.category_id.in_(select(Category.id).where(Category.team_id.in_(team_ids))))
-    rows = per_case.subquery("per_case")
-    return select(rows, Category.team_id).join(Category, Category.id == rows.c.category_id)
+        query = query.where(Category.team_id.in_(team_ids))
+    return query
 
 
 def milestones(
