@@ -26,6 +26,7 @@ from portal.demo import CATEGORIES, EMPLOYEES, STORIES, TEAMS
 from portal.metrics.summary import rebuild as rebuild_milestones
 
 PASSWORD = "bench-password-123"
+OPEN_CASES, OPEN_DAYS = 600, 14
 CHUNK = 5000
 
 
@@ -79,7 +80,9 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
             for i in range(customers)])
         first_case = _next_id(conn, Case)
         year_counter: dict[int, int] = {}
-        statuses = [CaseStatus.new, CaseStatus.acknowledged, CaseStatus.resolved, CaseStatus.closed, CaseStatus.closed]
+        # Open cases are bounded by the people working them, not by the size of the history: about OPEN_CASES
+        # of the last fortnight's cases are still open, whatever the data set's size; the rest are done.
+        open_share = min(1.0, OPEN_CASES / max(1.0, cases * OPEN_DAYS / 365))
         for start in range(0, cases, CHUNK):
             rows, events = [], []
             for i in range(start, min(cases, start + CHUNK)):
@@ -87,7 +90,10 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
                 story = rng.choice(stories[cat_name] or STORIES)
                 filed = now - timedelta(days=rng.uniform(0, 365))
                 year_counter[filed.year] = year_counter.get(filed.year, 0) + 1
-                status = statuses[i % len(statuses)]
+                if now - filed < timedelta(days=OPEN_DAYS) and rng.random() < open_share:
+                    status = rng.choice([CaseStatus.new, CaseStatus.acknowledged, CaseStatus.acknowledged])
+                else:
+                    status = rng.choice([CaseStatus.resolved, CaseStatus.closed, CaseStatus.closed])
                 owner = rng.choice(agents_by_team[team_id])
                 case_id = first_case + i
                 rows.append({
