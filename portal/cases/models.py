@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee, Team
@@ -52,6 +52,8 @@ class Channel(enum.StrEnum):
 
 class Customer(Base):
     __tablename__ = "customer"
+    # Customers are found by address whatever its case ("Olivia@…" and "olivia@…" are one person).
+    __table_args__ = (Index("ix_customer_email_lower", func.lower(text("email"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
