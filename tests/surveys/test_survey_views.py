@@ -198,3 +198,19 @@ def test_the_public_link_is_rate_limited_per_address_but_personal_links_are_not(
     statuses = [limited.post(public + "/1", data={"action": "save"}).status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
     assert limited.post(personal + "/1", data={"action": "save"}).status_code == 200
+
+
+def test_a_member_leaves_the_group_from_the_invitation_and_gets_no_reminder(client, manager, app, outbox,
+                                                                             db_session):
+    from portal.surveys.models import Member
+
+    url = _survey(client, _group_with_members(client, ("Olivia Taylor", "olivia@fans.example"),
+                                              ("James Smith", "james@fans.example")))
+    client.post(f"{url}/open")
+    client.post(f"{url}/invite")
+    link = _links(outbox)["olivia@fans.example"]
+    member = app.test_client()
+    assert "Leave North Stand 2026?" in member.get(link + "/leave").get_data(as_text=True)
+    assert "You have left North Stand 2026" in member.post(link + "/leave").get_data(as_text=True)
+    assert db_session.scalar(select(Member.left_at).where(Member.email == "olivia@fans.example")) is not None
+    assert "1 reminder sent." in client.post(f"{url}/remind", follow_redirects=True).get_data(as_text=True)
