@@ -120,7 +120,7 @@ def save_page(survey: Survey, response: Response, section: Section, form: kinds.
                                        text=v.text) for v in reading.values)
     _drop_hidden(survey, response)
     response.updated_at = now
-    if not errors:
+    if finishing and not errors:  # the page is through; a revisit resumes after it
         response.last_page = max(response.last_page, section.position)
     return PageResult(errors)
 
