@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
-from portal.cases.models import Category
+from portal.cases.models import Case, CaseStatus, Category
 from portal.metrics.aggregates import by_column, by_period, figures_by, whole
 from portal.metrics.figures import Figures, figures
-from portal.metrics.milestones import Milestones, case_rows, milestones
+from portal.metrics.milestones import Milestones, case_rows, milestones_of
+from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Bucket, Period, buckets
 
 # Where the organisation wants to be; shown beside each headline figure.
@@ -70,10 +71,6 @@ def _in_scope(scope: Scope, team_id: int | None) -> tuple[int, ...] | None:
     return scope.team_ids
 
 
-def load_rows(session: Session, period: Period, scope: Scope, *, team_id: int | None = None) -> list[Milestones]:
-    return milestones(session, period, team_id=team_id, team_ids=_in_scope(scope, team_id))
-
-
 def build(
     session: Session,
     period: Period,
@@ -112,25 +109,51 @@ def _grouping(session: Session, group_by: str) -> tuple[str, dict[int, str]]:
     return "team_id", dict(session.execute(select(Team.id, Team.name)).tuples().all())
 
 
-# The figures behind which a manager can see the list of cases.
-DRILLDOWNS: dict[str, tuple[str, Callable[[Milestones, datetime], bool]]] = {
-    "all": ("All cases filed", lambda r, end: True),
-    "open": ("Open at the end of the period", lambda r, end: r.resolved_at is None or r.resolved_at >= end),
+def _open_at(end: datetime) -> ColumnElement[bool]:
+    """As the "open at the end" figure counts them: not resolved by then, and not withdrawn."""
+    return and_(or_(CaseMilestones.resolved_at.is_(None), CaseMilestones.resolved_at >= end),
+                Case.status != CaseStatus.withdrawn)
+
+
+# The figures behind which a manager can see the list of cases, as conditions on a case and its milestones.
+DRILLDOWNS: dict[str, tuple[str, Callable[[datetime], ColumnElement[bool]]]] = {
+    "all": ("All cases filed", lambda end: true()),
+    "open": ("Open at the end of the period", _open_at),
     "overdue": ("Overdue at the end of the period",
-                lambda r, end: (r.resolved_at is None or r.resolved_at >= end)
-                and r.resolution_due is not None and r.resolution_due < end),
+                lambda end: and_(_open_at(end), Case.resolution_due.is_not(None), Case.resolution_due < end)),
     "late_first_response": ("First response later than its target",
-                            lambda r, end: r.first_response_due is not None and r.first_response_due <= end
-                            and (r.first_response_at is None or r.first_response_at > r.first_response_due)),
-    "handed_off": ("Handed off at least once", lambda r, end: r.handoffs > 0),
-    "reopened": ("Reopened", lambda r, end: r.reopens > 0),
-    "unhappy": ("Rated 1 to 3", lambda r, end: r.rating is not None and r.rating <= 3),
+                            lambda end: and_(Case.first_response_due.is_not(None), Case.first_response_due <= end,
+                                             or_(CaseMilestones.first_response_at.is_(None),
+                                                 CaseMilestones.first_response_at > Case.first_response_due))),
+    "handed_off": ("Handed off at least once", lambda end: CaseMilestones.handoffs > 0),
+    "reopened": ("Resolved, then reopened",
+                 lambda end: and_(CaseMilestones.resolved_at.is_not(None), CaseMilestones.reopens > 0)),
+    "unhappy": ("Rated 1 to 3", lambda end: CaseMilestones.rating <= 3),
 }
+GROUP_COLUMNS = {"team": Category.team_id, "employee": Case.owner_id, "category": Case.category_id}
 
 
-def drilldown(rows: list[Milestones], figure: str, *, as_of: datetime) -> list[Milestones]:
-    test = DRILLDOWNS[figure][1]
-    return sorted((r for r in rows if test(r, as_of)), key=lambda r: r.filed_at)
+@dataclass(frozen=True)
+class DrillPage:
+    rows: list[Milestones]
+    total: int
+    page: int
+    pages: int
+
+
+def drilldown(session: Session, period: Period, scope: Scope, figure: str, *, as_of: datetime,
+              team_id: int | None = None, group: str = "", key: int | None = None, page: int = 1,
+              per_page: int = 50) -> DrillPage:
+    """The cases behind a figure, oldest first, a page at a time, filtered in the database."""
+    query = case_rows(period, team_id=team_id, team_ids=_in_scope(scope, team_id)).where(
+        DRILLDOWNS[figure][1](as_of))
+    if group in GROUP_COLUMNS and key:
+        query = query.where(GROUP_COLUMNS[group] == key)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.execute(query.order_by(Case.created_at, Case.id).limit(per_page).offset((page - 1) * per_page))
+    return DrillPage([milestones_of(row) for row in rows], total, page, pages)
 
 
 def remedy_kinds_chosen(session: Session, period: Period, scope: Scope, *, team_id: int | None = None

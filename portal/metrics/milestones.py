@@ -152,10 +152,10 @@ def milestones(
     """Milestones of the cases filed in ``period`` (filters narrow it to a team, category, owner or scope)."""
     query = case_rows(period, team_id=team_id, category_id=category_id, owner_id=owner_id, team_ids=team_ids)
     rows = session.execute(query.execution_options(yield_per=5000)).all()
-    return [_milestones(row) for row in rows]
+    return [milestones_of(row) for row in rows]
 
 
-def _milestones(row) -> Milestones:
+def milestones_of(row) -> Milestones:
     # Plain columns rather than Case objects: building 100,000 ORM objects would dominate the dashboard's time.
     m = row._mapping
     return Milestones(

@@ -139,19 +139,11 @@ def cases():
         abort(404)
     scope = dashboard.scope_for(db.session, current_user)
     team_id = int(options["team"]) if options["team"].isdigit() else None
-    rows = dashboard.load_rows(db.session, period, scope, team_id=team_id)
-    group, key = request.args.get("group_by", ""), request.args.get("key", type=int)
-    if group in ("team", "employee", "category") and key:
-        attribute = {"team": "team_id", "employee": "owner_id", "category": "category_id"}[group]
-        rows = [r for r in rows if getattr(r, attribute) == key]
-    as_of = min(period.end, utcnow())
-    selected = dashboard.drilldown(rows, figure, as_of=as_of)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = 50
-    pages = max(1, -(-len(selected) // per_page))
-    page = min(page, pages)
+    result = dashboard.drilldown(db.session, period, scope, figure, as_of=min(period.end, utcnow()),
+                                 team_id=team_id, group=request.args.get("group_by", ""),
+                                 key=request.args.get("key", type=int), page=request.args.get("page", 1, type=int) or 1)
     return render_template(
-        "metrics/cases.html", rows=selected[(page - 1) * per_page: page * per_page], total=len(selected),
-        page=page, pages=pages, title=dashboard.DRILLDOWNS[figure][0], period=period, options=options,
+        "metrics/cases.html", rows=result.rows, total=result.total, page=result.page, pages=result.pages,
+        title=dashboard.DRILLDOWNS[figure][0], period=period, options=options,
         has_case_page="staff.case" in current_app.view_functions,
     )

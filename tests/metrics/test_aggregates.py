@@ -205,3 +205,24 @@ def test_sql_figures_equal_the_figures_computed_in_python(session, grain):
     assert result["trend"].keys() == chunks.keys()
     for index, chunk in chunks.items():
         assert_same(result["trend"][index], figures(chunk, period_end=ends[index]))
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_each_drill_down_lists_exactly_the_cases_its_figure_counts(session, seed):
+    from portal.metrics.dashboard import Scope, drilldown
+
+    _random_timelines(session, random.Random(seed), PERIOD)
+    as_of = PERIOD.end
+    f = sql_figures(session, as_of=as_of)
+
+    def total(figure: str) -> int:
+        return drilldown(session, PERIOD, Scope(None), figure, as_of=as_of, per_page=10).total
+
+    assert total("all") == f.cases
+    assert total("open") == f.open_at_end
+    assert total("overdue") == f.overdue_at_end
+    assert total("late_first_response") == f.first_response_target_met.whole - f.first_response_target_met.part
+    assert total("reopened") == f.reopened.part
+    assert total("unhappy") == sum(n for score, n in f.ratings.items() if score <= 3)
+    page = drilldown(session, PERIOD, Scope(None), "all", as_of=as_of, per_page=10, page=2)
+    assert len(page.rows) == 10 and page.rows[0].filed_at <= page.rows[-1].filed_at
