@@ -14,14 +14,18 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class OutboxPage:
+    """A page of messages, newest first; `older`/`newer` are the cursors for the next pages (None at an end)."""
+
     messages: list[OutboxMessage]
-    total: int
-    page: int
-    pages: int
+    older: int | None
+    newer: int | None
     counts: dict[str, int]
 
 
-def list_outbox(session: Session, *, status: OutboxStatus | None, search: str = "", page: int = 1) -> OutboxPage:
+def list_outbox(session: Session, *, status: OutboxStatus | None, search: str = "", before: int | None = None,
+                after: int | None = None) -> OutboxPage:
+    """Paged by id rather than by offset: the outbox keeps every e-mail ever sent, and the thousandth page costs
+    what the first does."""
     query = select(OutboxMessage)
     if status is not None:
         query = query.where(OutboxMessage.status == status)
@@ -29,12 +33,20 @@ def list_outbox(session: Session, *, status: OutboxStatus | None, search: str = 
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(OutboxMessage.to_address).like(pattern)
                             | func.lower(OutboxMessage.subject).like(pattern))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    messages = session.scalars(query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
-                               .offset((page - 1) * PAGE_SIZE)).all()
+    if after is not None:  # back towards the newest
+        rows = list(session.scalars(query.where(OutboxMessage.id > after).order_by(OutboxMessage.id.asc())
+                                    .limit(PAGE_SIZE + 1)))
+        more_newer, messages = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE][::-1]
+        older = messages[-1].id if messages else None
+        newer = messages[0].id if messages and more_newer else None
+    else:
+        if before is not None:
+            query = query.where(OutboxMessage.id < before)
+        rows = list(session.scalars(query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE + 1)))
+        messages = rows[:PAGE_SIZE]
+        older = messages[-1].id if len(rows) > PAGE_SIZE else None
+        newer = messages[0].id if messages and before is not None else None
     counts = {s.value: 0 for s in OutboxStatus}
     counts.update({status.value: n for status, n in session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))})
-    return OutboxPage(list(messages), total, page, pages, counts)
+    return OutboxPage(messages, older, newer, counts)

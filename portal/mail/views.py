@@ -93,7 +93,8 @@ def email_preferences(token: str) -> str | Response:
 def index() -> str:
     status = request.args.get("status", "")
     result = admin.list_outbox(db.session, status=OutboxStatus(status) if status in OutboxStatus.__members__ else None,
-                               search=request.args.get("q", ""), page=request.args.get("page", 1, type=int) or 1)
+                               search=request.args.get("q", ""), before=request.args.get("before", type=int),
+                               after=request.args.get("after", type=int))
     return render_template("mail_admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
 
 

@@ -35,3 +35,21 @@ def test_admins_filter_preview_and_retry_dead_messages(client, db_session):
     db_session.expire_all()
     retried = db_session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
     assert retried.status is OutboxStatus.queued and retried.attempts == 0
+
+
+def test_the_outbox_pages_by_message_not_by_offset(session):
+    from portal.mail.admin import PAGE_SIZE, list_outbox
+
+    session.add_all(OutboxMessage(to_address=f"fan{n}@fans.example", template="receipt", subject=f"Message {n}",
+                                  body_text="", body_html="", context={}) for n in range(PAGE_SIZE * 2 + 5))
+    session.flush()
+    first = list_outbox(session, status=None)
+    assert first.newer is None and first.messages[0].subject == f"Message {PAGE_SIZE * 2 + 4}"
+    second = list_outbox(session, status=None, before=first.older)
+    third = list_outbox(session, status=None, before=second.older)
+    assert len(third.messages) == 5 and third.older is None and third.messages[-1].subject == "Message 0"
+    assert list_outbox(session, status=None, after=third.newer).messages == second.messages
+    back = list_outbox(session, status=None, after=second.newer)
+    assert back.messages == first.messages and back.newer is None
+    found = list_outbox(session, status=None, search="fan7@")
+    assert [m.subject for m in found.messages] == ["Message 7"] and found.older is None
