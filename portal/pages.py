@@ -7,11 +7,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.db import db
+from portal.page_cache import cached_page
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@cached_page()
 def home() -> str:
     return render_template("public/home.html")
 

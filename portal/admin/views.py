@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from portal import page_cache
 from portal.admin import audit, data_requests, organisation, staff, structure
 from portal.admin.forms import (
     CategoryForm,
@@ -36,6 +37,13 @@ from portal.db import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
+
+
+@bp.after_request
+def _fresh_public_pages(response: Response) -> Response:
+    if request.method == "POST":  # the organisation's name or logo shows on every cached public page
+        page_cache.clear()
+    return response
 
 
 def _status() -> int:

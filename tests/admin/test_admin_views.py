@@ -117,7 +117,9 @@ def test_an_admin_raises_an_authority_limit(client, people, db_session):
     assert db_session.scalar(select(AuditEntry).where(AuditEntry.entity == "employee")) is not None
 
 
-def test_the_organisation_name_and_logo_show_in_the_header(client, people):
+def test_the_organisation_name_and_logo_show_in_the_header(client, people, app):
+    visitor = app.test_client()
+    assert "Riverside Rovers FC</a>" in visitor.get("/").get_data(as_text=True)  # now a cached copy
     sign_in(client, "admin")
     from io import BytesIO
 
@@ -127,6 +129,7 @@ def test_the_organisation_name_and_logo_show_in_the_header(client, people):
     assert response.status_code == 302
     home = client.get("/").get_data(as_text=True)
     assert "Riverside Rovers</a>" in home and 'src="/organisation/logo"' in home
+    assert "Riverside Rovers</a>" in visitor.get("/").get_data(as_text=True)  # the change cleared the copy
     logo = client.get("/organisation/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/png" and logo.data == PNG
 
