@@ -80,12 +80,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.mail import views as mail_views
     from portal.metrics import views as metrics_views
     from portal.remedies import views as remedies_views
-    from portal.surveys import (
-        answer_views,
-        builder_views,
-        results_views,  # noqa: F401 - adds the results pages to the surveys blueprint
-    )
-    from portal.surveys import views as survey_views
+    from portal.surveys.views import answer, builder, groups
+    from portal.surveys.views import results as _results  # noqa: F401 - adds the results pages to builder.bp
     from portal.templating import add_admin_link, add_nav
 
     app.register_blueprint(pages.bp)
@@ -111,9 +107,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(change_views.site)
     add_nav(app, "Themes", "themes.theme_list", roles=("manager",))
     add_nav(app, "You said, we did", "you_said.index", public=True)
-    app.register_blueprint(survey_views.bp)
-    app.register_blueprint(builder_views.bp)
-    app.register_blueprint(answer_views.bp)
+    app.register_blueprint(groups.bp)
+    app.register_blueprint(builder.bp)
+    app.register_blueprint(answer.bp)
     add_nav(app, "Surveys", "surveys.index", roles=("manager",))
     add_admin_link(app, "Focus groups", "focus_groups.index",
                    "Long-standing customers to consult: members added by hand or from a CSV file.")

@@ -12,9 +12,9 @@ from portal.changes.themes import ThemeRefused
 from portal.db import db, utcnow
 from portal.surveys import export, guidance, results
 from portal.surveys.briefing import render_briefing
-from portal.surveys.builder_views import bp, load_survey
 from portal.surveys.forms import ThemeFromAnswerForm
 from portal.surveys.models import Answer, QuestionKind
+from portal.surveys.views.builder import bp, load_survey
 
 
 def _summary(survey_id: int, text_limit: int = 20) -> results.Results:

@@ -1,0 +1,1 @@
+"""The surveys' pages: focus groups, building a survey, answering it, and its results."""
