@@ -46,3 +46,20 @@ def test_every_demo_case_has_an_owner_from_its_category_team(app, db_session):
     app.test_cli_runner().invoke(args=["demo", "--quiet"])
     cases = db_session.scalars(select(Case)).all()
     assert all(case.owner.team_id == case.category.team_id for case in cases)
+
+
+def test_the_demo_keeps_every_case_s_milestones_and_rebuild_restores_lost_ones(app, db_session):
+    from portal.metrics.milestones import from_timeline
+    from portal.metrics.models import CaseMilestones
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "--quiet"])
+    # A row for every case whose timeline has a milestone (a case with only its filing needs none).
+    with_events = len(db_session.execute(from_timeline()).all())
+    assert with_events > 300
+    assert db_session.scalar(select(func.count()).select_from(CaseMilestones)) == with_events
+    db_session.execute(CaseMilestones.__table__.delete())
+    db_session.commit()
+    result = runner.invoke(args=["metrics", "rebuild"])
+    assert result.exit_code == 0 and "recomputed" in result.output
+    assert db_session.scalar(select(func.count()).select_from(CaseMilestones)) == with_events
