@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 MAX_PAGES = 1000
 
@@ -32,9 +33,15 @@ def _cacheable(skip_cookie_prefix: str) -> bool:
             and not any(name.startswith(skip_cookie_prefix) for name in request.cookies if skip_cookie_prefix))
 
 
-def cached_page(skip_cookie_prefix: str = "") -> Callable:
+CSRF_SLOT = "\x00csrf-token\x00"
+
+
+def cached_page(skip_cookie_prefix: str = "", *, with_form: bool = False) -> Callable:
     """Serve the view's 200 response from the cache while it is fresh; visitors with a cookie starting
-    `skip_cookie_prefix` (one that changes what the page shows them) always get a fresh page."""
+    `skip_cookie_prefix` (one that changes what the page shows them) always get a fresh page.
+
+    `with_form`: the page holds a form whose CSRF token is each visitor's own; the copy keeps a slot where the
+    token was, filled with this visitor's token on every hit."""
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,13 +50,17 @@ def cached_page(skip_cookie_prefix: str = "") -> Callable:
             pages, key, now = _pages(), request.full_path, time.monotonic()
             hit = pages.get(key)
             if hit is not None and hit[0] > now:
-                return Response(hit[1], mimetype=hit[2])
+                body = hit[1].replace(CSRF_SLOT.encode(), generate_csrf().encode()) if with_form else hit[1]
+                return Response(body, mimetype=hit[2])
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
+                body = response.get_data()
+                if with_form:
+                    body = body.replace(generate_csrf().encode(), CSRF_SLOT.encode())
                 if len(pages) >= MAX_PAGES:
                     pages.clear()  # crude, but bounded: a flood of distinct query strings cannot grow memory
                 expires = now + current_app.config["PAGE_CACHE_SECONDS"]
-                pages[key] = (expires, response.get_data(), response.mimetype or "text/html")
+                pages[key] = (expires, body, response.mimetype or "text/html")
             return response
         return wrapper
     return decorator

@@ -33,6 +33,7 @@ from portal.cases.forms import (
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.db import db
+from portal.page_cache import cached_page
 from portal.remedies.links import offer_token
 from portal.remedies.summary import offer_summary_for_case
 from portal.security import limiter
@@ -67,6 +68,7 @@ _filing_by_email = limiter.shared_limit("6 per hour", scope="filing-email", meth
 @bp.route("/tell-us", methods=["GET", "POST"])
 @_filing_by_ip
 @_filing_by_email
+@cached_page(with_form=True)
 def tell_us() -> str | Response | tuple[str, int]:
     return _file("complaint")
 
@@ -74,6 +76,7 @@ def tell_us() -> str | Response | tuple[str, int]:
 @bp.route("/suggest", methods=["GET", "POST"])
 @_filing_by_ip
 @_filing_by_email
+@cached_page(with_form=True)
 def suggest() -> str | Response | tuple[str, int]:
     return _file("suggestion")
 

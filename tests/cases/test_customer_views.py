@@ -291,3 +291,21 @@ def test_two_first_filings_racing_for_one_new_customer_both_succeed(client, cate
     assert response.status_code == 302
     assert len(db_session.scalars(select(Customer)).all()) == 1
     assert db_session.scalar(select(Case)).customer.email == "james@fans.example"
+
+
+def test_the_cached_filing_form_carries_each_visitors_own_token(category, sqlite_url, tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(sqlite_url, tmp_path, WTF_CSRF_ENABLED=True)
+    first, second = app.test_client(), app.test_client()
+
+    def token(client) -> str:
+        page = client.get("/tell-us").get_data(as_text=True)
+        assert "Tickets" in page
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    first_token, second_token = token(first), token(second)  # the second page is the cached copy
+    assert first_token != second_token
+    filed = second.post("/tell-us", data=form_data(category, csrf_token=second_token))
+    assert filed.status_code == 302 and filed.location.endswith("/tell-us/received")
+    assert first.post("/tell-us", data=form_data(category, csrf_token=second_token)).status_code == 400
