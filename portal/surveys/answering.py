@@ -142,7 +142,7 @@ def first_incomplete_page(survey: Survey, response: Response) -> tuple[Section, 
     for section in survey.sections:
         for question in section.questions:
             if question.required and kinds.shown(question, choices) and not grouped.get(question.id):
-                return section, kinds.read(question, _Empty(), required=True).error or ""
+                return section, kinds.missing_message(question)
     return None
 
 
@@ -165,9 +165,19 @@ def summary(survey: Survey, response: Response) -> list[tuple[Section, list[tupl
                        if kinds.shown(q, choices)]) for section in survey.sections]
 
 
-class _Empty:
-    def get(self, key: str, default: str | None = None) -> str | None:
-        return default
 
-    def getlist(self, key: str) -> list[str]:
-        return []
+def next_page(survey: Survey, response: Response | None, page: int, step: int) -> int | None:
+    """The next page number in `step` direction (1 or -1) that shows this respondent any question; None past the
+    last (or first) page."""
+    index = page - 1 + step
+    while 0 <= index < len(survey.sections):
+        if visible_questions(survey.sections[index], response):
+            return index + 1
+        index += step
+    return None
+
+
+def resume_page(survey: Survey, response: Response | None) -> int:
+    """Where a returning respondent carries on: the page after the last one they went through."""
+    done = response.last_page if response else 0
+    return min(len(survey.sections), done + 1)

@@ -51,11 +51,12 @@ def read(question: Question, form: Submitted, *, required: bool) -> Reading:
     """The answer given to `question` on a submitted page; `required` is False when saving to finish later."""
     reading = _READERS[question.kind](question, form)
     if reading.empty and required and question.required:
-        return Reading(error=_missing_message(question))
+        return Reading(error=missing_message(question))
     return reading
 
 
-def _missing_message(question: Question) -> str:
+def missing_message(question: Question) -> str:
+    """What a required question left empty says."""
     if question.kind is QuestionKind.text:
         return f"Answer “{question.prompt}”."
     if question.kind is QuestionKind.ranking:

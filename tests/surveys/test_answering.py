@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from portal.surveys import answering, building, invitations
-from portal.surveys.models import Answer, Response
+from portal.surveys.models import Answer, QuestionKind, Response
 from tests.surveys.conftest import SECRET, link
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -32,7 +32,7 @@ def page_one(**overrides) -> MultiDict:
 
 def fill(survey, values: dict) -> MultiDict:
     """Form fields by question prompt keyword: travel, hardest, ease, parking, option, rank, comments."""
-    first, second = survey.sections
+    first, second = survey.sections[:2]
     names = dict(zip(["travel", "hardest", "ease"], first.questions, strict=True)) | dict(
         zip(["parking", "option", "rank", "comments"], second.questions, strict=True))
     form = MultiDict()
@@ -153,3 +153,23 @@ def test_questions_are_numbered_as_the_respondent_sees_them(session, invited):
     numbers = answering.numbers(invited, response)
     assert [numbers.get(q.id) for q in second.questions] == [None, 4, 5, 6]  # parking is hidden: no gap
     assert len(answering.numbers(invited, response, everything=True)) == 7
+
+
+def test_pages_with_nothing_to_show_are_skipped_and_a_return_resumes_after_the_last_page_gone_through(
+        session, survey):
+    travel = survey.sections[0].questions[0]
+    third = building.add_section(session, survey, title="Driving")
+    building.add_question(session, survey, third, building.QuestionSpec(
+        QuestionKind.text, "Where do you park?", show_if_question_id=travel.id, show_if_option=0))
+    session.flush()
+    building.open_survey(survey, NOW)
+    response = answering.start(session, survey, browser_key="browser")
+    assert answering.resume_page(survey, response) == 1
+    answering.save_page(survey, response, survey.sections[0], fill(survey, {"travel": "1", "hardest": "0",
+                                                                            "ease": "5"}), now=NOW, finishing=True)
+    assert answering.resume_page(survey, response) == 2
+    assert answering.next_page(survey, response, 2, 1) is None  # page 3 only asks drivers
+    assert answering.next_page(survey, response, 2, -1) == 1
+    answering.save_page(survey, response, survey.sections[0], fill(survey, {"travel": "0", "hardest": "0",
+                                                                            "ease": "5"}), now=NOW, finishing=True)
+    assert answering.next_page(survey, response, 2, 1) == 3

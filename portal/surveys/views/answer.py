@@ -69,28 +69,16 @@ def start(via: str, token: str):
     except answering.AnswerRefused as refused:
         return _closed(respondent, refused)
     response = respondent.response
-    resume = min(len(respondent.survey.sections), max(1, (response.last_page + 1) if response else 1))
     return render_template("surveys/answer_start.html", survey=respondent.survey, respondent=respondent,
                            response=response, briefing=render_briefing(respondent.survey.briefing), preview=False,
                            next_url=respondent.url("check") if response and response.submitted_at
-                           else respondent.url("page", page=resume))
+                           else respondent.url("page", page=answering.resume_page(respondent.survey, response)))
 
 
 def _page_section(survey: Survey, page: int) -> Section:
     if not 1 <= page <= len(survey.sections):
         abort(404)
     return survey.sections[page - 1]
-
-
-def _next_page(respondent: Respondent, page: int, step: int) -> str:
-    """The next page in `step` direction that shows any question, else "check your answers" (or the start)."""
-    sections = respondent.survey.sections
-    index = page - 1 + step
-    while 0 <= index < len(sections):
-        if answering.visible_questions(sections[index], respondent.response):
-            return respondent.url("page", page=index + 1)
-        index += step
-    return respondent.url("check") if step > 0 else respondent.url("start")
 
 
 def _render_page(respondent: Respondent, section: Section, page: int, values, errors, status: int = 200):
@@ -137,7 +125,10 @@ def page(via: str, token: str, page: int):
         return _with_cookie(respondent, current_app.make_response(render_template(
             "surveys/answer_saved.html", survey=respondent.survey, respondent=respondent)))
     step = -1 if action == "back" else 1
-    return _with_cookie(respondent, redirect(_next_page(respondent, page, step)))
+    following = answering.next_page(respondent.survey, response, page, step)
+    destination = (respondent.url("page", page=following) if following
+                   else respondent.url("check") if step > 0 else respondent.url("start"))
+    return _with_cookie(respondent, redirect(destination))
 
 
 @bp.route("/<any(i, p):via>/<token>/check", methods=["GET", "POST"])
