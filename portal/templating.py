@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from portal.db import utcnow
+from portal.urls import public_url
 
 
 def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
@@ -63,6 +64,7 @@ def add_admin_link(app: Flask, label: str, endpoint: str, description: str) -> N
 def register(app: Flask) -> None:
     app.jinja_env.filters["ago"] = relative_time
     app.jinja_env.filters["exact"] = exact_time
+    app.jinja_env.globals["public_url"] = public_url
 
     def staff_nav_items() -> list[NavItem]:
         role = getattr(current_user, "role", None)

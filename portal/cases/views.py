@@ -38,6 +38,7 @@ from portal.remedies.links import offer_token
 from portal.remedies.summary import offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
+from portal.urls import case_link, public_url
 
 bp = Blueprint("cases", __name__)
 
@@ -48,10 +49,6 @@ def _email_key() -> str:
 
 def _files(field) -> list[tuple[str, bytes]]:
     return [(f.filename or "", f.read()) for f in (field.data or []) if f and (f.filename or "")]
-
-
-def _link_for(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
 
 
 def _status() -> int:
@@ -101,7 +98,7 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
         for attempt in (1, 2):
             try:
                 filed = filing.file_case(db.session, details, files=files,
-                                         upload_dir=current_app.config["UPLOAD_DIR"], link_for=_link_for)
+                                         upload_dir=current_app.config["UPLOAD_DIR"], link_for=case_link)
                 db.session.commit()
             except filing.FilingRefused as refused:
                 db.session.rollback()
@@ -231,7 +228,7 @@ def send_attachment(case: Case, attachment_id: int) -> Response:
 def find_cases() -> str | Response | tuple[str, int]:
     form = FindCasesForm()
     if form.validate_on_submit():
-        customer_access.send_links(db.session, form.email.data, link_for=_link_for)
+        customer_access.send_links(db.session, form.email.data, link_for=case_link)
         db.session.commit()
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed a link to each of them. "
               "It can take a few minutes to arrive.", "info")
@@ -261,7 +258,7 @@ def account_sign_in() -> str | Response | tuple[str, int]:
             return redirect(url_for("cases.account"))
         customer_access.sign_in_link(
             db.session, form.email.data, secret_key=current_app.config["SECRET_KEY"],
-            link_for=lambda t: current_app.config["BASE_URL"].rstrip("/") + url_for("cases.account_link", token=t),
+            link_for=lambda t: public_url("cases.account_link", token=t),
         )
         db.session.commit()
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed it a sign-in link. "

@@ -22,6 +22,7 @@ from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.page_cache import cached_page
 from portal.security import limiter
+from portal.urls import case_link, public_url
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
 site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
@@ -42,12 +43,8 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
 
 
-def _case_link(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
-
-
 def _public_url(change: Change) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("you_said.show", slug=change.slug)
+    return public_url("you_said.show", slug=change.slug)
 
 
 # --- Managers: themes -----------------------------------------------------------------------------------------
@@ -172,7 +169,7 @@ def change(change_id: int | None):
                 we_did=form.we_did.data, whats_next=form.whats_next.data or "", status=ChangeStatus(form.status.data),
                 started_on=form.started_on.data, done_on=form.done_on.data, by=current_user,
                 notify=lambda c, occasion: publishing.notify_customers(
-                    db.session, c, occasion, public_url=_public_url(c), case_link_for=_case_link),
+                    db.session, c, occasion, public_url=_public_url(c), case_link_for=case_link),
             )
             if form.cover.data:
                 publishing.set_cover(saved, form.cover.data.read(), form.cover_alt.data or "",
@@ -197,7 +194,7 @@ def publish(change_id: int) -> WerkzeugResponse:
     item = db.session.get(Change, change_id) or abort(404)
     try:
         told = publishing.publish(db.session, item, by=current_user, public_url=_public_url(item),
-                                  case_link_for=_case_link)
+                                  case_link_for=case_link)
     except publishing.ChangeRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("themes.change", change_id=change_id))
@@ -254,12 +251,11 @@ def index() -> str:
 @cached_page()
 def feed() -> Response:
     items = public.list_published(db.session, page_size=50).items
-    base = current_app.config["BASE_URL"].rstrip("/")
     from portal.admin.organisation import branding
 
     body = atom_feed(items, title=f"{branding(db.session, current_app.config['ORG_NAME']).name}: You said, we did",
-                     site_url=base + url_for("you_said.index"), feed_url=base + url_for("you_said.feed"),
-                     entry_url=lambda slug: base + url_for("you_said.show", slug=slug))
+                     site_url=public_url("you_said.index"), feed_url=public_url("you_said.feed"),
+                     entry_url=lambda slug: public_url("you_said.show", slug=slug))
     return Response(body, mimetype="application/atom+xml")
 
 
@@ -285,9 +281,8 @@ def show(slug: str):
             response.set_cookie(f"helped-{detail.change.id}", "1", max_age=365 * 86400, httponly=True,
                                 samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
-    base = current_app.config["BASE_URL"].rstrip("/")
     return render_template("changes/public_change.html", detail=detail, form=form, voted=voted,
-                           page_url=base + url_for("you_said.show", slug=slug)), _status()
+                           page_url=public_url("you_said.show", slug=slug)), _status()
 
 
 @site.get("/<slug>/cover")

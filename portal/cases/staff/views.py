@@ -7,7 +7,6 @@ from collections import defaultdict
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -38,12 +37,9 @@ from portal.cases.staff.forms import (
 from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.remedies.summary import offer_summary_for_case
+from portal.urls import case_link
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _link_for(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("cases.private_case", token=token)
 
 
 def _filters() -> workspace.QueueFilters:
@@ -180,7 +176,7 @@ def reply(reference: str):
         return _render_case(case, 422, reply_form=form)
     try:
         replies.reply(db.session, case, form.body.data, by=current_user, seen_event_id=_seen(form),
-                      link_for=_link_for)
+                      link_for=case_link)
     except replies.StaleCase as stale:
         db.session.rollback()
         form.body.errors = [str(stale)]
@@ -240,7 +236,7 @@ def send_draft(reference: str):
         abort(400)
     try:
         replies.send_draft(db.session, case, draft_event, by=current_user, seen_event_id=_seen(form),
-                           link_for=_link_for)
+                           link_for=case_link)
     except replies.CaseActionRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -282,7 +278,7 @@ def handoff(reference: str):
         if new_owner is None:
             raise ownership.HandoffRefused("Choose the new owner.")
         ownership.hand_off(db.session, case, to=new_owner, note=form.note.data, reason=form.reason.data,
-                           by=current_user, link_for=_link_for)
+                           by=current_user, link_for=case_link)
 
     return _simple_action(reference, HandoffForm, "handoff_form", action,
                           "{case.reference} is now owned by {case.owner.name}. They and the customer have been told.")
@@ -338,7 +334,7 @@ def deactivate(employee_id: int):
         to = db.session.get(Employee, form.new_owner.data)
         try:
             moved = ownership.deactivate(db.session, person, to=to, note=form.note.data or "", by=current_user,
-                                         link_for=_link_for)
+                                         link_for=case_link)
         except replies.CaseActionRefused as refused:
             db.session.rollback()
             form.note.errors = [str(refused)]

@@ -14,6 +14,7 @@ from portal.surveys import answering, building, invitations
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import NewQuestionForm, QuestionForm, SectionForm, SurveyForm
 from portal.surveys.models import FocusGroup, Invitation, Question, QuestionKind, Response, Section, Survey
+from portal.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
 
@@ -42,7 +43,7 @@ def _group_choices(form: SurveyForm) -> None:
 
 
 def invitation_link(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("answer.start", via="i", token=token)
+    return public_url("answer.start", via="i", token=token)
 
 
 @bp.route("/", methods=["GET", "POST"])
