@@ -30,7 +30,7 @@ def _cacheable(skip_cookie_prefix: str) -> bool:
     """Only the same page for everyone: no signed-in user, no message waiting to be shown, no per-visitor cookie."""
     return (request.method == "GET" and current_app.config["PAGE_CACHE_SECONDS"] > 0
             and not current_user.is_authenticated and "_flashes" not in session
-            and not any(name.startswith(skip_cookie_prefix) for name in request.cookies if skip_cookie_prefix))
+            and not (skip_cookie_prefix and any(name.startswith(skip_cookie_prefix) for name in request.cookies)))
 
 
 CSRF_SLOT = "\x00csrf-token\x00"
