@@ -7,8 +7,9 @@ import time
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
+from portal.auth.permissions import NotPermitted
 from portal.db import db
 
 PAGES: dict[int, tuple[str, str, str]] = {
@@ -53,6 +54,7 @@ PAGES: dict[int, tuple[str, str, str]] = {
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(NotPermitted, _not_permitted)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -82,6 +84,12 @@ def _http_error(error: HTTPException):
     if code == 405 and isinstance(error, HTTPException):
         headers.update({k: v for k, v in error.get_headers() if k == "Allow"})
     return response, code, headers
+
+
+def _not_permitted(error: NotPermitted):
+    # A service refused: nothing it did may be kept, and the page says no more than any 403 does.
+    db.session.rollback()
+    return _http_error(Forbidden())
 
 
 def _seconds_until_retry() -> int | None:

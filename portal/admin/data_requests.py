@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.admin import audit
 from portal.auth.models import Employee
+from portal.auth.permissions import require_admin
 from portal.cases.models import Case, Customer, Event
 from portal.db import utcnow
 from portal.mail.models import OutboxMessage
@@ -45,7 +46,9 @@ def find_customer(session: Session, email: str) -> Customer | None:
 
 
 def export_customer(session: Session, customer: Customer, *, by: Employee) -> dict[str, Any]:
-    """Everything held about the customer, as plain JSON-able data; the export itself is audited."""
+    """Everything held about the customer, as plain JSON-able data; the export itself is audited. Admins only:
+    a customer's cases may span every team."""
+    require_admin(by, "customers' data")
     cases = session.scalars(select(Case).where(Case.customer_id == customer.id).order_by(Case.created_at)).all()
     events = session.scalars(
         select(Event).where(Event.case_id.in_([c.id for c in cases])).order_by(Event.case_id, Event.id)
@@ -94,6 +97,7 @@ class Erasure:
 
 def erase_customer(session: Session, customer: Customer, *, by: Employee, reason: str) -> Erasure:
     """Replace every personal field; keep the cases, their timeline's shape and times, so metrics stay right."""
+    require_admin(by, "customers' data")
     if not reason.strip():
         raise ErasureRefused("Say why the data is being erased (for example, the customer's request and its date).")
     if customer.email.endswith("@erased.invalid"):

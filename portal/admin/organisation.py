@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.admin import audit
 from portal.admin.models import Organisation
 from portal.auth.models import Employee
+from portal.auth.permissions import require_admin
 
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 MAX_LOGO_BYTES = 1024 * 1024
@@ -53,6 +54,7 @@ def forget_cached_branding() -> None:
 def update_organisation(
     session: Session, *, name: str, logo: bytes | None, upload_dir: str, by: Employee, default_name: str
 ) -> Organisation:
+    require_admin(by, "the organisation's details")
     name = name.strip()
     if not name:
         raise OrganisationRefused("Enter the organisation's name.")

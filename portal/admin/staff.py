@@ -13,6 +13,7 @@ from portal.admin import audit
 from portal.auth import reset
 from portal.auth.accounts import create_employee
 from portal.auth.models import Employee, Role, Team
+from portal.auth.permissions import require_admin
 
 EMPLOYEE_FIELDS = ("name", "email", "job_title", "role", "team", "authority_limit", "active")
 PAGE_SIZE = 50
@@ -35,7 +36,8 @@ def invite_employee(
     secret_key: str,
     link: Callable[[str], str],
 ) -> Employee:
-    """Create the account without a password and e-mail a link to choose one (valid for a week)."""
+    """Create the account without a password and e-mail a link to choose one (valid for a week); admins only."""
+    require_admin(by, "who works here")
     employee = create_employee(
         session, email=email, name=name, role=role, team=team, authority_limit=authority_limit, password=None,
         job_title=job_title.strip(),
@@ -58,6 +60,7 @@ def update_employee(
     authority_limit: Decimal,
     by: Employee,
 ) -> Employee:
+    require_admin(by, "employees' accounts")
     if not name.strip():
         raise StaffChangeRefused("Enter the employee's name.")
     if authority_limit < 0:

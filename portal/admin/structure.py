@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session
 
 from portal.admin import audit
 from portal.auth.models import Employee, Role, Team
+from portal.auth.permissions import managed_teams, require, require_admin
 from portal.cases.models import Category
+from portal.cases.permissions import manages_category, manages_team
 
 TEAM_FIELDS = ("name", "manager")
 CATEGORY_FIELDS = ("name", "description", "team", "first_response_hours", "resolution_hours", "active")
@@ -17,7 +19,28 @@ class StructureRefused(ValueError):
     """The change would leave the organisation inconsistent; the message says why."""
 
 
+def teams_managed_by(session: Session, by: Employee) -> list[Team]:
+    return list(session.scalars(select(Team).where(managed_teams(by)).order_by(Team.name)))
+
+
+def categories_managed_by(session: Session, by: Employee) -> list[Category]:
+    """The categories ``by`` may change: active first, then by name."""
+    return list(session.scalars(
+        select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(by))
+        .order_by(Category.active.desc(), Category.name)
+    ))
+
+
+def category_to_manage(session: Session, category_id: int, by: Employee) -> Category | None:
+    """The category, if there is one and ``by`` may change it (``NotPermitted`` when it is another team's)."""
+    category = session.get(Category, category_id)
+    require(category is None or manages_category(by, category), "That category belongs to another team.")
+    return category
+
+
 def save_team(session: Session, team: Team | None, *, name: str, manager: Employee | None, by: Employee) -> Team:
+    """Teams are the organisation's: only admins create or change them."""
+    require_admin(by, "teams")
     name = name.strip()
     if not name:
         raise StructureRefused("Enter the team's name.")
@@ -50,6 +73,11 @@ def save_category(
     active: bool,
     by: Employee,
 ) -> Category:
+    """A category is its team's: a manager may change only their own team's categories, and may put a category
+    only in a team they manage (moving one out takes its cases with it, so both ends must be theirs)."""
+    require(category is None or manages_category(by, category),
+            f"The {category.name if category else ''} category belongs to another team.")
+    require(manages_team(by, team), f"Only a manager of {team.name} can put a category in that team.")
     name = name.strip()
     if not name:
         raise StructureRefused("Enter the category's name.")

@@ -32,7 +32,7 @@ from portal.admin.forms import (
 from portal.auth.access import role_required
 from portal.auth.accounts import AccountRefused
 from portal.auth.models import Employee, Role, Team
-from portal.cases.models import Case, Category, Customer
+from portal.cases.models import Case, Customer
 from portal.db import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -96,17 +96,19 @@ def team(team_id: int | None) -> str | Response | tuple[str, int]:
 @bp.get("/categories")
 @role_required(Role.manager)
 def categories() -> str:
-    rows = db.session.scalars(select(Category).order_by(Category.active.desc(), Category.name)).all()
-    return render_template("admin/categories.html", categories=rows)
+    return render_template("admin/categories.html", categories=structure.categories_managed_by(db.session,
+                                                                                                current_user))
 
 
 @bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @role_required(Role.manager)
 def category(category_id: int | None) -> str | Response | tuple[str, int]:
-    existing = db.session.get(Category, category_id) or abort(404) if category_id else None
+    existing = structure.category_to_manage(db.session, category_id, current_user) or abort(404) \
+        if category_id else None
     form = CategoryForm(obj=existing)
-    form.team_id.choices = [(0, "Choose a team")] + [(t.id, t.name) for t in _teams()]
+    form.team_id.choices = [(0, "Choose a team")] + [
+        (t.id, t.name) for t in structure.teams_managed_by(db.session, current_user)]
     if request.method == "GET" and existing is None:
         form.first_response_hours.data, form.resolution_hours.data = 24, 24 * 7
     if form.validate_on_submit():

@@ -5,21 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee, Role, Team
+from portal.auth.models import Employee
+from portal.auth.permissions import manages_team
 from portal.cases.models import Case, CaseHelper, Category
 
-
-def manages_team(employee: Employee, team: Team | None) -> bool:
-    """Admins manage every team; a manager manages the team they lead or belong to."""
-    if employee.role is Role.admin:
-        return True
-    return team is not None and employee.role is Role.manager and (
-        team.id == employee.team_id or team.manager_id == employee.id
-    )
+__all__ = ["can_view", "can_work_on", "is_helper", "manages_category", "manages_team"]
 
 
-def manages_category(employee: Employee, category: Category) -> bool:
-    return manages_team(employee, category.team)
+def manages_category(employee: Employee, category: Category | None) -> bool:
+    """A category is its team's: the team's managers (and admins) manage it, its catalogue and its cases."""
+    return category is not None and manages_team(employee, category.team)
 
 
 def can_work_on(employee: Employee, case: Case) -> bool:

@@ -18,6 +18,7 @@ from portal.cases.customer_access import issue_link
 from portal.cases.models import Case, Customer
 from portal.cases.timeline import record
 from portal.changes.models import Change, ChangeFeedback, ChangeNotification, ChangeStatus, Theme, ThemeCase
+from portal.changes.permissions import require_change, require_theme
 from portal.db import utcnow
 
 COVER_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -49,6 +50,9 @@ def save_change(
     whats_next: str, status: ChangeStatus, started_on: date | None, done_on: date | None, by: Employee,
     notify: Callable[[Change, str], None] | None = None,
 ) -> Change:
+    require_theme(by, theme)
+    if change is not None:
+        require_change(by, change)
     if not title.strip() or not you_said.strip() or not we_did.strip():
         raise ChangeRefused("A change needs a title, what customers said and what we did.")
     if started_on and done_on and done_on < started_on:
@@ -92,6 +96,7 @@ def cover_path(upload_dir: str, change: Change) -> Path | None:
 def publish(session: Session, change: Change, *, by: Employee, public_url: str,
             case_link_for: Callable[[str], str]) -> int:
     """Make the change public, mark it on every linked case, and tell the customers who raised it."""
+    require_change(by, change)
     if change.published:
         raise ChangeRefused("This change is already published.")
     change.published, change.published_at = True, utcnow()

@@ -9,8 +9,11 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
+from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Case, Category
+from portal.cases.permissions import manages_category
 from portal.changes.models import Quote, Theme, ThemeCase
+from portal.changes.permissions import cases_in_reach, require_theme
 
 PAGE_SIZE = 20
 
@@ -21,6 +24,10 @@ class ThemeRefused(ValueError):
 
 def create_theme(session: Session, *, title: str, description: str, category: Category | None, by: Employee
                  ) -> Theme:
+    """A theme about a category is that category's team's, so only its managers may start one."""
+    require(manages_work_of(by, by), "Only a manager can start a theme.")
+    require(category is None or manages_category(by, category),
+            f"The {category.name if category else ''} category belongs to another team.")
     if not title.strip():
         raise ThemeRefused("Give the theme a short title, in customers' words, like “Queues at the north gate”.")
     theme = Theme(title=title.strip(), description=description.strip(), category=category, created_by=by)
@@ -29,9 +36,11 @@ def create_theme(session: Session, *, title: str, description: str, category: Ca
 
 
 def add_cases_to_theme(session: Session, theme: Theme, case_ids: list[int], *, by: Employee) -> int:
-    """Link cases to the theme; cases already linked are left as they are. Returns how many were added."""
+    """Link cases to the theme; cases already linked, and cases of teams ``by`` does not manage, are left as they
+    are. Returns how many were added."""
+    require_theme(by, theme)
     linked = set(session.scalars(select(ThemeCase.case_id).where(ThemeCase.theme_id == theme.id)))
-    existing = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    existing = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids), cases_in_reach(by))))
     new = [cid for cid in dict.fromkeys(case_ids) if cid in existing and cid not in linked]
     session.add_all(ThemeCase(theme_id=theme.id, case_id=cid, added_by_id=by.id) for cid in new)
     return len(new)
@@ -81,9 +90,10 @@ class CaseSearch:
     pages: int
 
 
-def search_cases(session: Session, *, words: str, category_id: int | None, page: int = 1) -> CaseSearch:
-    """Cases whose words mention every term given, newest first."""
-    query = select(Case)
+def search_cases(session: Session, *, words: str, category_id: int | None, viewer: Employee, page: int = 1
+                 ) -> CaseSearch:
+    """Cases of the teams ``viewer`` manages whose words mention every term given, newest first."""
+    query = select(Case).where(cases_in_reach(viewer))
     for term in words.split()[:8]:
         pattern = f"%{term.lower()}%"
         query = query.where(or_(func.lower(Case.what_happened).like(pattern),

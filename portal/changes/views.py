@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import page_cache
+from portal.admin import structure
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.cases.models import Case, Category
-from portal.changes import public, publishing, themes
+from portal.changes import permissions, public, publishing, themes
 from portal.changes.feed import atom_feed
 from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
-from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Theme
+from portal.changes.models import Change, ChangeFeedback, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.page_cache import cached_page
@@ -53,14 +54,15 @@ def _public_url(change: Change) -> str:
 @role_required(Role.manager)
 def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
     form = ThemeForm()
-    form.category_id.choices = [(0, "Any category")] + [(c.id, c.name) for c in _categories()]
+    form.category_id.choices = [(0, "Any category")] + [
+        (c.id, c.name) for c in structure.categories_managed_by(db.session, current_user)]
     if form.validate_on_submit():
         theme = themes.create_theme(db.session, title=form.title.data, description=form.description.data or "",
                                     category=db.session.get(Category, form.category_id.data or 0), by=current_user)
         db.session.commit()
         flash(f"Theme “{theme.title}” created. Now link the cases that raised it.", "success")
         return redirect(url_for("themes.theme", theme_id=theme.id))
-    rows = db.session.scalars(select(Theme).order_by(Theme.created_at.desc())).all()
+    rows = permissions.themes_managed_by(db.session, current_user)
     return render_template("changes/themes.html", themes=rows, stats={t.id: themes.stats(db.session, t.id)
                                                                      for t in rows}, form=form), _status()
 
@@ -68,7 +70,7 @@ def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
 @staff.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 @role_required(Role.manager)
 def theme(theme_id: int):
-    item = db.session.get(Theme, theme_id) or abort(404)
+    item = permissions.theme_to_manage(db.session, theme_id, current_user) or abort(404)
     linked = themes.linked_cases(db.session, item)
     quote_form = QuoteForm()
     quote_form.case_id.choices = [(0, "Choose a case")] + [(c.id, f"{c.reference}: {c.what_happened[:60]}")
@@ -87,7 +89,7 @@ def theme(theme_id: int):
                 flash("Quote added.", "success")
                 return redirect(url_for("themes.theme", theme_id=theme_id, _anchor="quotes"))
         status = 422
-    search = themes.search_cases(db.session, words=request.args.get("q", ""),
+    search = themes.search_cases(db.session, words=request.args.get("q", ""), viewer=current_user,
                                  category_id=request.args.get("category", type=int) or item.category_id,
                                  page=request.args.get("page", 1, type=int) or 1) \
         if request.args.get("q") or request.args.get("category") else None
@@ -100,7 +102,7 @@ def theme(theme_id: int):
 @staff.post("/themes/<int:theme_id>/cases")
 @role_required(Role.manager)
 def link_cases(theme_id: int) -> WerkzeugResponse:
-    item = db.session.get(Theme, theme_id) or abort(404)
+    item = permissions.theme_to_manage(db.session, theme_id, current_user) or abort(404)
     ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]
     added = themes.add_cases_to_theme(db.session, item, ids, by=current_user)
     db.session.commit()
@@ -121,7 +123,7 @@ def add_cases() -> WerkzeugResponse:
 @staff.post("/themes/<int:theme_id>/cases/<int:case_id>/remove")
 @role_required(Role.manager)
 def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
-    item = db.session.get(Theme, theme_id) or abort(404)
+    item = permissions.theme_to_manage(db.session, theme_id, current_user) or abort(404)
     themes.remove_case(db.session, item, case_id)
     db.session.commit()
     flash("Case unlinked from the theme.", "success")
@@ -133,7 +135,7 @@ def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
 @staff.get("/changes")
 @role_required(Role.manager)
 def change_list() -> str:
-    rows = db.session.scalars(select(Change).order_by(Change.updated_at.desc())).all()
+    rows = permissions.changes_managed_by(db.session, current_user)
     votes: dict[int, tuple[int, int]] = {}
     for change_id, helped, count in db.session.execute(
         select(ChangeFeedback.change_id, ChangeFeedback.helped, func.count())
@@ -156,8 +158,10 @@ def _change_form(change: Change | None) -> ChangeForm:
 @staff.route("/changes/<int:change_id>", methods=["GET", "POST"])
 @role_required(Role.manager)
 def change(change_id: int | None):
-    existing = (db.session.get(Change, change_id) or abort(404)) if change_id else None
-    item_theme = existing.theme if existing else db.session.get(Theme, request.args.get("theme", type=int) or 0)
+    existing = (permissions.change_to_manage(db.session, change_id, current_user) or abort(404)) if change_id \
+        else None
+    item_theme = existing.theme if existing else permissions.theme_to_manage(
+        db.session, request.args.get("theme", type=int) or 0, current_user)
     if item_theme is None:
         flash("Start a change from its theme: which feedback does it answer?", "info")
         return redirect(url_for("themes.theme_list"))
@@ -191,7 +195,7 @@ def change(change_id: int | None):
 @staff.post("/changes/<int:change_id>/publish")
 @role_required(Role.manager)
 def publish(change_id: int) -> WerkzeugResponse:
-    item = db.session.get(Change, change_id) or abort(404)
+    item = permissions.change_to_manage(db.session, change_id, current_user) or abort(404)
     try:
         told = publishing.publish(db.session, item, by=current_user, public_url=_public_url(item),
                                   case_link_for=case_link)
@@ -206,7 +210,7 @@ def publish(change_id: int) -> WerkzeugResponse:
 @staff.post("/changes/<int:change_id>/unpublish")
 @role_required(Role.manager)
 def unpublish(change_id: int) -> WerkzeugResponse:
-    item = db.session.get(Change, change_id) or abort(404)
+    item = permissions.change_to_manage(db.session, change_id, current_user) or abort(404)
     publishing.unpublish(db.session, item)
     db.session.commit()
     flash("The change is no longer public.", "success")

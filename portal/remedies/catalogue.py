@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee, Role, Team
+from portal.auth.models import Employee, Team
+from portal.auth.permissions import managed_teams
 from portal.cases.models import Category
 from portal.remedies.access import manages_category
 from portal.remedies.errors import CatalogueRefused, NotAllowed
@@ -57,10 +58,9 @@ def entries_for(session: Session, category: Category) -> list[CatalogueEntry]:
 
 
 def manageable_categories(session: Session, employee: Employee) -> list[Category]:
-    query = select(Category).join(Team, Team.id == Category.team_id).order_by(Category.name)
-    if employee.role is not Role.admin:
-        query = query.where(or_(Category.team_id == employee.team_id, Team.manager_id == employee.id))
-    return list(session.scalars(query))
+    return list(session.scalars(
+        select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(employee)).order_by(Category.name)
+    ))
 
 
 SORTS = {

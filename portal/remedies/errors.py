@@ -1,11 +1,13 @@
 """Domain errors of remedies; each message is written for the person who will read it."""
 
+from portal.auth.permissions import NotPermitted
+
 
 class RemedyRefused(ValueError):
     """An action on remedies cannot be done as asked; the message says why."""
 
 
-class NotAllowed(RemedyRefused):
+class NotAllowed(RemedyRefused, NotPermitted):
     """The employee may not do this on this case (views answer 403)."""
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
+from portal.auth.permissions import managed_teams
 from portal.cases.models import Case, CaseStatus, Category
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -193,11 +194,9 @@ def approvals_queue(
         .join(Team, Team.id == Category.team_id)
         .where(Offer.status == OfferStatus.awaiting_approval)
     )
+    query = query.where(managed_teams(manager))
     if manager.role is not Role.admin:
-        query = query.where(
-            or_(Category.team_id == manager.team_id, Team.manager_id == manager.id),
-            highest.c.highest <= manager.authority_limit,
-        )
+        query = query.where(highest.c.highest <= manager.authority_limit)
     if team_id:
         query = query.where(Category.team_id == team_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -5,9 +5,10 @@ import pytest
 from portal.admin import audit
 from portal.admin.models import AuditEntry
 from portal.admin.organisation import OrganisationRefused, branding, update_organisation
-from portal.admin.staff import StaffChangeRefused, invite_employee, update_employee
+from portal.admin.staff import invite_employee, update_employee
 from portal.admin.structure import StructureRefused, save_category, save_team
 from portal.auth.models import Role
+from portal.auth.permissions import NotPermitted
 from portal.mail.models import OutboxMessage
 from tests.factories import make_employee, make_team
 
@@ -75,10 +76,10 @@ def test_an_invitation_creates_an_account_without_password_and_emails_a_link(ses
     assert session.query(AuditEntry).one().action == "invite"
 
 
-def test_the_last_admin_cannot_stop_being_an_admin(session):
+def test_the_last_admin_cannot_be_made_a_manager_by_a_manager(session):
     admin = make_employee(session, role=Role.admin)
     other = make_employee(session, role=Role.manager)
-    with pytest.raises(StaffChangeRefused, match="last admin"):
+    with pytest.raises(NotPermitted, match="Only an admin"):
         update_employee(session, admin, name=admin.name, job_title="", role=Role.manager, team=None,
                         authority_limit=Decimal("0"), by=other)
 

@@ -2,13 +2,14 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
+from portal.auth.permissions import NotPermitted
 from portal.cases.models import Event
 from portal.changes.models import ChangeStatus
 from portal.changes.public import list_published, published_change
 from portal.changes.publishing import ChangeRefused, publish, save_change
 from portal.changes.themes import add_cases_to_theme, add_quote, create_theme, search_cases, stats
 from portal.mail.models import OutboxMessage
-from tests.factories import make_case, make_customer, make_employee
+from tests.factories import make_case, make_category, make_customer, make_employee, make_team
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +31,16 @@ def _change(session, theme, manager, **kw):
 
 @pytest.fixture
 def theme_with_cases(session):
-    manager = make_employee(session, role=Role.manager)
+    team = make_team(session, "Catering")
+    manager = make_employee(session, role=Role.manager, team=team)
+    kiosks, bars = make_category(session, team=team), make_category(session, team=team)
     consenting = make_customer(session, email="olivia@fans.example")
     silent = make_customer(session, email="silent@fans.example")
-    cases = [make_case(session, customer=consenting, what_happened="The north stand queue took 25 minutes."),
-             make_case(session, customer=consenting, what_happened="Cold pies at the north stand again."),
-             make_case(session, customer=silent, what_happened="Queue at half-time was huge.")]
+    cases = [make_case(session, customer=consenting, category=kiosks,
+                       what_happened="The north stand queue took 25 minutes."),
+             make_case(session, customer=consenting, category=kiosks,
+                       what_happened="Cold pies at the north stand again."),
+             make_case(session, customer=silent, category=bars, what_happened="Queue at half-time was huge.")]
     cases[0].consent_to_contact = cases[1].consent_to_contact = True
     theme = create_theme(session, title="Queues at the north stand kiosk", description="", category=None, by=manager)
     session.flush()
@@ -90,10 +95,34 @@ def test_slugs_are_unique_and_readable(session, theme_with_cases):
 
 
 def test_searching_cases_by_words_and_category(session, theme_with_cases):
-    _theme, _manager, cases = theme_with_cases
-    found = search_cases(session, words="north stand", category_id=None)
+    _theme, manager, cases = theme_with_cases
+    found = search_cases(session, words="north stand", category_id=None, viewer=manager)
     assert {c.id for c in found.cases} == {cases[0].id, cases[1].id}
-    assert search_cases(session, words="north", category_id=cases[2].category_id).total == 0
+    assert search_cases(session, words="north", category_id=cases[2].category_id, viewer=manager).total == 0
+
+
+def test_a_manager_finds_and_links_only_their_own_teams_cases(session, theme_with_cases):
+    theme, manager, _cases = theme_with_cases
+    elsewhere = make_case(session, what_happened="North stand ticket printed twice.")
+    assert search_cases(session, words="north", category_id=None, viewer=manager).total == 2
+    assert add_cases_to_theme(session, theme, [elsewhere.id], by=manager) == 0
+    assert stats(session, theme.id).cases == 3
+
+
+def test_a_theme_and_its_changes_belong_to_their_category_team(session, theme_with_cases):
+    theme, manager, _cases = theme_with_cases
+    stranger = make_employee(session, role=Role.manager, team=make_team(session, "Ticket Office"))
+    own = make_category(session, team=stranger.team)
+    with pytest.raises(NotPermitted):
+        create_theme(session, title="Pies", description="", category=_cases[0].category, by=stranger)
+    with pytest.raises(NotPermitted):
+        add_cases_to_theme(session, theme, [], by=stranger)
+    with pytest.raises(NotPermitted):
+        _change(session, theme, stranger)
+    change = _change(session, theme, manager)
+    with pytest.raises(NotPermitted):
+        publish(session, change, by=stranger, public_url="x", case_link_for=str)
+    assert create_theme(session, title="Seats", description="", category=own, by=stranger).category is own
 
 
 def test_a_change_needs_its_words(session, theme_with_cases):
