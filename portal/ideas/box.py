@@ -10,10 +10,13 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.auth.models import Employee
+from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Category
 from portal.changes.models import Change
+from portal.changes.permissions import require_change
 from portal.db import utcnow
 from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
+from portal.ideas.permissions import require_decide
 
 PAGE_SIZE = 20
 
@@ -68,8 +71,7 @@ def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> Id
 
 def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str, by: Employee) -> Idea:
     """A manager's decision; the author is told by e-mail and sees it on "My ideas"."""
-    if not by.is_manager:
-        raise IdeaRefused("Only a manager can change an idea's status.")
+    require_decide(by, idea)
     if status is IdeaStatus.not_now and not reason.strip():
         raise IdeaRefused("Say why this is not for now: the colleague who raised it deserves a reason.")
     if status is IdeaStatus.task_force and idea.task_force is None:
@@ -86,8 +88,9 @@ def form_task_force(
     session: Session, *, name: str, goal: str, due_on: date, members: list[Employee], ideas: list[Idea],
     by: Employee,
 ) -> TaskForce:
-    if not by.is_manager:
-        raise IdeaRefused("Only a manager can form a task force.")
+    require(manages_work_of(by, by), "Only a manager can form a task force.")
+    for idea in ideas:
+        require_decide(by, idea)
     if not name.strip() or not goal.strip():
         raise IdeaRefused("A task force needs a name and a goal.")
     if not members:
@@ -177,8 +180,9 @@ def list_ideas(session: Session, filters: IdeaFilters) -> IdeaPage:
 
 def link_change(session: Session, idea: Idea, change: Change | None, *, by: Employee) -> Idea:
     """Record the "You said, we did" change this idea shipped as (or unlink it); the author is told."""
-    if not by.is_manager:
-        raise IdeaRefused("Only a manager can link an idea to a change.")
+    require_decide(by, idea)
+    if change is not None:
+        require_change(by, change)
     idea.change = change
     if change is not None:
         idea.status, idea.status_reason = IdeaStatus.done, f"Shipped as “{change.title}”."

@@ -9,10 +9,12 @@ from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
 from portal.changes.models import Change
+from portal.changes.permissions import changes_managed_by
 from portal.db import db
 from portal.ideas import box
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
+from portal.ideas.permissions import may_decide
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
 
@@ -87,9 +89,11 @@ def show(idea_id: int) -> str:
 
 
 def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
-    changes = db.session.scalars(select(Change).order_by(Change.title)).all() if current_user.is_manager else []
+    can_decide = may_decide(current_user, idea)
+    changes = sorted(changes_managed_by(db.session, current_user), key=lambda c: c.title) if can_decide else []
     return render_template(
         "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form, changes=changes,
+        can_decide=can_decide,
         supporters=box.supporters(db.session, idea), supported=box.supports(db.session, idea, current_user),
     ), status
 
@@ -149,6 +153,7 @@ def new_task_force() -> str | Response | tuple[str, int]:
         .order_by(Idea.created_at.desc())
     ).all()
     form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
+    open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
     if request.method == "GET" and request.args.get("idea", type=int):
         form.ideas.data = [request.args.get("idea", type=int)]

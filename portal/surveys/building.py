@@ -13,7 +13,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
+from portal.auth.permissions import manages_work_of, require
 from portal.surveys.models import FocusGroup, Question, QuestionKind, Response, Section, Survey, SurveyStatus
+from portal.surveys.permissions import require_group
 
 MAX_OPTIONS = 12
 RATING_SCALES = {5: 1, 10: 0}  # the top of the scale and where it starts: 1–5 or 0–10
@@ -53,6 +55,8 @@ def parse_options(text: str) -> list[dict[str, str]]:
 
 def create_survey(session: Session, *, title: str, briefing: str, group: FocusGroup | None,
                   by: Employee) -> Survey:
+    require(manages_work_of(by, by), "Only a manager can create a survey.")
+    require_group(by, group)
     title = title.strip()
     if not title:
         raise SurveyRefused("Give the survey a title.")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
+from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Customer
 from portal.surveys.models import FocusGroup, Member
 
@@ -24,6 +25,7 @@ class GroupRefused(ValueError):
 
 
 def create_group(session: Session, *, name: str, description: str, by: Employee) -> FocusGroup:
+    require(manages_work_of(by, by), "Only a manager can create a focus group.")
     name = name.strip()
     if not name:
         raise GroupRefused("Name the group, for example “North Stand season-ticket holders 2026”.")

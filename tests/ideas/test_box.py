@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.auth.models import Role
+from portal.auth.permissions import NotPermitted
 from portal.ideas.box import (
     IdeaFilters,
     IdeaRefused,
@@ -16,7 +17,12 @@ from portal.ideas.box import (
 )
 from portal.ideas.models import IdeaKind, IdeaStatus
 from portal.mail.models import OutboxMessage
-from tests.factories import make_employee
+from tests.factories import make_employee, make_team
+
+
+@pytest.fixture
+def team(session):
+    return make_team(session, "Stewarding")
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +69,9 @@ def test_an_empty_comment_is_refused(session):
         add_comment(session, idea, make_employee(session), "   ")
 
 
-def test_not_now_needs_a_reason_and_the_author_is_told(session):
-    author, manager = make_employee(session, email="sam@staff.example"), make_employee(session, role=Role.manager)
+def test_not_now_needs_a_reason_and_the_author_is_told(session, team):
+    author = make_employee(session, email="sam@staff.example", team=team)
+    manager = make_employee(session, role=Role.manager, team=team)
     idea = _idea(session, author)
     with pytest.raises(IdeaRefused, match="Say why"):
         set_status(session, idea, IdeaStatus.not_now, reason=" ", by=manager)
@@ -78,13 +85,24 @@ def test_not_now_needs_a_reason_and_the_author_is_told(session):
 
 def test_an_agent_cannot_decide_an_ideas_status(session):
     idea = _idea(session, make_employee(session))
-    with pytest.raises(IdeaRefused, match="Only a manager"):
+    with pytest.raises(NotPermitted):
         set_status(session, idea, IdeaStatus.under_review, reason="", by=make_employee(session, role=Role.agent))
 
 
-def test_a_task_force_takes_on_ideas_and_their_status_follows(session):
-    author = make_employee(session)
-    manager = make_employee(session, role=Role.manager)
+def test_a_manager_of_another_team_cannot_decide_or_form_a_task_force(session, team):
+    idea = _idea(session, make_employee(session, team=team))
+    stranger = make_employee(session, role=Role.manager, team=make_team(session))
+    with pytest.raises(NotPermitted):
+        set_status(session, idea, IdeaStatus.under_review, reason="", by=stranger)
+    with pytest.raises(NotPermitted):
+        form_task_force(session, name="Ours now", goal="g", due_on=date.today(), members=[stranger], ideas=[idea],
+                        by=stranger)
+    assert idea.status is IdeaStatus.new and idea.task_force is None
+
+
+def test_a_task_force_takes_on_ideas_and_their_status_follows(session, team):
+    author = make_employee(session, team=team)
+    manager = make_employee(session, role=Role.manager, team=team)
     members = [make_employee(session), make_employee(session)]
     first, second = _idea(session, author), _idea(session, author, "Stewards with scanners")
     force = form_task_force(
@@ -119,12 +137,12 @@ def test_a_task_force_needs_members_ideas_a_future_date_and_a_name(session, chan
         form_task_force(session, **arguments)
 
 
-def test_the_list_puts_the_most_supported_first_and_filters_by_status(session):
-    author = make_employee(session)
+def test_the_list_puts_the_most_supported_first_and_filters_by_status(session, team):
+    author = make_employee(session, team=team)
     quiet, popular = _idea(session, author, "Quiet idea"), _idea(session, author, "Popular idea")
     for _ in range(3):
         toggle_support(session, popular, make_employee(session))
-    manager = make_employee(session, role=Role.manager)
+    manager = make_employee(session, role=Role.manager, team=team)
     set_status(session, quiet, IdeaStatus.under_review, reason="", by=manager)
     session.flush()
     page = list_ideas(session, IdeaFilters())
@@ -136,18 +154,18 @@ def test_the_list_puts_the_most_supported_first_and_filters_by_status(session):
     assert mine.total == 0
 
 
-def test_a_shipped_idea_links_to_its_change_and_the_author_is_told(session):
+def test_a_shipped_idea_links_to_its_change_and_the_author_is_told(session, team):
     from portal.changes.models import Change, Theme
     from portal.ideas.box import link_change
 
-    author, manager = make_employee(session), make_employee(session, role=Role.manager)
+    author, manager = make_employee(session, team=team), make_employee(session, role=Role.manager, team=team)
     idea = _idea(session, author)
     theme = Theme(title="Turnstiles", created_by=manager)
     change = Change(theme=theme, slug="hand-scanners", title="Hand scanners at every block", you_said="x",
                     we_did="y", created_by=manager)
     session.add(change)
     session.flush()
-    with pytest.raises(IdeaRefused):
+    with pytest.raises(NotPermitted):
         link_change(session, idea, change, by=author)
     link_change(session, idea, change, by=manager)
     session.flush()

@@ -5,15 +5,17 @@ import pytest
 
 from portal.auth.models import Role
 from portal.ideas.models import Idea, IdeaStatus
-from tests.factories import PASSWORD, make_employee
+from tests.factories import PASSWORD, make_employee, make_team
 
 
 @pytest.fixture
 def staff(db_session):
+    team = make_team(db_session, "Catering")
     people = {
-        "agent": make_employee(db_session, name="Sam Whitaker", email="sam@staff.example"),
-        "colleague": make_employee(db_session, name="Hannah Kelly", email="hannah@staff.example"),
-        "manager": make_employee(db_session, name="Grace Okafor", email="grace@staff.example", role=Role.manager),
+        "agent": make_employee(db_session, name="Sam Whitaker", email="sam@staff.example", team=team),
+        "colleague": make_employee(db_session, name="Hannah Kelly", email="hannah@staff.example", team=team),
+        "manager": make_employee(db_session, name="Grace Okafor", email="grace@staff.example", role=Role.manager,
+                                 team=team),
     }
     db_session.commit()
     return people

@@ -10,17 +10,18 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
-from portal.surveys import answering, building, invitations
+from portal.surveys import answering, building, invitations, permissions
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import NewQuestionForm, QuestionForm, SectionForm, SurveyForm
-from portal.surveys.models import FocusGroup, Invitation, Question, QuestionKind, Response, Section, Survey
+from portal.surveys.models import Invitation, Question, QuestionKind, Response, Section, Survey
 from portal.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
 
 
 def load_survey(survey_id: int) -> Survey:
-    return db.session.get(Survey, survey_id) or abort(404)
+    """The survey, if the signed-in manager may manage it (403 when it is another team's, 404 when none)."""
+    return permissions.survey_to_manage(db.session, survey_id, current_user) or abort(404)
 
 
 def _section(survey: Survey, section_id: int) -> Section:
@@ -38,7 +39,7 @@ def _question(survey: Survey, question_id: int) -> Question:
 
 
 def _group_choices(form: SurveyForm) -> None:
-    groups = db.session.scalars(select(FocusGroup).order_by(FocusGroup.name)).all()
+    groups = permissions.groups_managed_by(db.session, current_user)
     form.group_id.choices = [(0, "None: only the public link")] + [(g.id, g.name) for g in groups]
 
 
@@ -52,7 +53,8 @@ def index():
     form = SurveyForm()
     _group_choices(form)
     if form.validate_on_submit():
-        group = db.session.get(FocusGroup, form.group_id.data) if form.group_id.data else None
+        group = permissions.group_to_manage(db.session, form.group_id.data, current_user) if form.group_id.data \
+            else None
         try:
             survey = building.create_survey(db.session, title=form.title.data, briefing=form.briefing.data or "",
                                             group=group, by=current_user)
@@ -63,7 +65,7 @@ def index():
             db.session.commit()
             flash("Survey created. Add its questions, preview it, then open it.", "success")
             return redirect(url_for("surveys.show", survey_id=survey.id))
-    surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc())).all()
+    surveys = permissions.surveys_managed_by(db.session, current_user)
     submitted = dict(db.session.execute(
         select(Response.survey_id, func.count()).where(Response.submitted_at.is_not(None))
         .group_by(Response.survey_id)).all())
@@ -102,7 +104,8 @@ def details(survey_id: int):
     form = SurveyForm()
     _group_choices(form)
     if form.validate_on_submit():
-        group = db.session.get(FocusGroup, form.group_id.data) if form.group_id.data else None
+        group = permissions.group_to_manage(db.session, form.group_id.data, current_user) if form.group_id.data \
+            else None
         try:
             building.update_details(db.session, survey, title=form.title.data, briefing=form.briefing.data or "",
                                     group=group, reminder_days=form.reminder_days.data)

@@ -7,13 +7,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
-from portal.surveys import groups
+from portal.surveys import groups, permissions
 from portal.surveys.forms import GroupForm, ImportForm, MemberForm
 from portal.surveys.models import FocusGroup, Member
 
@@ -22,7 +21,8 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 
 def _group(group_id: int) -> FocusGroup:
-    return db.session.get(FocusGroup, group_id) or abort(404)
+    """The group, if the signed-in manager may manage it (403 when it is another team's, 404 when none)."""
+    return permissions.group_to_manage(db.session, group_id, current_user) or abort(404)
 
 
 def _imports() -> Path:
@@ -45,7 +45,7 @@ def index():
             db.session.commit()
             flash(f"Group “{group.name}” created. Now add its members.", "success")
             return redirect(url_for("focus_groups.show", group_id=group.id))
-    rows = db.session.scalars(select(FocusGroup).order_by(FocusGroup.name)).all()
+    rows = permissions.groups_managed_by(db.session, current_user)
     return render_template("surveys/groups.html", groups=rows, form=form), 422 if form.errors else 200
 
 
@@ -84,6 +84,7 @@ def add_member(group_id: int):
 @bp.post("/<int:group_id>/members/<int:member_id>/remove")
 @role_required(Role.manager)
 def remove_member(group_id: int, member_id: int) -> Response:
+    _group(group_id)
     member = db.session.get(Member, member_id)
     if member is None or member.group_id != group_id:
         abort(404)

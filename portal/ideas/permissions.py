@@ -1,0 +1,24 @@
+"""Who decides on an idea (the model is in ``portal.auth.permissions``).
+
+The ideas box is open: every employee reads, supports and comments on every idea. Deciding is a manager's: an
+idea about a category is decided by that category's team's managers; an idea not about one area by the managers
+of its author's team; admins decide any. A task force is formed only around ideas its manager may decide, and
+an idea is marked as shipped only through a change that manager may manage.
+"""
+
+from __future__ import annotations
+
+from portal.auth.models import Employee
+from portal.auth.permissions import manages_work_of, require
+from portal.cases.permissions import manages_category
+from portal.ideas.models import Idea
+
+
+def may_decide(actor: Employee, idea: Idea) -> bool:
+    if idea.category is not None:
+        return manages_category(actor, idea.category)
+    return manages_work_of(actor, idea.author)
+
+
+def require_decide(actor: Employee, idea: Idea) -> None:
+    require(may_decide(actor, idea), f"A manager of another team decides on “{idea.title}”.")
