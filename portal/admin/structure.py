@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from portal.admin import audit
 from portal.auth.models import Employee, Role, Team
-from portal.auth.permissions import managed_teams, require, require_admin
+from portal.auth.permissions import load_checked, managed_teams, require, require_admin
 from portal.cases.models import Category
 from portal.cases.permissions import manages_category, manages_team
 
@@ -33,9 +33,8 @@ def categories_managed_by(session: Session, by: Employee) -> list[Category]:
 
 def category_to_manage(session: Session, category_id: int, by: Employee) -> Category | None:
     """The category, if there is one and ``by`` may change it (``NotPermitted`` when it is another team's)."""
-    category = session.get(Category, category_id)
-    require(category is None or manages_category(by, category), "That category belongs to another team.")
-    return category
+    return load_checked(session, Category, category_id, lambda category: require(
+        manages_category(by, category), f"The {category.name} category belongs to another team."))
 
 
 def save_team(session: Session, team: Team | None, *, name: str, manager: Employee | None, by: Employee) -> Team:

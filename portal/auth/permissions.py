@@ -17,9 +17,15 @@ Services check these rules themselves (a view that forgets cannot let an action 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
+
+T = TypeVar("T")
 
 
 class NotPermitted(Exception):  # noqa: N818 - the domain's word, like the capabilities' "…Refused"
@@ -67,3 +73,11 @@ def require(allowed: bool, message: str) -> None:
 
 def require_admin(actor: Employee, what: str) -> None:
     require(is_admin(actor), f"Only an admin can change {what}.")
+
+
+def load_checked(session: Session, model: type[T], object_id: int, check: Callable[[T], None]) -> T | None:
+    """The object with ``object_id`` after ``check`` let it through (it raises ``NotPermitted``); None if none."""
+    found = session.get(model, object_id)
+    if found is not None:
+        check(found)
+    return found

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Team
-from portal.auth.permissions import managed_teams, manages_work_of, require
+from portal.auth.permissions import load_checked, managed_teams, manages_work_of, require
 from portal.cases.models import Case, Category
 from portal.cases.permissions import manages_category
 from portal.changes.models import Change, Theme
@@ -37,17 +37,11 @@ def require_change(actor: Employee, change: Change) -> None:
 
 
 def theme_to_manage(session: Session, theme_id: int, actor: Employee) -> Theme | None:
-    theme = session.get(Theme, theme_id)
-    if theme is not None:
-        require_theme(actor, theme)
-    return theme
+    return load_checked(session, Theme, theme_id, lambda theme: require_theme(actor, theme))
 
 
 def change_to_manage(session: Session, change_id: int, actor: Employee) -> Change | None:
-    change = session.get(Change, change_id)
-    if change is not None:
-        require_change(actor, change)
-    return change
+    return load_checked(session, Change, change_id, lambda change: require_change(actor, change))
 
 
 def themes_managed_by(session: Session, actor: Employee) -> list[Theme]:

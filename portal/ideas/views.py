@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
+from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import changes_managed_by
@@ -14,7 +15,7 @@ from portal.db import db
 from portal.ideas import box
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
-from portal.ideas.permissions import may_decide
+from portal.ideas.permissions import may_decide, require_decide
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
 
@@ -27,6 +28,11 @@ def _categories() -> list[tuple[int, str]]:
 
 def _idea_or_404(idea_id: int) -> Idea:
     return db.session.get(Idea, idea_id) or abort(404)
+
+
+def _idea_to_decide(idea_id: int) -> Idea:
+    """The idea, if the signed-in manager decides on it (403 when another team's managers do)."""
+    return load_checked(db.session, Idea, idea_id, lambda idea: require_decide(current_user, idea)) or abort(404)
 
 
 def _filters(**fixed: object) -> box.IdeaFilters:
@@ -128,7 +134,7 @@ def comment(idea_id: int):
 @bp.post("/<int:idea_id>/status")
 @role_required(Role.manager)
 def set_status(idea_id: int):
-    idea = _idea_or_404(idea_id)
+    idea = _idea_to_decide(idea_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -185,7 +191,7 @@ def task_force(task_force_id: int) -> str:
 @bp.post("/<int:idea_id>/change")
 @role_required(Role.manager)
 def link_change(idea_id: int) -> Response:
-    idea = _idea_or_404(idea_id)
+    idea = _idea_to_decide(idea_id)
     change_id = request.form.get("change_id", type=int)
     change = db.session.get(Change, change_id) if change_id else None
     if change_id and change is None:

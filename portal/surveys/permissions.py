@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
-from portal.auth.permissions import manages_work_of, require
+from portal.auth.permissions import load_checked, manages_work_of, require
 from portal.surveys.models import FocusGroup, Survey
 
 
@@ -32,16 +32,11 @@ def require_survey(actor: Employee, survey: Survey) -> None:
 
 
 def group_to_manage(session: Session, group_id: int, actor: Employee) -> FocusGroup | None:
-    group = session.get(FocusGroup, group_id)
-    require_group(actor, group)
-    return group
+    return load_checked(session, FocusGroup, group_id, lambda group: require_group(actor, group))
 
 
 def survey_to_manage(session: Session, survey_id: int, actor: Employee) -> Survey | None:
-    survey = session.get(Survey, survey_id)
-    if survey is not None:
-        require_survey(actor, survey)
-    return survey
+    return load_checked(session, Survey, survey_id, lambda survey: require_survey(actor, survey))
 
 
 # Groups and surveys are few; the rule is applied as written rather than restated in SQL.

@@ -55,6 +55,7 @@ def report(survey_id: int) -> WerkzeugResponse:
 
 
 def _answer(survey_id: int, answer_id: int) -> Answer:
+    load_survey(survey_id)
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.response.survey_id != survey_id or answer.text is None:
         abort(404)
