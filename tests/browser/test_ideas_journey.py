@@ -4,16 +4,17 @@ import pytest
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_employee
+from tests.factories import make_employee, make_team
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_employee_files_an_idea_and_a_manager_forms_a_task_force(live_server, page):
     with live_server.session() as s:
-        make_employee(s, name="Sam Whitaker", email="sam@staff.example")
-        make_employee(s, name="Hannah Kelly", email="hannah@staff.example")
-        make_employee(s, name="Grace Okafor", email="grace@staff.example", role=Role.manager)
+        team = make_team(s, "Catering")  # Grace decides on the ideas of her own team's people
+        make_employee(s, name="Sam Whitaker", email="sam@staff.example", team=team)
+        make_employee(s, name="Hannah Kelly", email="hannah@staff.example", team=team)
+        make_employee(s, name="Grace Okafor", email="grace@staff.example", role=Role.manager, team=team)
         s.commit()
 
     sign_in(page, live_server.url, "sam@staff.example")
