@@ -9,7 +9,7 @@ from portal.admin import audit
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import load_checked, managed_teams, require, require_admin
 from portal.cases.models import Category
-from portal.cases.permissions import manages_category, manages_team
+from portal.cases.permissions import manages_team, require_category
 
 TEAM_FIELDS = ("name", "manager")
 CATEGORY_FIELDS = ("name", "description", "team", "first_response_hours", "resolution_hours", "active")
@@ -33,8 +33,7 @@ def categories_managed_by(session: Session, by: Employee) -> list[Category]:
 
 def category_to_manage(session: Session, category_id: int, by: Employee) -> Category | None:
     """The category, if there is one and ``by`` may change it (``NotPermitted`` when it is another team's)."""
-    return load_checked(session, Category, category_id, lambda category: require(
-        manages_category(by, category), f"The {category.name} category belongs to another team."))
+    return load_checked(session, Category, category_id, lambda category: require_category(by, category))
 
 
 def save_team(session: Session, team: Team | None, *, name: str, manager: Employee | None, by: Employee) -> Team:
@@ -74,8 +73,8 @@ def save_category(
 ) -> Category:
     """A category is its team's: a manager may change only their own team's categories, and may put a category
     only in a team they manage (moving one out takes its cases with it, so both ends must be theirs)."""
-    require(category is None or manages_category(by, category),
-            f"The {category.name if category else ''} category belongs to another team.")
+    if category is not None:
+        require_category(by, category)
     require(manages_team(by, team), f"Only a manager of {team.name} can put a category in that team.")
     name = name.strip()
     if not name:

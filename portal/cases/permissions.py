@@ -6,15 +6,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
-from portal.auth.permissions import manages_team
+from portal.auth.permissions import manages_team, require
 from portal.cases.models import Case, CaseHelper, Category
 
-__all__ = ["can_view", "can_work_on", "is_helper", "manages_category", "manages_team"]
+__all__ = ["can_view", "can_work_on", "is_helper", "manages_category", "manages_team", "require_category"]
 
 
 def manages_category(employee: Employee, category: Category | None) -> bool:
     """A category is its team's: the team's managers (and admins) manage it, its catalogue and its cases."""
     return category is not None and manages_team(employee, category.team)
+
+
+def require_category(employee: Employee, category: Category) -> None:
+    require(manages_category(employee, category), f"The {category.name} category belongs to another team.")
 
 
 def can_work_on(employee: Employee, case: Case) -> bool:

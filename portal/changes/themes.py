@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Case, Category
-from portal.cases.permissions import manages_category
+from portal.cases.permissions import require_category
 from portal.changes.models import Quote, Theme, ThemeCase
 from portal.changes.permissions import cases_in_reach, require_theme
 
@@ -26,8 +26,8 @@ def create_theme(session: Session, *, title: str, description: str, category: Ca
                  ) -> Theme:
     """A theme about a category is that category's team's, so only its managers may start one."""
     require(manages_work_of(by, by), "Only a manager can start a theme.")
-    require(category is None or manages_category(by, category),
-            f"The {category.name if category else ''} category belongs to another team.")
+    if category is not None:
+        require_category(by, category)
     if not title.strip():
         raise ThemeRefused("Give the theme a short title, in customers' words, like “Queues at the north gate”.")
     theme = Theme(title=title.strip(), description=description.strip(), category=category, created_by=by)
