@@ -18,6 +18,8 @@ from portal import create_app
 from portal.db import Base, make_engine
 from portal.migrate import upgrade
 
+pytest_plugins = ("tests.page_checks",)  # ids, labels and the Nu Html Checker on every page the tests render
+
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
 
@@ -124,7 +126,11 @@ def make_test_app(db_url: str, tmp_path: Path, **overrides):
         "SENDGRID_API_KEY": "",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    from tests import page_checks
+
+    page_checks.watch(app)
+    return app
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from portal.auth.accounts import AccountRefused
 from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Case, Category, Customer
 from portal.db import db
+from portal.forms import placeholder
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
@@ -106,7 +107,7 @@ def categories() -> str:
 def category(category_id: int | None) -> str | Response | tuple[str, int]:
     existing = db.session.get(Category, category_id) or abort(404) if category_id else None
     form = CategoryForm(obj=existing)
-    form.team_id.choices = [(0, "Choose a team")] + [(t.id, t.name) for t in _teams()]
+    form.team_id.choices = [placeholder("Choose a team")] + [(t.id, t.name) for t in _teams()]
     if request.method == "GET" and existing is None:
         form.first_response_hours.data, form.resolution_hours.data = 24, 24 * 7
     if form.validate_on_submit():
