@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	@echo "Make It Right is running on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
-## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite
+## make test: install the test extras (and Debian's Chromium and Java when missing), lint, run the whole suite
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
@@ -40,10 +40,10 @@ lint: $(VENV)/.installed-test
 
 .PHONY: chromium
 chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
-	  echo "Installing Debian's Chromium (browser tests) and poppler-utils (reading PDFs in tests)"; \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium (browser tests), poppler-utils (reading PDFs in tests) and Java (the Nu Html Checker)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils default-jre-headless; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

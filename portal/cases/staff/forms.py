@@ -75,7 +75,8 @@ class HandoffForm(PageForm):
 
 
 class CustomerNoteForm(FlaskForm):
-    kind = SelectField("Kind", choices=list(NOTE_KINDS.items()), validators=[DataRequired()])
+    kind = SelectField("Kind", choices=[placeholder("Choose a kind"), *NOTE_KINDS.items()],
+                       validators=[DataRequired("Choose the kind of note.")])
     body = TextAreaField("Note", validators=[DataRequired("Write the note first."), Length(max=1000)],
                          description="For example “prefers a call after 6pm” or “season ticket in block C”.")
 
