@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 # midnight on the 1st of a month, late on 31 December, and the 25-hour day the clocks go back in Europe/London.
 CALENDAR_EDGES ?= 2026-11-01T00:30:00+00:00 2025-12-31T23:30:00+00:00 2026-10-25T01:30:00+00:00
 
-## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite, then the
+## make test: install the test extras (and Debian's Chromium and Java when missing), lint, run the whole suite, then the
 ## suite's SQLite half again on each of the calendar's edges
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
@@ -53,10 +53,10 @@ lint: $(VENV)/.installed-test
 
 .PHONY: chromium
 chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
-	  echo "Installing Debian's Chromium (browser tests) and poppler-utils (reading PDFs in tests)"; \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium (browser tests), poppler-utils (reading PDFs in tests) and Java (the Nu Html Checker)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils default-jre-headless; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

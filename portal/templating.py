@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask_login import current_user
@@ -34,6 +34,15 @@ def exact_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(UTC).strftime("%-d %B %Y at %H:%M UTC")
+
+
+def machine_time(moment: datetime | date | None) -> str:
+    """A moment for `<time datetime="…">`: ISO 8601 to the second, as HTML takes at most three decimals."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return moment.isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ def register(app: Flask) -> None:
 
     def public_nav_items() -> list[NavItem]:
         return list(app.config.get("PUBLIC_NAV", []))
+
+    app.jinja_env.filters["iso"] = machine_time
 
     @app.context_processor
     def organisation() -> dict[str, object]:

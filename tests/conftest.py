@@ -21,6 +21,8 @@ from portal.db import Base, make_engine
 from portal.migrate import upgrade
 from tests.browserlike import BrowserLikeClient
 
+pytest_plugins = ("tests.page_checks",)  # ids, labels and the Nu Html Checker on every page the tests render
+
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
 
@@ -146,6 +148,9 @@ def make_test_app(db_url: str, tmp_path: Path, **overrides):
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = BrowserLikeClient
+    from tests import page_checks
+
+    page_checks.watch(app)
     return app
 
 

@@ -6,8 +6,10 @@ from wtforms import BooleanField, DecimalField, EmailField, IntegerField, Select
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.auth.models import Role
+from portal.forms import optional_int, placeholder
 
-ROLE_CHOICES = [(Role.agent.value, "Agent"), (Role.manager.value, "Manager"), (Role.admin.value, "Admin")]
+ROLE_CHOICES = [placeholder("Choose a role"), (Role.agent.value, "Agent"), (Role.manager.value, "Manager"),
+                (Role.admin.value, "Admin")]
 
 
 class TeamForm(FlaskForm):
@@ -22,7 +24,7 @@ class CategoryForm(FlaskForm):
         "Description", validators=[Length(max=200)],
         description="Shown to customers when they choose a category, for example “Kiosks, hospitality and queues”.",
     )
-    team_id = SelectField("Team that owns these cases", coerce=int,
+    team_id = SelectField("Team that owns these cases", coerce=optional_int,
                           validators=[DataRequired("Choose the team that owns these cases.")])
     first_response_hours = IntegerField(
         "First-response target (hours)",

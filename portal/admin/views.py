@@ -34,6 +34,7 @@ from portal.auth.accounts import AccountRefused
 from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Case, Customer
 from portal.db import db
+from portal.forms import placeholder
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
@@ -107,7 +108,7 @@ def category(category_id: int | None) -> str | Response | tuple[str, int]:
     existing = structure.category_to_manage(db.session, category_id, current_user) or abort(404) \
         if category_id else None
     form = CategoryForm(obj=existing)
-    form.team_id.choices = [(0, "Choose a team")] + [
+    form.team_id.choices = [placeholder("Choose a team")] + [
         (t.id, t.name) for t in structure.teams_managed_by(db.session, current_user)]
     if request.method == "GET" and existing is None:
         form.first_response_hours.data, form.resolution_hours.data = 24, 24 * 7

@@ -7,6 +7,8 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from portal.forms import PageForm, optional_int
+
 EMAIL_MESSAGE = "Enter an e-mail address in the right format, like name@example.com."
 
 
@@ -22,7 +24,7 @@ class FilingForm(FlaskForm):
         "Booking or order reference (optional)", validators=[Optional(), Length(max=60)],
         description="For example, your ticket or season-ticket number.",
     )
-    category_id = SelectField("What is it about?", coerce=int,
+    category_id = SelectField("What is it about?", coerce=optional_int,
                               validators=[DataRequired("Choose what your feedback is about.")])
     what_happened = TextAreaField(
         "What happened?", validators=[DataRequired("Tell us what happened."), Length(max=5000)],
@@ -72,14 +74,20 @@ class SuggestionForm(FilingForm):
     make_it_right = None  # a suggestion asks for no remedy
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
+    class Meta:
+        id_prefix = "reply"
+
     body = TextAreaField("Your reply", validators=[Length(max=5000)])
     attachments = MultipleFileField(
         "Add pictures or documents (optional)", description="Up to 3 files, 5 MB each: photos or PDFs.",
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):
+    class Meta:
+        id_prefix = "withdraw"
+
     reason = TextAreaField("Why are you withdrawing it? (optional)", validators=[Optional(), Length(max=1000)])
 
 

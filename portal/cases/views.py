@@ -33,6 +33,7 @@ from portal.cases.forms import (
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.db import db
+from portal.forms import placeholder
 from portal.page_cache import cached_page
 from portal.remedies.links import offer_token
 from portal.remedies.summary import offer_summary_for_case
@@ -81,7 +82,7 @@ def suggest() -> str | Response | tuple[str, int]:
 def _file(kind: str) -> str | Response | tuple[str, int]:
     form = SuggestionForm() if kind == "suggestion" else FilingForm()
     categories = db.session.scalars(select(Category).where(Category.active).order_by(Category.name)).all()
-    form.category_id.choices = [(0, "Choose one")] + [(c.id, c.name) for c in categories]
+    form.category_id.choices = [placeholder("Choose one")] + [(c.id, c.name) for c in categories]
     if form.validate_on_submit():
         if form.website.data:
             # A bot filled the hidden field: answer as if all went well, keep nothing.

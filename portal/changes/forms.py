@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.changes.models import ChangeStatus
+from portal.forms import optional_int
 
 
 class ThemeForm(FlaskForm):
@@ -16,7 +17,7 @@ class ThemeForm(FlaskForm):
 
 
 class QuoteForm(FlaskForm):
-    case_id = SelectField("From the case", coerce=int, validators=[DataRequired("Choose the case to quote.")])
+    case_id = SelectField("From the case", coerce=optional_int, validators=[DataRequired("Choose the case to quote.")])
     text = TextAreaField("Words to quote", validators=[DataRequired("Enter the words to quote."), Length(max=600)],
                          description="Their words, without their name or anything that identifies them.")
     customer_agreed = BooleanField("The customer agreed to be quoted (without their name)",

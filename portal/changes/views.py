@@ -21,6 +21,7 @@ from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
 from portal.changes.models import Change, ChangeFeedback, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
+from portal.forms import placeholder
 from portal.page_cache import cached_page
 from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
@@ -73,7 +74,7 @@ def theme(theme_id: int):
     item = permissions.theme_to_manage(db.session, theme_id, current_user) or abort(404)
     linked = themes.linked_cases(db.session, item)
     quote_form = QuoteForm()
-    quote_form.case_id.choices = [(0, "Choose a case")] + [(c.id, f"{c.reference}: {c.what_happened[:60]}")
+    quote_form.case_id.choices = [placeholder("Choose a case")] + [(c.id, f"{c.reference}: {c.what_happened[:60]}")
                                                            for c in linked]
     status = 200
     if request.method == "POST":

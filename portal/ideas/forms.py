@@ -5,6 +5,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PageForm, placeholder
 from portal.ideas.models import IdeaKind, IdeaStatus
 
 
@@ -27,14 +28,21 @@ class IdeaForm(FlaskForm):
     category_id = SelectField("Area it affects", coerce=int, validators=[Optional()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PageForm):
+    class Meta:
+        id_prefix = "comment"
+
     body = TextAreaField("Add a comment", validators=[DataRequired("Write a comment first."), Length(max=2000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PageForm):
+    class Meta:
+        id_prefix = "status"
+
     status = SelectField(
         "Status",
-        choices=[(s.value, s.label) for s in IdeaStatus if s is not IdeaStatus.task_force],
+        choices=[placeholder("Choose a status")]
+        + [(s.value, s.label) for s in IdeaStatus if s is not IdeaStatus.task_force],
         validators=[DataRequired()],
     )
     reason = TextAreaField(

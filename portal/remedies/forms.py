@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import PageForm, optional_int
 from portal.remedies.models import KIND_LABELS
 
 KIND_CHOICES = [("", "Choose a kind of remedy")] + [(kind.value, label) for kind, label in KIND_LABELS.items()]
@@ -106,11 +107,17 @@ class OfferForm(FlaskForm):
         ]
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PageForm):
+    class Meta:
+        id_prefix = "approve"
+
     comment = TextAreaField("Comment for the owner (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PageForm):
+    class Meta:
+        id_prefix = "return"
+
     return_comment = TextAreaField(
         "What should change?", validators=[DataRequired("Say what should change, so the owner can make a new offer."),
                                            Length(max=2000)],
@@ -126,7 +133,7 @@ class FulfilForm(FlaskForm):
 
 
 class CatalogueForm(FlaskForm):
-    category = SelectField("Category", coerce=int, validators=[InputRequired("Choose a category.")])
+    category = SelectField("Category", coerce=optional_int, validators=[InputRequired("Choose a category.")])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired("Choose what kind of remedy it is.")])
     title = StringField("Title", validators=[DataRequired("Give the remedy a short title."), Length(max=120)],
                         description="Staff see this in the catalogue picker.")

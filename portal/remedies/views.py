@@ -12,6 +12,7 @@ from portal.auth.access import role_required
 from portal.auth.models import Role, Team
 from portal.cases.models import Case
 from portal.db import db
+from portal.forms import placeholder
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import can_work_on, manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
@@ -216,7 +217,7 @@ def _catalogue_form(entry: CatalogueEntry | None = None) -> CatalogueForm:
     if entry is not None and request.method == "GET":
         form.category.data = entry.category_id
         form.kind.data = entry.kind.value
-    form.category.choices = [(0, "Choose a category")] + [
+    form.category.choices = [placeholder("Choose a category")] + [
         (c.id, c.name) for c in catalogue.manageable_categories(db.session, current_user)
     ]
     return form

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import PageForm
 from portal.surveys.models import QuestionKind
 
 
@@ -23,7 +24,10 @@ class GroupForm(FlaskForm):
     description = TextAreaField("Who is in it and why (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(PageForm):
+    class Meta:
+        id_prefix = "member"
+
     name = StringField("Name", validators=[DataRequired("Enter the member's name."), Length(max=120)])
     email = EmailField("E-mail address", validators=[DataRequired("Enter the member's e-mail address."),
                                                      Length(max=254)])
@@ -31,12 +35,18 @@ class MemberForm(FlaskForm):
     member_since = DateField("Member since (optional)", validators=[Optional()], description="For example 2012-08-01")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
+    class Meta:
+        id_prefix = "import"
+
     file = FileField("CSV file", description="Columns: name, email, membership_number, member_since "
                                              "(dates like 2012-08-01). Nothing is saved until you confirm.")
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PageForm):
+    class Meta:
+        id_prefix = "details"
+
     title = StringField("Title", validators=[DataRequired("Give the survey a title."), Length(max=160)],
                         description="For example “Match-day travel: your guidance for 2027”.")
     group_id = SelectField("Focus group to invite", coerce=int, validators=[Optional()])
@@ -49,13 +59,17 @@ class SurveyForm(FlaskForm):
                                              NumberRange(1, 60, "Choose between 1 and 60 days.")])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(PageForm):
+    class Meta:
+        id_prefix = "page"
+
     title = StringField("Page title", validators=[DataRequired("Give the page a title."), Length(max=160)])
     intro = TextAreaField("Introduction (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class NewQuestionForm(FlaskForm):
+class NewQuestionForm(PageForm):
     class Meta:
+        id_prefix = "new-question"
         csrf = False  # a GET form that only chooses what the next page asks
 
     kind = RadioField("What kind of question?", choices=[(k.value, k.label) for k in QuestionKind],

@@ -118,7 +118,7 @@ def test_role_check_gives_agents_a_403_page(app, client, db_session):
 
     @role_required(Role.manager)
     def managers_only():
-        return "the managers' page"
+        return "the managers' page", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
     app.add_url_rule("/test/managers-only", view_func=managers_only)
     agent = make_employee(db_session, email="agent@staff.example", role=Role.agent)

@@ -24,6 +24,7 @@ def test_an_admin_invites_a_colleague_and_sees_it_in_the_audit_log(live_server, 
     page.get_by_label("E-mail address").fill("owen@staff.example")
     page.get_by_label("Full name").fill("Owen Price")
     page.get_by_label("Job title").fill("Car Park Supervisor")
+    page.get_by_label("Role").select_option(label="Agent")  # no role is chosen for you
     page.get_by_label("Team").select_option(label="Parking")
     page.get_by_role("button", name="Send invitation").click()
     assert page.get_by_role("cell", name="Owen Price").is_visible()

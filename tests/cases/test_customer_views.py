@@ -47,7 +47,7 @@ def test_filing_shows_who_owns_the_case_and_when_they_will_reply(client, categor
 
 
 def test_every_missing_answer_is_explained_beside_its_field_and_in_the_summary(client, category):
-    response = client.post("/tell-us", data={"name": "James", "email": "not-an-email", "category_id": "0",
+    response = client.post("/tell-us", data={"name": "James", "email": "not-an-email", "category_id": "",
                                              "what_happened": "", "make_it_right": "", "preferred_contact": "phone",
                                              "better_in_future": "More staff at gate 3"})
     page = response.get_data(as_text=True)

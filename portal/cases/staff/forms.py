@@ -7,21 +7,31 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.cases.ownership import HANDOFF_REASONS
 from portal.cases.profiles import NOTE_KINDS
 from portal.cases.replies import MANUAL_STATUSES
+from portal.forms import PageForm, optional_int, placeholder
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
+    class Meta:
+        id_prefix = "reply"
+
     body = TextAreaField("Reply to the customer", validators=[DataRequired("Write the reply first."),
                                                               Length(max=5000)],
                          description="The customer sees this and gets it by e-mail.")
     seen_event_id = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
+    class Meta:
+        id_prefix = "note"
+
     body = TextAreaField("Internal note", validators=[DataRequired("Write the note first."), Length(max=5000)],
                          description="Only colleagues see notes.")
 
 
-class DraftForm(FlaskForm):
+class DraftForm(PageForm):
+    class Meta:
+        id_prefix = "draft"
+
     body = TextAreaField("Draft a reply for the owner", validators=[DataRequired("Write the draft first."),
                                                                     Length(max=5000)],
                          description="The owner reads it, changes it if needed, and sends it.")
@@ -32,19 +42,29 @@ class SendDraftForm(FlaskForm):
     seen_event_id = HiddenField()
 
 
-class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=[(s.value, label) for s, label in MANUAL_STATUSES.items()],
+class StatusForm(PageForm):
+    class Meta:
+        id_prefix = "status"
+
+    status = SelectField("New status", choices=[placeholder("Choose the new status")]
+                         + [(s.value, label) for s, label in MANUAL_STATUSES.items()],
                          validators=[DataRequired("Choose the new status.")])
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason for the change."), Length(max=500)],
                            description="It goes on the case's timeline.")
 
 
-class HelperForm(FlaskForm):
-    helper_id = SelectField("Colleague", coerce=int, validators=[DataRequired("Choose a colleague.")])
+class HelperForm(PageForm):
+    class Meta:
+        id_prefix = "helper"
+
+    helper_id = SelectField("Colleague", coerce=optional_int, validators=[DataRequired("Choose a colleague.")])
 
 
-class HandoffForm(FlaskForm):
-    new_owner = SelectField("New owner", coerce=int, validators=[DataRequired("Choose the new owner.")])
+class HandoffForm(PageForm):
+    class Meta:
+        id_prefix = "handoff"
+
+    new_owner = SelectField("New owner", coerce=optional_int, validators=[DataRequired("Choose the new owner.")])
     reason = RadioField("Why is it moving?", choices=list(HANDOFF_REASONS.items()),
                         validators=[DataRequired("Choose why the case is moving.")])
     note = TextAreaField(
@@ -55,13 +75,14 @@ class HandoffForm(FlaskForm):
 
 
 class CustomerNoteForm(FlaskForm):
-    kind = SelectField("Kind", choices=list(NOTE_KINDS.items()), validators=[DataRequired()])
+    kind = SelectField("Kind", choices=[placeholder("Choose a kind"), *NOTE_KINDS.items()],
+                       validators=[DataRequired("Choose the kind of note.")])
     body = TextAreaField("Note", validators=[DataRequired("Write the note first."), Length(max=1000)],
                          description="For example “prefers a call after 6pm” or “season ticket in block C”.")
 
 
 class DeactivateForm(FlaskForm):
-    new_owner = SelectField("Who takes their open cases?", coerce=int,
+    new_owner = SelectField("Who takes their open cases?", coerce=optional_int,
                             validators=[DataRequired("Choose who takes the open cases.")])
     note = TextAreaField(
         "One note for all the cases", validators=[Optional(), Length(max=3000)],

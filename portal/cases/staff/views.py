@@ -36,6 +36,7 @@ from portal.cases.staff.forms import (
 )
 from portal.cases.views import send_attachment
 from portal.db import db, utcnow
+from portal.forms import placeholder
 from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
 
@@ -101,11 +102,11 @@ def _colleagues(case: Case, form) -> None:
     helping = set(db.session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
     label = lambda e: f"{e.name} ({e.team.name if e.team else e.role.value})"  # noqa: E731
     if isinstance(form, HelperForm):
-        form.helper_id.choices = [(0, "Choose a colleague")] + [
+        form.helper_id.choices = [placeholder("Choose a colleague")] + [
             (e.id, label(e)) for e in colleagues if e.id != case.owner_id and e.id not in helping
         ]
     else:
-        form.new_owner.choices = [(0, "Choose the new owner")] + [
+        form.new_owner.choices = [placeholder("Choose the new owner")] + [
             (e.id, label(e)) for e in colleagues if e.id != case.owner_id
         ]
 
@@ -327,7 +328,7 @@ def deactivate(employee_id: int):
     colleagues = db.session.scalars(
         select(Employee).where(Employee.active, Employee.id != person.id).order_by(Employee.name)
     ).all()
-    form.new_owner.choices = [(0, "Choose a colleague")] + [
+    form.new_owner.choices = [placeholder("Choose a colleague")] + [
         (e.id, f"{e.name} ({e.team.name if e.team else e.role.value})") for e in colleagues
     ]
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ from portal.cases.timeline import record
 from portal.db import utcnow
 from tests.cases.staff.test_ownership import NOTE
 from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+from tests.page_checks import label_targets
 
 
 @pytest.fixture
@@ -77,6 +78,24 @@ def test_a_helper_can_note_and_draft_but_not_hand_off(client, club, db_session):
                           data={"new_owner": club["sam"].id, "reason": "workload", "note": NOTE})
     assert refused.status_code == 422
     assert "owner or a manager of its team can hand it off" in refused.get_data(as_text=True)
+
+
+def test_each_box_on_the_case_page_is_named_by_its_own_label(client, club, db_session):
+    # Two boxes named "body" once shared one id: the "Internal note" label put the cursor in the public reply.
+    reference = club["case"].reference
+    sign_in(client, "maria")
+    owner = label_targets(client.get(f"/staff/cases/{reference}").get_data(as_text=True))
+    assert owner["Reply to the customer"] == ("textarea", f"/staff/cases/{reference}/reply")
+    assert owner["Internal note"] == ("textarea", f"/staff/cases/{reference}/note")
+    assert owner["Reason"] == ("textarea", f"/staff/cases/{reference}/status")
+    assert owner["Context note for the new owner"] == ("textarea", f"/staff/cases/{reference}/handoff")
+    db_session.add(CaseHelper(case_id=club["case"].id, employee_id=club["sam"].id, added_by_id=club["maria"].id))
+    db_session.commit()
+    client.post("/staff/sign-out")
+    sign_in(client, "sam")
+    helper = label_targets(client.get(f"/staff/cases/{reference}").get_data(as_text=True))
+    assert helper["Internal note"] == ("textarea", f"/staff/cases/{reference}/note")
+    assert helper["Draft a reply for the owner"] == ("textarea", f"/staff/cases/{reference}/draft")
 
 
 def test_a_manager_of_another_team_cannot_see_it(client, club):
