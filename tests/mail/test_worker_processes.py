@@ -106,3 +106,41 @@ def test_three_workers_deliver_a_thousand_messages_each_exactly_once(postgres_ur
     per_worker = [int(out.split("Sent ")[1].split(",")[0]) for out, _err in outputs]
     assert sum(per_worker) == 1000
     engine.dispose()
+
+
+def _wait_for(condition, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _count(session, status):
+    session.expire_all()
+    return len(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == status)).all())
+
+
+def test_a_second_worker_does_not_take_over_claims_the_first_is_still_sending(session, db_url, fake_sendgrid,
+                                                                            tmp_path):
+    # The probe's race without any fault: a batch takes longer than the lease (40 sends of 0.25 s, two at a time,
+    # against a 2 s lease), and a second worker polls for expired claims while the first is still at work.
+    ids = _queue(session, 40)
+    fake_sendgrid.delay_seconds = 0.25
+    env = _env(db_url, fake_sendgrid, tmp_path)
+    command = [PORTAL, "worker", "--lease", "2", "--batch", "40", "--concurrency", "2"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = None
+    try:
+        _wait_for(lambda: _count(session, OutboxStatus.sending) == 40, 20, "the first worker's claim")
+        second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait_for(lambda: _count(session, OutboxStatus.sent) == 40, 40, "every message to be sent")
+        time.sleep(0.5)  # a duplicate still on the wire would arrive now
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=20)
+    assert sorted(set(fake_sendgrid.outbox_ids())) == ids
+    assert fake_sendgrid.duplicates() == {}, "no message is sent twice without a crash"
