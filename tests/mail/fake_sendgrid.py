@@ -4,6 +4,7 @@ Used by the tests and by bench/ with the real `sendgrid` client pointed at it.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -60,10 +61,8 @@ class FakeSendGrid:
                 pass
 
             def handle(self) -> None:
-                try:
-                    super().handle()
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the worker was killed while we held its answer back
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    super().handle()  # the worker may be killed while its answer is held back
 
         self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
