@@ -110,7 +110,7 @@ def _begin(session: Session, claim: Claim, ids: list[int], settings: WorkerSetti
     """Just before sending: keep only the rows still held by this claim, renew their lease and count the attempt.
 
     One UPDATE compares the token and writes in the same step, so no other worker can take a row between the
-    check and the send. Returns each kept row's attempt number."""
+    check and the send (the caller commits before sending). Returns each kept row's attempt number."""
     now = utcnow()
     kept = session.execute(
         update(OutboxMessage)
@@ -120,7 +120,6 @@ def _begin(session: Session, claim: Claim, ids: list[int], settings: WorkerSetti
         .returning(OutboxMessage.id, OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
     ).all()
-    session.commit()
     return dict(kept)
 
 
@@ -181,30 +180,32 @@ def send_claimed(session: Session, claim: Claim, transport: Transport, settings:
     renewed = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency), thread_name_prefix="outbox-send") as pool:
         while waiting or pending:
-            free = settings.concurrency - len(pending)
-            if waiting and free > 0:
-                starting = [waiting.popleft() for _ in range(min(free, len(waiting)))]
-                attempts = _begin(session, claim, [m.id for m in starting], settings)
-                for message in starting:
-                    if message.id not in attempts:
-                        log.warning("outbox %s: claim lost to another worker before sending; not sent", message.id)
-                        continue
-                    message.attempts = attempts[message.id]
-                    pending[pool.submit(_attempt, message, transport, settings)] = message.id
+            # One transaction a turn: the outcomes just known, the checks for the sends about to start and, when
+            # due, the lease renewal, committed together before any of those sends begins.
+            starting = [waiting.popleft() for _ in range(min(settings.concurrency - len(pending), len(waiting)))]
+            attempts = _begin(session, claim, [m.id for m in starting], settings) if starting else {}
+            if time.monotonic() - renewed >= settings.renew_every:
+                _renew(session, claim, settings)
+                renewed = time.monotonic()
+            session.commit()
+            for message in starting:
+                if message.id not in attempts:
+                    log.warning("outbox %s: claim lost to another worker before sending; not sent", message.id)
+                    continue
+                message.attempts = attempts[message.id]
+                pending[pool.submit(_attempt, message, transport, settings)] = message.id
+            if not pending:
                 continue
             left = settings.renew_every - (time.monotonic() - renewed)
             done, _ = wait(pending, timeout=max(0.0, left), return_when=FIRST_COMPLETED)
-            # Write each outcome as soon as it is known, so a worker killed mid-batch has recorded every
+            # Each outcome is written as soon as it is known, so a worker killed mid-batch has recorded every
             # message the provider already took; only those still on the wire are sent again after the lease.
             for future in done:
                 message_id = pending.pop(future)
                 kind, values = future.result()
                 if _finish(session, message_id, claim, kind, values):
                     counts[kind] += 1
-            if time.monotonic() - renewed >= settings.renew_every:
-                _renew(session, claim, settings)
-                renewed = time.monotonic()
-            session.commit()
+        session.commit()
     return counts
 
 
