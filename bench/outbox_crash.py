@@ -87,8 +87,9 @@ def run(args: argparse.Namespace) -> dict:
                 if kill_at and elapsed >= kill_at[0]:
                     kill_at.pop(0)
                     # Prefer a worker with sends on the wire: that is the kill that can cause a duplicate.
-                    busy = [w for w in workers if w.in_flight(engine)]
-                    victim = rng.choice(busy or workers)
+                    ready = [w for w in workers if w.started]
+                    busy = [w for w in ready if w.in_flight(engine)]
+                    victim = rng.choice(busy or ready or workers)
                     in_flight = victim.kill(engine)
                     kills.append({"at": round(elapsed, 1), "worker": victim.worker_id, "in_flight": in_flight})
                     workers.remove(victim)

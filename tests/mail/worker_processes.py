@@ -59,6 +59,10 @@ class WorkerProcess:
         raise AssertionError("the worker did not start in time")
 
     @property
+    def started(self) -> bool:
+        return any(line.startswith("Worker ") and " started" in line for line in list(self.stdout))
+
+    @property
     def worker_id(self) -> str:
         return self.wait_started()
 
