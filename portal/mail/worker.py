@@ -11,6 +11,10 @@ crash, only the messages that were on the wire at that moment may be sent again.
   when its worker has stopped (killed, frozen, cut off from the database), however slow the provider is.
 - Each outcome is written the moment its send returns, so a killed worker leaves only its in-flight sends
   unrecorded; ``attempt_started_at`` marks those, and the next claimer logs them as possible duplicates.
+
+SendGrid cannot check our token, so one window stays open: a worker frozen for longer than its lease between the
+check and the send. Every message carries its outbox id and attempt number as custom arguments, so such a
+duplicate shows at SendGrid (and in its event webhooks) under one outbox id.
 """
 
 from __future__ import annotations
