@@ -84,12 +84,12 @@ def run(args: argparse.Namespace) -> dict:
                 elapsed = time.monotonic() - started
                 fake.default = 500 if errors_from <= elapsed < errors_from + args.errors else 202
                 fake.hang_seconds = 30.0 if hangs_from <= elapsed < hangs_from + args.hangs else 0.0
-                if kill_at and elapsed >= kill_at[0]:
+                ready = [w for w in workers if w.started]
+                if kill_at and elapsed >= kill_at[0] and ready:  # a kill waits for a worker that is running
                     kill_at.pop(0)
                     # Prefer a worker with sends on the wire: that is the kill that can cause a duplicate.
-                    ready = [w for w in workers if w.started]
                     busy = [w for w in ready if w.in_flight(engine)]
-                    victim = rng.choice(busy or ready or workers)
+                    victim = rng.choice(busy or ready)
                     in_flight = victim.kill(engine)
                     kills.append({"at": round(elapsed, 1), "worker": victim.worker_id, "in_flight": in_flight})
                     workers.remove(victim)
