@@ -44,7 +44,7 @@ def test_workers_killed_mid_batch_lose_nothing_and_send_twice_only_what_was_in_f
             wait_for(lambda: len(fake_sendgrid.requests) >= after and victim.in_flight(engine), 40,  # noqa: B023
                      "the victim to be sending")
             in_flight_at_kills |= victim.kill(engine)
-        wait_for(lambda: count(engine, OutboxStatus.sent) == 60, 40, "the survivor to send the rest")
+        wait_for(lambda: count(engine, OutboxStatus.sent) == 60, 120, "the survivor to send the rest")
         time.sleep(0.5)  # a duplicate still on the wire would land now
     finally:
         for worker in workers:
@@ -67,7 +67,7 @@ def test_a_second_worker_does_not_take_over_claims_the_first_is_still_sending(se
             worker.wait_started()
         fake_sendgrid.delay_seconds = 0.25
         ids = _queue(session, 40)
-        wait_for(lambda: count(engine, OutboxStatus.sent) == 40, 40, "every message to be sent")
+        wait_for(lambda: count(engine, OutboxStatus.sent) == 40, 120, "every message to be sent")
         time.sleep(0.5)  # a duplicate still on the wire would land now
     finally:
         codes = [worker.stop() for worker in workers]

@@ -46,7 +46,7 @@ class WorkerProcess:
         for line in pipe:
             lines.append(line)
 
-    def wait_started(self, timeout: float = 60.0) -> str:
+    def wait_started(self, timeout: float = 180.0) -> str:
         """The worker's id (what its claims carry in ``claimed_by``), once it says it is ready."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
