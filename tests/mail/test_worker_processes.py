@@ -41,7 +41,7 @@ def test_workers_killed_mid_batch_lose_nothing_and_send_twice_only_what_was_in_f
         fake_sendgrid.delay_seconds = 0.3
         ids = _queue(session, 60)
         for victim, after in zip(workers[:2], (8, 24), strict=True):
-            wait_for(lambda: len(fake_sendgrid.requests) >= after and victim.in_flight(engine), 40,  # noqa: B023
+            wait_for(lambda: len(fake_sendgrid.requests) >= after and victim.in_flight(engine), 120,  # noqa: B023
                      "the victim to be sending")
             in_flight_at_kills |= victim.kill(engine)
         wait_for(lambda: count(engine, OutboxStatus.sent) == 60, 120, "the survivor to send the rest")
