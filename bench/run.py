@@ -4,6 +4,7 @@ memory per worker. Results go to bench/results/<time>.json.
 
     python -m bench.run [--cases 20000] [--customers 5000] [--database-url URL] [--duration 10] [--connections 16]
                         [--dashboard-cases 100000] [--dashboard-runs 7] [--dashboard-only | --skip-dashboard]
+    python -m bench.run --outbox-crash      (only the outbox crash run: bench/outbox_crash.py)
 
 With a PostgreSQL URL the run also times the manager's dashboard over one year of --dashboard-cases cases (a data
 set and database of its own): in-process and over HTTP, median of --dashboard-runs requests; target < 500 ms at
@@ -191,7 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--dashboard-only", action="store_true", help="only the dashboard benchmark")
     which.add_argument("--skip-dashboard", action="store_true")
+    which.add_argument("--outbox-crash", action="store_true",
+                       help="only the outbox crash run with its defaults (python -m bench.outbox_crash --help)")
     args = parser.parse_args(argv)
+    if args.outbox_crash:
+        from bench.outbox_crash import main as outbox_crash
+
+        return outbox_crash(["--database-url", args.database_url] if args.database_url else [])
     if args.dashboard_only:
         return _dashboard_only(args)
 

@@ -25,13 +25,19 @@ def register(app: Flask) -> None:
 
 @click.command("worker", help="Deliver the outbox: claim due e-mails, send them, retry failures with backoff.")
 @click.option("--once", is_flag=True, help="Stop when nothing is due (for cron) instead of polling for ever.")
-@click.option("--batch", default=50, show_default=True, help="Messages claimed at a time.")
-@click.option("--lease", default=120, show_default=True, help="Seconds a claim lasts if this worker dies.")
+@click.option("--batch", default=50, show_default=True, type=click.IntRange(1), help="Messages claimed at a time.")
+@click.option("--lease", default=120, show_default=True, type=click.IntRange(1),
+              help="Seconds a claim lasts if this worker dies (renewed while it works).")
 @click.option("--max-attempts", default=8, show_default=True, help="Attempts before a message is dead.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Messages sent at once by this worker (SendGrid calls wait on the network).")
+@click.option("--first-retry", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds before a failed send is tried again; the wait doubles (with jitter) after each failure.")
+@click.option("--poll", default=2.0, show_default=True, type=click.FloatRange(0.05),
+              help="Seconds between looks at the outbox when nothing is due.")
 @with_appcontext
-def worker_command(once: bool, batch: int, lease: int, max_attempts: int, concurrency: int) -> None:
+def worker_command(once: bool, batch: int, lease: int, max_attempts: int, concurrency: int, first_retry: float,
+                   poll: float) -> None:
     import os
     import signal
     import socket
@@ -49,9 +55,11 @@ def worker_command(once: bool, batch: int, lease: int, max_attempts: int, concur
     signal.signal(signal.SIGINT, stop)
     settings = WorkerSettings(worker_id=f"{socket.gethostname()}:{os.getpid()}", sender=current_app.config["MAIL_FROM"],
                               batch=batch, lease=timedelta(seconds=lease), max_attempts=max_attempts,
-                              concurrency=concurrency)
+                              concurrency=concurrency, base_delay=first_retry)
+    # Says who it is (the name its claims carry in `claimed_by`) and that it is ready to claim.
+    click.echo(f"Worker {settings.worker_id} started: batch {batch}, lease {lease}s, {concurrency} at a time.")
     totals = run(db.session.session_factory, transport_for(current_app.config), settings, once=once,
-                 should_stop=lambda: stopping["now"])
+                 idle_sleep=poll, should_stop=lambda: stopping["now"])
     click.echo(f"Sent {totals['sent']}, retrying {totals['retrying']}, dead {totals['dead']}.")
 
 

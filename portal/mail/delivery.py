@@ -4,32 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db import utcnow
-from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.transports import Transport
+from portal.mail.worker import WorkerSettings, claim, send_claimed
 
 
 def deliver(session: Session, ids: Iterable[int], transport: Transport, sender: str) -> int:
-    """Send the still-queued messages among ``ids``; return how many were sent."""
-    sent = 0
-    messages = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.queued)
-    ).all()
-    for message in messages:
-        message.attempts += 1
-        try:
-            message.provider_message_id = transport.send(message, sender)
-        except Exception as exc:  # a failed send must leave the row queued for the worker
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            message.status = OutboxStatus.failed
-            continue
-        message.status = OutboxStatus.sent
-        message.sent_at = utcnow()
-        sent += 1
-    return sent
+    """Send the messages among ``ids`` that are still due; return how many were sent.
+
+    They are claimed and sent exactly as the worker does it, so a worker running beside this never sends one of
+    them too. A failed send is recorded as ``failed`` with a retry time (backoff), and the worker retries it."""
+    wanted = list(ids)
+    settings = WorkerSettings(worker_id="after-commit", sender=sender, batch=len(wanted), concurrency=1)
+    taken = claim(session, settings, now=utcnow(), only=wanted)
+    return send_claimed(session, taken, transport, settings)["sent"] if taken.ids else 0
 
 
 def deliver_after_commit(factory: sessionmaker[Session], transport: Transport, sender: str):

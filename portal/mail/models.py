@@ -37,6 +37,12 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_until: Mapped[datetime | None]
     claimed_by: Mapped[str] = mapped_column(String(80), default="")
+    # A fresh token for every claim: a worker sends or records only while the row still holds its own token, so a
+    # claim taken over after its lease ran out cannot be acted on by the worker that lost it.
+    claim_token: Mapped[str] = mapped_column(String(32), default="")
+    # Set just before the provider is called, cleared with the outcome: still set on a row whose worker died means
+    # that attempt may have reached the provider, so a resend can be traced as a possible duplicate.
+    attempt_started_at: Mapped[datetime | None]
     provider_message_id: Mapped[str] = mapped_column(String(120), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -76,7 +76,9 @@ class SendGridTransport:
         mail = Mail(from_email=sender, to_emails=message.to_address, subject=message.subject,
                     plain_text_content=message.body_text, html_content=message.body_html)
         mail.category = Category(message.template)
-        mail.custom_arg = CustomArg("outbox_id", str(message.id))
+        # SendGrid hands these back on every event and shows them in its activity feed: the same outbox id twice
+        # is a duplicate, and the attempt numbers say which sends they were.
+        mail.custom_arg = [CustomArg("outbox_id", str(message.id)), CustomArg("attempt", str(message.attempts))]
         if message.reply_to:
             mail.reply_to = ReplyTo(message.reply_to)
         for item in getattr(message, "attachments", []):

@@ -1,5 +1,7 @@
 """The real sendgrid client against a fake SendGrid on 127.0.0.1: success, retries, dead letters."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from portal.db import make_engine, utcnow
 from portal.mail.attachments import Attachment
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.transports import SendGridTransport
-from portal.mail.worker import WorkerSettings, backoff, claim, run
+from portal.mail.worker import WorkerSettings, backoff, claim, run, send_claimed
 
 # One send at a time: these tests hand out the fake's answers in order, message by message.
 SETTINGS = WorkerSettings(worker_id="test-worker", sender="care@portal.test", batch=10, max_attempts=3,
@@ -44,7 +46,7 @@ def test_a_message_is_sent_with_both_parts_attachments_and_its_outbox_id(session
     assert body["categories"] == ["password_reset"]
     message = session.scalar(select(OutboxMessage))
     session.refresh(message)
-    assert body["custom_args"] == {"outbox_id": str(message.id)}
+    assert body["custom_args"] == {"outbox_id": str(message.id), "attempt": "1"}
     assert message.status is OutboxStatus.sent and message.provider_message_id and message.attempts == 1
 
 
@@ -104,9 +106,53 @@ def test_backoff_doubles_with_jitter_and_has_a_ceiling():
 def test_a_claim_whose_lease_ran_out_is_claimed_again(session, db_url):
     _queue(session)
     first = claim(session, SETTINGS, now=utcnow())
-    assert claim(session, WorkerSettings(worker_id="other", sender="x"), now=utcnow()) == []
+    assert claim(session, WorkerSettings(worker_id="other", sender="x"), now=utcnow()).ids == []
     later = utcnow() + SETTINGS.lease + timedelta(seconds=1)
-    assert claim(session, WorkerSettings(worker_id="other", sender="x"), now=later) == first
+    second = claim(session, WorkerSettings(worker_id="other", sender="x"), now=later)
+    assert second.ids == first.ids and second.token != first.token
+
+
+def test_a_worker_whose_claim_was_taken_over_sends_nothing(session, db_url, fake_sendgrid):
+    _queue(session, n=3)
+    stale = claim(session, SETTINGS, now=utcnow())
+    other = WorkerSettings(worker_id="other", sender="x", concurrency=1)
+    taken_over = claim(session, other, now=utcnow() + SETTINGS.lease + timedelta(seconds=1))
+    transport = SendGridTransport("SG.k", host=fake_sendgrid.url)
+    assert send_claimed(session, stale, transport, SETTINGS) == {"sent": 0, "retrying": 0, "dead": 0}
+    assert fake_sendgrid.outbox_ids() == []
+    assert send_claimed(session, taken_over, transport, other)["sent"] == 3
+    assert sorted(fake_sendgrid.outbox_ids()) == taken_over.ids
+
+
+def test_a_batch_slower_than_its_lease_keeps_its_claim(db_url, fake_sendgrid):
+    # Six sends of 0.3 s one at a time against a 1 s lease: the worker renews the lease as it goes, so another
+    # worker looking for expired claims the whole time finds none and nothing is sent twice.
+    factory = _factory(db_url)
+    with factory() as session:
+        _queue(session, n=6)
+    fake_sendgrid.delay_seconds = 0.3
+    slow = WorkerSettings(worker_id="slow", sender="x", batch=6, lease=timedelta(seconds=1), concurrency=1)
+    other = WorkerSettings(worker_id="other", sender="x")
+    transport = SendGridTransport("SG.k", host=fake_sendgrid.url)
+    with factory() as session, ThreadPoolExecutor(1) as pool:
+        held = claim(session, slow, now=utcnow())
+        running = pool.submit(send_claimed, factory(), held, transport, slow)
+        taken = []
+        while not running.done():
+            taken += claim(session, other, now=utcnow()).ids
+            time.sleep(0.05)
+    assert running.result()["sent"] == 6 and taken == []
+    assert sorted(fake_sendgrid.outbox_ids()) == list(range(1, 7))
+
+
+def test_delivery_after_commit_leaves_alone_what_a_worker_has_claimed(session, db_url, tmp_path):
+    from portal.mail.delivery import deliver
+    from portal.mail.transports import FileTransport
+
+    _queue(session, n=2)
+    held = claim(session, WorkerSettings(worker_id="w", sender="x", batch=1), now=utcnow())
+    assert deliver(session, [1, 2], FileTransport(tmp_path), "care@portal.test") == 1
+    assert [p.name[:8] for p in tmp_path.glob("*.eml")] == [f"{2:08d}"] and held.ids == [1]
 
 
 @pytest.mark.parametrize("transactional", [True, False])
