@@ -40,8 +40,13 @@ def remedy_settings() -> RemedySettings:
     config = current_app.config
     return RemedySettings(
         secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)),
+        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"],
     )
+
+
+def _letter(offer: Offer) -> Response:
+    settings = remedy_settings()
+    return _pdf(render_letter(offer, org_name=settings.org_name, zone=settings.timezone), letter_filename(offer))
 
 
 def _page_number() -> int:
@@ -299,7 +304,7 @@ def staff_letter(reference: str):
     offer = _fulfilled_offer(case)
     if offer is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))
+    return _letter(offer)
 
 
 # ---------- Customer: through the signed link ----------
@@ -328,9 +333,9 @@ def show(token: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             if form.choice.data == "none":
-                choice.decline(db.session, offer, form.proposal.data or "")
+                choice.decline(db.session, offer, form.proposal.data or "", zone=remedy_settings().timezone)
             else:
-                choice.choose(db.session, offer, int(form.choice.data))
+                choice.choose(db.session, offer, int(form.choice.data), zone=remedy_settings().timezone)
         except RemedyRefused as error:
             db.session.rollback()
             db.session.refresh(offer)
@@ -339,7 +344,7 @@ def show(token: str):
             db.session.commit()
             return redirect(url_for("offers.show", token=token))
     if request.method == "POST" and not refused and offer.status is not OfferStatus.sent:
-        refused = choice.closed_message(offer)
+        refused = choice.closed_message(offer, remedy_settings().timezone)
     status = 200
     if request.method == "POST":
         status = 409 if refused else 422
@@ -374,4 +379,4 @@ def letter(token: str):
     offer = _offer_for(token)
     if offer.fulfilled_at is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))
+    return _letter(offer)

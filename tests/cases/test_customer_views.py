@@ -39,7 +39,7 @@ def test_filing_shows_who_owns_the_case_and_when_they_will_reply(client, categor
     response = client.post("/tell-us", data=form_data(category))
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "Maria from the Ticket Office owns your case" in page
+    assert "Maria from Ticket Office owns your case" in page
     assert re.search(r"MIR-\d{4}-\d{6}", page)
     assert "will reply by" in page
     assert len(outbox()) == 1

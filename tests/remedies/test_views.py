@@ -183,6 +183,11 @@ def test_fulfil_then_rate_then_letters(client, db_session, case, outbox):
     client.post("/staff/sign-out")
     customer_pdf = client.get(f"/offers/{token}/letter.pdf")
     assert customer_pdf.status_code == 200 and customer_pdf.data.startswith(b"%PDF")
+    rate_page = client.get(f"/offers/{token}/rate").get_data(as_text=True)
+    assert f"{case.owner.name} has done what you chose.</p>" in rate_page
+    assert "did what you chose: A" not in rate_page
+    resolution = outbox()[-1].get_body(("plain",)).get_content()
+    assert "has done what you chose.\n" in resolution and 'You chose: "A full refund' in resolution
     bad = client.post(f"/offers/{token}/rate", data={"made_it_right": "yes"})
     assert bad.status_code == 422 and 'href="#score"' in bad.get_data(as_text=True)
     done = client.post(f"/offers/{token}/rate", data={"made_it_right": "no", "score": "2",
