@@ -67,6 +67,7 @@ def index():
     if data is not None:
         labels = [bucket.label for bucket, _ in data.trend]
         context.update(
+            days=data.period.days(_zone()),
             volume_chart=charts.bar_chart("Cases filed", labels, [f.cases for _, f in data.trend]),
             turnaround_chart=charts.line_chart(
                 "Median hours to first response and to resolution", labels,
