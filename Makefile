@@ -19,12 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@
 
 ## make run: install, migrate the SQLite database, load the demo once and serve on http://127.0.0.1:$(PORT)
+# PORT goes to every command: without BASE_URL, the links they e-mail and print follow it.
 run: $(VENV)/.installed
 	$(BIN)/portal db upgrade
-	$(BIN)/portal demo
+	PORT=$(PORT) $(BIN)/portal demo
 	@echo ""
 	@echo "Make It Right is running on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
 ## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite
 test: $(VENV)/.installed-test chromium

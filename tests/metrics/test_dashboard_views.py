@@ -1,6 +1,6 @@
 import csv
-import re
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -130,7 +130,8 @@ def test_a_breakdown_row_opens_a_list_that_says_whose_cases_they_are(client, clu
     link = re.search(r'<a href="(/staff/metrics/cases\?[^"]*group_by=employee[^"]*)">Maria Lopez</a>', dashboard)
     page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "<h1>All cases filed, owned by Maria Lopez</h1>" in page
-    assert re.search(r"2 cases owned by Maria Lopez, filed from \d+ \w+ 20\d\d to \d+ \w+ 20\d\d \(Last 30 days\)", page)
+    assert re.search(r"2 cases owned by Maria Lopez, filed from \d+ \w+ 20\d\d to \d+ \w+ 20\d\d \(Last 30 days\)",
+                     page)
 
 
 def _rate(db_session, case, score):
