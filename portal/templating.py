@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from portal import times
+from portal.cases.event_words import staff_title
 from portal.cases.naming import name_from_team
 from portal.db import utcnow
 from portal.urls import public_url
@@ -58,6 +59,7 @@ def register(app: Flask) -> None:
         return times.day(moment, zone())
 
     app.jinja_env.filters.update(ago=ago, exact=exact, deadline=deadline, day=day, from_team=name_from_team)
+    app.jinja_env.globals["event_title"] = staff_title
     app.jinja_env.globals["public_url"] = public_url
 
     def staff_nav_items() -> list[NavItem]:
