@@ -33,6 +33,7 @@ from portal.cases.forms import (
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.db import db
+from portal.errors import PrivateLinkNotFound
 from portal.page_cache import cached_page
 from portal.remedies.links import offer_token
 from portal.remedies.summary import offer_summary_for_case
@@ -128,7 +129,7 @@ def received() -> str:
 def _case_by_token(token: str) -> Case:
     case = customer_access.case_for_token(db.session, token)
     if case is None:
-        abort(404)
+        raise PrivateLinkNotFound()
     return case
 
 

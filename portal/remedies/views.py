@@ -6,12 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.admin.organisation import branding
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
+from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
 from portal.db import db
+from portal.errors import PrivateLinkNotFound
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import can_work_on, manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
@@ -313,7 +316,7 @@ def _offer_for(token: str) -> Offer:
     try:
         return offer_for_token(db.session, current_app.config["SECRET_KEY"], token)
     except TokenInvalid:
-        abort(404)
+        raise PrivateLinkNotFound() from None
 
 
 def _choice_form(offer: Offer) -> ChoiceForm:
@@ -350,6 +353,15 @@ def show(token: str):
         status = 409 if refused else 422
     template = "remedies/offer_choose.html" if offer.status is OfferStatus.sent else "remedies/offer_state.html"
     return render_template(template, offer=offer, case=offer.case, form=form, token=token, refused=refused), status
+
+
+@customer.post("/<token>/case")
+def to_case(token: str) -> WerkzeugResponse:
+    """Back from an offer to the whole case: the offer's link stands for the case's, so a fresh case link is made."""
+    offer = _offer_for(token)
+    link = issue_link(db.session, offer.case)
+    db.session.commit()
+    return redirect(url_for("cases.private_case", token=link))
 
 
 @customer.route("/<token>/rate", methods=["GET", "POST"])

@@ -131,3 +131,9 @@ def test_the_home_page_names_the_organisation_and_has_landmarks(client):
     assert 'href="#main"' in page and "<main" in page and "<header" in page and "<footer" in page
     assert page.count("<h1") == 1
     assert "<script" not in page.split("</head>")[0] or 'src="/static/' in page
+
+
+def test_the_favicon_is_served_so_no_page_logs_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
