@@ -3,7 +3,7 @@
 Every kind of event recorded anywhere has its wording here (a test reads the code for every `record(...)` kind),
 so no timeline shows a raw name like "offer proposed". Placeholders: {who} (the employee who did it, or the
 customer's first name for their own steps), {customer} and {customer_first} (the customer), and per kind a few
-taken from the event's detail: {helper}, {status}, {reason}, {score}, {verdict}.
+taken from the event's detail: {helper}, {status}, {reason}, {score}, {verdict}, {sender}.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ STAFF = {
     "reply": "{who} replied to the customer",
     "customer_reply": "{customer_first} wrote",
     "note": "{who} added an internal note",
+    "email_held": "An e-mail from {sender}, not the customer's address, held for the owner",
     "draft_reply": "{who} drafted a reply",
     "draft_sent": "{who} sent a draft",
     "handoff": "{who} handed the case off",
@@ -77,7 +78,7 @@ def _values(event: Event, case: Case) -> dict[str, Any]:
     return {
         "who": who, "customer": customer.name, "customer_first": customer.first_name,
         "helper": detail.get("name", "a colleague"), "status": _status_label(detail.get("to", "")),
-        "reason": detail.get("reason", ""), "score": detail.get("score", "?"),
+        "reason": detail.get("reason", ""), "score": detail.get("score", "?"), "sender": detail.get("sender", ""),
         "verdict": "we made it right" if detail.get("made_it_right", True) else "we did not make it right",
     }
 
