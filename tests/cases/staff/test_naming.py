@@ -31,7 +31,8 @@ def test_the_new_owner_e_mail_and_timeline_name_the_team_without_the(session, de
 
 
 def test_the_reply_e_mail_names_the_team_without_the(session, desk):  # noqa: F811
-    reply(session, desk["case"], "We have refunded the double charge.", by=desk["maria"], link_for=link)
+    reply(session, desk["case"], "We have refunded the double charge.", by=desk["maria"], seen_event_id=None,
+          link_for=link)
     session.flush()
     sent = _mail(session, "owner_reply")
     assert "Maria from Ticket Office wrote:" in sent.body_text
