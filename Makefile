@@ -19,12 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@
 
 ## make run: install, migrate the SQLite database, load the demo once and serve on http://127.0.0.1:$(PORT)
+# PORT goes to every command: without BASE_URL, the links they e-mail and print follow it.
 run: $(VENV)/.installed
 	$(BIN)/portal db upgrade
-	$(BIN)/portal demo
+	PORT=$(PORT) $(BIN)/portal demo
 	@echo ""
 	@echo "Make It Right is running on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
 # The calendar's edges, each test starting at that instant (see tests/conftest.py::suite_clock): just after
 # midnight on the 1st of a month, late on 31 December, and the 25-hour day the clocks go back in Europe/London.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, run_command, with_appcontext
 from sqlalchemy import select
 
 from portal import migrate
@@ -162,7 +164,7 @@ def offers_expire() -> None:
 
     config = current_app.config
     settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-                              expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)))
+                              expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"])
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()
     click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")
@@ -183,7 +185,26 @@ def metrics_rebuild() -> None:
     click.echo("Every case's milestones recomputed from its timeline.")
 
 
-def main() -> None:
+def _run_on_port(**options: Any) -> Any:
+    # The app is made after the options are read, so PORT set here reaches the settings: without BASE_URL,
+    # links in e-mails and in what `portal demo` prints go to the port this server listens on.
+    os.environ["PORT"] = str(options["port"])
+    return click.get_current_context().invoke(run_command.callback, **options)
+
+
+run_on_port = click.Command(
+    "run", params=run_command.params, callback=_run_on_port, help=run_command.help,
+    short_help=run_command.short_help, context_settings=run_command.context_settings,
+)
+
+
+def portal_group() -> FlaskGroup:
     from portal import create_app
 
-    FlaskGroup(create_app=lambda: create_app(), help="Make It Right: the portal's commands.")()
+    group = FlaskGroup(create_app=lambda: create_app(), help="Make It Right: the portal's commands.")
+    group.add_command(run_on_port)
+    return group
+
+
+def main() -> None:
+    portal_group()()

@@ -16,6 +16,17 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used; the message is one line saying why."""
 
 
+def base_url_for(port: str) -> str:
+    """The address e-mailed links start with when BASE_URL is not set: this machine, on the port it serves.
+
+    ``make run PORT=5101`` and ``portal run --port 5101`` set PORT, so links reach the server that sent them.
+    """
+    port = port.strip() or "5000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT must be a port number like 5000, not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
+
+
 @dataclass
 class Settings:
     """Every setting, its environment variable and its default (documented in the README)."""
@@ -23,7 +34,7 @@ class Settings:
     PORTAL_ENV: str = "development"
     SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
-    BASE_URL: str = "http://127.0.0.1:5000"
+    BASE_URL: str = "http://127.0.0.1:5000"  # unset: follows PORT (see base_url_for)
     ORG_NAME: str = "Riverside Rovers FC"
     ORG_TIMEZONE: str = "Europe/London"
     MAIL_FROM: str = "Make It Right <care@example.org>"
@@ -54,6 +65,8 @@ class Settings:
                     values[f.name] = raw.strip().lower() not in ("0", "false", "no", "off", "")
                 else:
                     values[f.name] = raw
+        if "BASE_URL" not in env:
+            values["BASE_URL"] = base_url_for(env.get("PORT", ""))
         return cls(**values)
 
     @property

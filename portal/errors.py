@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, NotFound
 
 from portal.auth.permissions import NotPermitted
 from portal.db import db
@@ -52,6 +52,17 @@ PAGES: dict[int, tuple[str, str, str]] = {
 }
 
 
+class PrivateLinkNotFound(NotFound):
+    """A customer's private link (to a case or an offer) that leads nowhere: the page offers fresh links."""
+
+
+PRIVATE_LINK = (
+    "This link does not work",
+    "The link may be incomplete (an e-mail program can cut long links in two) or out of date.",
+    "We can e-mail you fresh links to every case you have with us.",
+)
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(NotPermitted, _not_permitted)
@@ -61,6 +72,10 @@ def register(app: Flask) -> None:
 def _http_error(error: HTTPException):
     code = error.code or 500
     title, message, next_step = PAGES.get(code, (error.name, error.description or "", ""))
+    next_link = None
+    if isinstance(error, PrivateLinkNotFound):
+        title, message, next_step = PRIVATE_LINK
+        next_link = (url_for("cases.find_cases"), "Send me my links")
     if isinstance(error, CSRFError):
         message = "The form had expired or was sent from another site, so nothing was saved."
         next_step = "Go back, reload the page and send the form again."
@@ -78,7 +93,7 @@ def _http_error(error: HTTPException):
     else:
         response = render_template(
             "errors/error.html", code=code, title=title, message=message, next_step=next_step,
-            retry_after=retry_after,
+            retry_after=retry_after, next_link=next_link,
         )
     headers = {"Retry-After": retry_after} if retry_after else {}
     if code == 405 and isinstance(error, HTTPException):

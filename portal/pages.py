@@ -1,8 +1,8 @@
-"""The public front page and the health check."""
+"""The public front page, the favicon and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,6 +16,12 @@ bp = Blueprint("public", __name__)
 @cached_page()
 def home() -> str:
     return render_template("public/home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico on every site whatever the page links to; a 404 is a console error each time.
+    return send_from_directory(current_app.static_folder or "static", "favicon.ico", max_age=7 * 86400)
 
 
 @bp.get("/healthz")

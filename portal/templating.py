@@ -3,46 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import Flask
 from flask_login import current_user
 
+from portal import times
+from portal.cases.event_words import staff_title
+from portal.cases.naming import name_from_team
 from portal.db import utcnow
 from portal.urls import public_url
-
-
-def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
-    """Wording like "2 hours ago" or "in 3 days"."""
-    if moment is None:
-        return ""
-    now = now or utcnow()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    seconds = int((now - moment).total_seconds())
-    future = seconds < 0
-    seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            words = f"{count} {unit}{'s' if count != 1 else ''}"
-            return f"in {words}" if future else f"{words} ago"
-    return "in a moment" if future else "just now"
-
-
-def exact_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%-d %B %Y at %H:%M UTC")
-
-
-def machine_time(moment: datetime | date | None) -> str:
-    """A moment for `<time datetime="…">`: ISO 8601 to the second, as HTML takes at most three decimals."""
-    if moment is None:
-        return ""
-    if not isinstance(moment, datetime):
-        return moment.isoformat()
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -71,8 +41,25 @@ def add_admin_link(app: Flask, label: str, endpoint: str, description: str) -> N
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters["ago"] = relative_time
-    app.jinja_env.filters["exact"] = exact_time
+    def zone() -> str:
+        return app.config.get("ORG_TIMEZONE", times.DEFAULT_ZONE)
+
+    # Every time on a page goes through portal.times, in ORG_TIMEZONE: "exact" for the clock time, "ago" for
+    # wording, "deadline" for both side by side (a deadline never hides its date in a title), "day" for a date.
+    def ago(moment: datetime | None) -> str:
+        return times.relative_time(moment, utcnow(), zone())
+
+    def exact(moment: datetime | None) -> str:
+        return times.exact_time(moment, zone())
+
+    def deadline(moment: datetime | None) -> str:
+        return times.deadline(moment, utcnow(), zone())
+
+    def day(moment: datetime | date | None) -> str:
+        return times.day(moment, zone())
+
+    app.jinja_env.filters.update(ago=ago, exact=exact, deadline=deadline, day=day, from_team=name_from_team)
+    app.jinja_env.globals["event_title"] = staff_title
     app.jinja_env.globals["public_url"] = public_url
 
     def staff_nav_items() -> list[NavItem]:
@@ -85,7 +72,7 @@ def register(app: Flask) -> None:
     def public_nav_items() -> list[NavItem]:
         return list(app.config.get("PUBLIC_NAV", []))
 
-    app.jinja_env.filters["iso"] = machine_time
+    app.jinja_env.filters["iso"] = times.machine_time
 
     @app.context_processor
     def organisation() -> dict[str, object]:

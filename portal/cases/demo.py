@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
 from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Customer, CustomerNote
+from portal.cases.naming import name_from_team
 from portal.cases.timeline import record
 from portal.db import utcnow
 
@@ -48,7 +49,7 @@ def load_workspace_demo(session: Session, rng: random.Random) -> None:
         record(session, case, "handoff", by=previous, body=note, at=at,
                detail={"from": previous.id, "to": new_owner.id, "reason": "specialist", "note": note})
         record(session, case, "owner_changed", public=True, at=at, detail={"to": new_owner.id}, body=(
-            f"Your case is now looked after by {new_owner.first_name} from the {new_owner.team.name}. "
+            f"Your case is now looked after by {name_from_team(new_owner.first_name, new_owner.team.name)}. "
             f"{new_owner.first_name} has read everything so far, so you will not need to explain again."))
         case.owner = new_owner
     members = list(session.scalars(select(Customer).where(Customer.membership != "").order_by(Customer.id)))

@@ -14,6 +14,7 @@ from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
 from portal.cases.customer_access import find_customer, issue_link
 from portal.cases.models import Case, CaseKind, Category, Channel, Customer
+from portal.cases.naming import name_from_team
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -131,7 +132,7 @@ def file_case(
             "name": customer.first_name,
             "reference": case.reference,
             "owner": owner.first_name,
-            "team": category.team.name,
+            "owner_from_team": name_from_team(owner.first_name, category.team.name),
             "kind": case.kind.value,
             "first_response_hours": category.first_response_hours,
             "link": link_for(token),

@@ -11,6 +11,7 @@ from portal import mail
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
 from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Event
+from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, manages_team
 from portal.cases.replies import CaseActionRefused
 from portal.cases.timeline import record
@@ -63,9 +64,9 @@ def hand_off(
     case.owner = to
     to.last_assigned_at = now
     case.updated_at = now
-    team = to.team.name if to.team else "our team"
+    new_owner = name_from_team(to.first_name, to.team.name if to.team else None)
     record(session, case, "owner_changed", public=True, at=now, body=(
-        f"Your case is now looked after by {to.first_name} from the {team}. {to.first_name} has read everything "
+        f"Your case is now looked after by {new_owner}. {to.first_name} has read everything "
         f"so far, so you will not need to explain again."), detail={"to": to.id})
     session.flush()
     handoffs = session.scalars(select(Event.id).where(Event.case_id == case.id, Event.kind == "handoff")).all()
@@ -73,7 +74,7 @@ def hand_off(
                {"name": to.first_name, "handed_by": by.name, "reference": case.reference, "note": text,
                 "reason": HANDOFF_REASONS[reason], "customer": case.customer.name}, case_id=case.id)
     mail.queue(session, case.customer.email, "new_owner",
-               {"name": case.customer.first_name, "owner": to.first_name, "team": team,
+               {"name": case.customer.first_name, "owner": to.first_name, "owner_from_team": new_owner,
                 "reference": case.reference, "link": link_for(issue_link(session, case))}, case_id=case.id)
     if len(handoffs) > HANDOFFS_BEFORE_FLAG and not case.needs_manager:
         _flag_to_manager(session, case, len(handoffs))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.cases.event_words import customer_heading
 from portal.cases.models import Attachment, Case, CaseStatus, Event
 
 STEPS = [
@@ -20,22 +21,6 @@ STEPS = [
 ]
 _POSITION = {status: i for i, (status, _label) in enumerate(STEPS)}
 _POSITION[CaseStatus.reopened] = _POSITION[CaseStatus.acknowledged]
-
-# How each public timeline entry reads to the customer.
-WORDING = {
-    "filed": "You told us",
-    "customer_reply": "You wrote",
-    "reply": "{name} wrote",
-    "withdrawn": "You withdrew the case",
-    "owner_changed": "Your case has a new owner",
-    "offer_sent": "We offered you ways to put it right",
-    "remedy_chosen": "You chose how we put it right",
-    "counter_proposal": "You proposed something else",
-    "remedy_fulfilled": "{name} put it right",
-    "rated": "You told us how we did",
-    "reopened": "Your case was reopened",
-}
-
 
 @dataclass(frozen=True)
 class Step:
@@ -66,14 +51,11 @@ def steps_for(status: CaseStatus) -> list[Step]:
 
 
 def _heading(event: Event) -> str:
-    name = event.employee.first_name if event.employee else "We"
-    if event.kind in WORDING:
-        return WORDING[event.kind].format(name=name)
+    step = ""
     if event.kind == "status":
         to = event.detail.get("to", "")
-        label = {status.value: text for status, text in STEPS}.get(to, to.replace("_", " "))
-        return f"Status: {label}"
-    return event.kind.replace("_", " ").capitalize()
+        step = {status.value: text for status, text in STEPS}.get(to, to.replace("_", " "))
+    return customer_heading(event, step)
 
 
 def case_page_data(session: Session, case: Case) -> CasePage:

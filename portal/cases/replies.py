@@ -12,6 +12,7 @@ from portal import mail
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case, CaseStatus, Event
+from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, is_helper
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -89,7 +90,8 @@ def reply(
         session,
         case.customer.email,
         "owner_reply",
-        {"name": case.customer.first_name, "owner": by.first_name, "team": case.category.team.name,
+        {"name": case.customer.first_name, "owner": by.first_name,
+         "owner_from_team": name_from_team(by.first_name, case.category.team.name),
          "reference": case.reference, "body": text, "link": link_for(issue_link(session, case))},
         case_id=case.id,
     )

@@ -33,6 +33,7 @@ from portal.cases.forms import (
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.db import db
+from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.page_cache import cached_page
 from portal.remedies.links import offer_token
@@ -129,7 +130,7 @@ def received() -> str:
 def _case_by_token(token: str) -> Case:
     case = customer_access.case_for_token(db.session, token)
     if case is None:
-        abort(404)
+        raise PrivateLinkNotFound()
     return case
 
 

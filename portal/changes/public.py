@@ -3,6 +3,7 @@ an e-mail address or a case reference."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,13 +76,21 @@ class ChangeDetail:
     not_helped: int
 
 
+def _distinct(quotes: Iterable[str]) -> list[str]:
+    """Each quote once: two customers who wrote the same words (or one quoted twice) make one quote on the page."""
+    seen: dict[str, str] = {}
+    for text in quotes:
+        seen.setdefault(" ".join(text.split()).casefold(), text)
+    return list(seen.values())
+
+
 def published_change(session: Session, slug: str) -> ChangeDetail | None:
     change = session.scalar(select(Change).where(Change.slug == slug, Change.published.is_(True))
                             .options(selectinload(Change.theme)))
     if change is None:
         return None
-    quotes = list(session.scalars(select(Quote.text).where(Quote.theme_id == change.theme_id,
-                                                           Quote.customer_agreed.is_(True)).order_by(Quote.id)))
+    quotes = _distinct(session.scalars(select(Quote.text).where(Quote.theme_id == change.theme_id,
+                                                                Quote.customer_agreed.is_(True)).order_by(Quote.id)))
     first = session.scalar(select(func.min(Case.created_at)).join(ThemeCase, ThemeCase.case_id == Case.id)
                            .where(ThemeCase.theme_id == change.theme_id))
     votes = dict(session.execute(select(ChangeFeedback.helped, func.count()).where(

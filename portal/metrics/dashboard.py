@@ -128,9 +128,18 @@ DRILLDOWNS: dict[str, tuple[str, Callable[[datetime], ColumnElement[bool]]]] = {
     "handed_off": ("Handed off at least once", lambda end: CaseMilestones.handoffs > 0),
     "reopened": ("Resolved, then reopened",
                  lambda end: and_(CaseMilestones.resolved_at.is_not(None), CaseMilestones.reopens > 0)),
+    "first_response_on_target": ("First response on target",
+                                 lambda end: and_(Case.first_response_due.is_not(None), Case.first_response_due <= end,
+                                                  CaseMilestones.first_response_at.is_not(None),
+                                                  CaseMilestones.first_response_at <= Case.first_response_due)),
+    "satisfied": ("Rated 4 or 5", lambda end: CaseMilestones.rating >= 4),
     "unhappy": ("Rated 1 to 3", lambda end: CaseMilestones.rating <= 3),
 }
 GROUP_COLUMNS = {"team": Category.team_id, "employee": Case.owner_id, "category": Case.category_id}
+
+
+# Whose cases a drill-down from a breakdown row lists, in words: "owned by Maria Lopez".
+GROUP_WORDING = {"team": "for the team {}", "employee": "owned by {}", "category": "in the category {}"}
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,7 @@ class DrillPage:
     total: int
     page: int
     pages: int
+    whose: str = ""  # "owned by Maria Lopez" when the list is one breakdown row's
 
 
 def drilldown(session: Session, period: Period, scope: Scope, figure: str, *, as_of: datetime,
@@ -147,13 +157,15 @@ def drilldown(session: Session, period: Period, scope: Scope, figure: str, *, as
     """The cases behind a figure, oldest first, a page at a time, filtered in the database."""
     query = case_rows(period, team_id=team_id, team_ids=_in_scope(scope, team_id)).where(
         DRILLDOWNS[figure][1](as_of))
+    whose = ""
     if group in GROUP_COLUMNS and key:
         query = query.where(GROUP_COLUMNS[group] == key)
+        whose = GROUP_WORDING[group].format(_grouping(session, group)[1].get(key, "Unknown"))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     rows = session.execute(query.order_by(Case.created_at, Case.id).limit(per_page).offset((page - 1) * per_page))
-    return DrillPage([milestones_of(row) for row in rows], total, page, pages)
+    return DrillPage([milestones_of(row) for row in rows], total, page, pages, whose)
 
 
 def remedy_kinds_chosen(session: Session, period: Period, scope: Scope, *, team_id: int | None = None

@@ -25,6 +25,10 @@ class Period:
     end: datetime  # exclusive, UTC
     label: str
 
+    def days(self, zone: ZoneInfo) -> tuple[date, date]:
+        """The first and the last local day in the period, both included (what a file name or a heading says)."""
+        return (self.start.astimezone(zone).date(), (self.end - timedelta(microseconds=1)).astimezone(zone).date())
+
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -50,10 +54,19 @@ def period_for(preset: str, *, today: date, zone: ZoneInfo, start: date | None =
     elif preset == "ytd":
         first = date(today.year, 1, 1)
     elif preset == "12m":
-        first = _add_months(date(today.year, today.month, 1), -11)
+        # Twelve whole months back: from the day after this date a year ago, so 2 December runs from 3 December.
+        first = _year_before(today) + timedelta(days=1)
     else:
         raise PeriodRefused(f"Unknown period {preset!r}.")
     return Period(local_midnight(first, zone), local_midnight(tomorrow, zone), PRESETS[preset])
+
+
+def _year_before(day: date) -> date:
+    """The same date a year earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -67,6 +67,7 @@ def index():
     if data is not None:
         labels = [bucket.label for bucket, _ in data.trend]
         context.update(
+            days=data.period.days(_zone()),
             volume_chart=charts.bar_chart("Cases filed", labels, [f.cases for _, f in data.trend]),
             turnaround_chart=charts.line_chart(
                 "Median hours to first response and to resolution", labels,
@@ -125,7 +126,8 @@ def download(table: str) -> Response:
     first = dashboard.GROUPINGS[options["group"]] if table == "breakdown" else ("Week" if data.grain == "week"
                                                                                  else "Month")
     rows = reports.breakdown_rows(data.breakdown) if table == "breakdown" else reports.trend_rows(data)
-    filename = f"make-it-right-{table}-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}.csv"
+    first_day, last_day = data.period.days(_zone())
+    filename = f"make-it-right-{table}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
     return Response(reports.to_csv([first, *reports.COLUMNS], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -144,6 +146,7 @@ def cases():
                                  key=request.args.get("key", type=int), page=request.args.get("page", 1, type=int) or 1)
     return render_template(
         "metrics/cases.html", rows=result.rows, total=result.total, page=result.page, pages=result.pages,
-        title=dashboard.DRILLDOWNS[figure][0], period=period, options=options,
+        title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
+        days=period.days(_zone()),
         has_case_page="staff.case" in current_app.view_functions,
     )

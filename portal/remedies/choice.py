@@ -13,12 +13,12 @@ from portal.db import utcnow
 from portal.remedies import notify
 from portal.remedies.errors import ChoiceRefused
 from portal.remedies.models import Choice, Offer, OfferStatus
-from portal.templating import exact_time
+from portal.times import DEFAULT_ZONE, exact_time
 
 MAX_PROPOSAL = 4000
 
 
-def closed_message(offer: Offer) -> str:
+def closed_message(offer: Offer, zone: str = DEFAULT_ZONE) -> str:
     """Why an offer can no longer be answered, in the customer's terms."""
     owner = offer.case.owner.first_name
     if offer.status is OfferStatus.chosen and offer.chosen_remedy is not None:
@@ -26,11 +26,11 @@ def closed_message(offer: Offer) -> str:
     if offer.status is OfferStatus.declined:
         return f"You have already told us none of these works for you. {owner} will come back to you."
     if offer.status is OfferStatus.expired:
-        return f"This offer expired on {exact_time(offer.expires_at)}. {owner} will be in touch with you."
+        return f"This offer expired on {exact_time(offer.expires_at, zone)}. {owner} will be in touch with you."
     return f"This offer is no longer open. {owner} will be in touch with you."
 
 
-def _claim(session: Session, offer: Offer, to: OfferStatus, now: datetime) -> None:
+def _claim(session: Session, offer: Offer, to: OfferStatus, now: datetime, zone: str) -> None:
     """Move a sent offer to ``to``; a second click or a concurrent one finds it no longer sent, and fails."""
     result = session.execute(
         update(Offer)
@@ -40,17 +40,18 @@ def _claim(session: Session, offer: Offer, to: OfferStatus, now: datetime) -> No
     )
     session.refresh(offer)
     if result.rowcount != 1:
-        raise ChoiceRefused(closed_message(offer))
+        raise ChoiceRefused(closed_message(offer, zone))
 
 
-def choose(session: Session, offer: Offer, remedy_id: int | None, *, now: datetime | None = None) -> Choice:
+def choose(session: Session, offer: Offer, remedy_id: int | None, *, now: datetime | None = None,
+           zone: str = DEFAULT_ZONE) -> Choice:
     remedy = next((r for r in offer.remedies if r.id == remedy_id), None)
     if offer.status is not OfferStatus.sent:
-        raise ChoiceRefused(closed_message(offer))
+        raise ChoiceRefused(closed_message(offer, zone))
     if remedy is None:
         raise ChoiceRefused("Choose one of the options, or tell us none of them works for you.")
     now = now or utcnow()
-    _claim(session, offer, OfferStatus.chosen, now)
+    _claim(session, offer, OfferStatus.chosen, now, zone)
     choice = Choice(offer=offer, remedy=remedy, chosen_at=now)
     session.add(choice)
     case = offer.case
@@ -64,17 +65,18 @@ def choose(session: Session, offer: Offer, remedy_id: int | None, *, now: dateti
     return choice
 
 
-def decline(session: Session, offer: Offer, proposal: str, *, now: datetime | None = None) -> Choice:
+def decline(session: Session, offer: Offer, proposal: str, *, now: datetime | None = None,
+            zone: str = DEFAULT_ZONE) -> Choice:
     """None of the options: the case goes back to its owner with the customer's own proposal on top."""
     proposal = proposal.strip()
     if offer.status is not OfferStatus.sent:
-        raise ChoiceRefused(closed_message(offer))
+        raise ChoiceRefused(closed_message(offer, zone))
     if not proposal:
         raise ChoiceRefused("Tell us what would work for you instead.")
     if len(proposal) > MAX_PROPOSAL:
         raise ChoiceRefused(f"Your proposal is too long: keep it under {MAX_PROPOSAL:,} characters.")
     now = now or utcnow()
-    _claim(session, offer, OfferStatus.declined, now)
+    _claim(session, offer, OfferStatus.declined, now, zone)
     choice = Choice(offer=offer, remedy=None, counter_proposal=proposal, chosen_at=now)
     session.add(choice)
     case = offer.case

@@ -54,7 +54,8 @@ def fulfil(
     record(session, case, "remedy_fulfilled", by=by, public=True, at=now, body=what_was_done,
            detail={"offer": offer.id, "from": CaseStatus.remedy_chosen.value, "to": CaseStatus.resolved.value})
     session.flush()
-    notify.resolution(session, offer, settings, render_letter(offer, org_name=settings.org_name, now=now))
+    letter = render_letter(offer, org_name=settings.org_name, now=now, zone=settings.timezone)
+    notify.resolution(session, offer, settings, letter)
     return offer
 
 

@@ -8,33 +8,35 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from portal import times
 from portal.db import utcnow
 from portal.pdf import render_pdf
 from portal.remedies.models import Offer
-from portal.templating import exact_time
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=4)
+def _environment(zone: str) -> Environment:
     # Autoescape everything: the customer's own words go into this HTML.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
-    env.filters["exact"] = exact_time
-    env.filters["day"] = lambda moment: moment.strftime("%-d %B %Y") if moment else ""
+    # Dates in the letter read as on the organisation's wall, like every page and e-mail (portal.times).
+    env.filters["exact"] = lambda moment: times.exact_time(moment, zone)
+    env.filters["day"] = lambda moment: times.day(moment, zone)
     return env
 
 
-def letter_html(offer: Offer, *, org_name: str, now: datetime | None = None) -> str:
+def letter_html(offer: Offer, *, org_name: str, now: datetime | None = None, zone: str = times.DEFAULT_ZONE) -> str:
     case = offer.case
-    return _environment().get_template("remedies/letter.html").render(
+    return _environment(zone).get_template("remedies/letter.html").render(
         org_name=org_name, case=case, customer=case.customer, offer=offer, chosen=offer.chosen_remedy,
         done_by=offer.fulfilled_by or case.owner, today=now or utcnow(),
     )
 
 
-def render_letter(offer: Offer, *, org_name: str, now: datetime | None = None) -> bytes:
-    return render_pdf(letter_html(offer, org_name=org_name, now=now))
+def render_letter(offer: Offer, *, org_name: str, now: datetime | None = None, zone: str = times.DEFAULT_ZONE
+                  ) -> bytes:
+    return render_pdf(letter_html(offer, org_name=org_name, now=now, zone=zone))
 
 
 def letter_filename(offer: Offer) -> str:

@@ -12,7 +12,7 @@ from portal.remedies.access import covers, manages_category
 from portal.remedies.links import offer_token
 from portal.remedies.models import Offer
 from portal.remedies.settings import RemedySettings
-from portal.templating import exact_time
+from portal.times import exact_time
 
 
 def _options(offer: Offer) -> list[dict[str, str]]:
@@ -33,7 +33,7 @@ def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, 
             "owner_name": case.owner.name,
             "options": _options(offer),
             "path": f"/offers/{offer_token(settings.secret_key, offer.id)}",
-            "expires": exact_time(offer.expires_at),
+            "expires": exact_time(offer.expires_at, settings.timezone),
         },
         case_id=case.id,
     )
@@ -84,6 +84,7 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
             "customer_name": case.customer.name,
             "outcome": outcome,
             "chosen": chosen.description if chosen else "",
+            "chosen_kind": chosen.kind.label if chosen else "",
             "chosen_when": chosen.when_text if chosen else "",
             "proposal": offer.choice.counter_proposal if offer.choice else "",
             "path": f"/staff/cases/{case.reference}/{'fulfil' if outcome == 'chosen' else 'offer'}",

@@ -20,6 +20,16 @@ HEADLINES = {
 }
 
 
+# What the customer reads on their case page while the offer is not theirs to answer ({owner}: first name).
+# A sent offer and a choice have their own lines in the template (a link to choose, what they chose).
+FOR_CUSTOMER = {
+    OfferStatus.awaiting_approval: "{owner} is preparing ways to put it right and will send them to you soon.",
+    OfferStatus.returned_for_changes: "{owner} is preparing ways to put it right and will send them to you soon.",
+    OfferStatus.declined: "You told us none of the options works for you. {owner} will come back to you.",
+    OfferStatus.expired: "The options we offered have closed. {owner} will get in touch with you another way.",
+}
+
+
 @dataclass(frozen=True)
 class OfferSummary:
     offer: Offer
@@ -35,6 +45,11 @@ class OfferSummary:
     @property
     def status(self) -> OfferStatus:
         return self.offer.status
+
+    @property
+    def for_customer(self) -> str:
+        wording = FOR_CUSTOMER.get(self.offer.status, "")
+        return wording.format(owner=self.offer.case.owner.first_name)
 
 
 def latest_offer(session: Session, case: Case) -> Offer | None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.admin.organisation import branding
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
+from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
 from portal.db import db
+from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import can_work_on, manages_category
@@ -41,8 +44,13 @@ def remedy_settings() -> RemedySettings:
     config = current_app.config
     return RemedySettings(
         secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)),
+        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"],
     )
+
+
+def _letter(offer: Offer) -> Response:
+    settings = remedy_settings()
+    return _pdf(render_letter(offer, org_name=settings.org_name, zone=settings.timezone), letter_filename(offer))
 
 
 def _page_number() -> int:
@@ -300,7 +308,7 @@ def staff_letter(reference: str):
     offer = _fulfilled_offer(case)
     if offer is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))
+    return _letter(offer)
 
 
 # ---------- Customer: through the signed link ----------
@@ -309,7 +317,7 @@ def _offer_for(token: str) -> Offer:
     try:
         return offer_for_token(db.session, current_app.config["SECRET_KEY"], token)
     except TokenInvalid:
-        abort(404)
+        raise PrivateLinkNotFound() from None
 
 
 def _choice_form(offer: Offer) -> ChoiceForm:
@@ -329,9 +337,9 @@ def show(token: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             if form.choice.data == "none":
-                choice.decline(db.session, offer, form.proposal.data or "")
+                choice.decline(db.session, offer, form.proposal.data or "", zone=remedy_settings().timezone)
             else:
-                choice.choose(db.session, offer, int(form.choice.data))
+                choice.choose(db.session, offer, int(form.choice.data), zone=remedy_settings().timezone)
         except RemedyRefused as error:
             db.session.rollback()
             db.session.refresh(offer)
@@ -340,12 +348,21 @@ def show(token: str):
             db.session.commit()
             return redirect(url_for("offers.show", token=token))
     if request.method == "POST" and not refused and offer.status is not OfferStatus.sent:
-        refused = choice.closed_message(offer)
+        refused = choice.closed_message(offer, remedy_settings().timezone)
     status = 200
     if request.method == "POST":
         status = 409 if refused else 422
     template = "remedies/offer_choose.html" if offer.status is OfferStatus.sent else "remedies/offer_state.html"
     return render_template(template, offer=offer, case=offer.case, form=form, token=token, refused=refused), status
+
+
+@customer.post("/<token>/case")
+def to_case(token: str) -> WerkzeugResponse:
+    """Back from an offer to the whole case: the offer's link stands for the case's, so a fresh case link is made."""
+    offer = _offer_for(token)
+    link = issue_link(db.session, offer.case)
+    db.session.commit()
+    return redirect(url_for("cases.private_case", token=link))
 
 
 @customer.route("/<token>/rate", methods=["GET", "POST"])
@@ -375,4 +392,4 @@ def letter(token: str):
     offer = _offer_for(token)
     if offer.fulfilled_at is None:
         abort(404)
-    return _pdf(render_letter(offer, org_name=remedy_settings().org_name), letter_filename(offer))
+    return _letter(offer)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.surveys import questions as kinds
 from portal.surveys.models import Answer, Invitation, Question, Response, Section, Survey, SurveyStatus
+from portal.times import DEFAULT_ZONE, day
 
 
 class AnswerRefused(ValueError):
@@ -23,11 +24,11 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def ensure_taking_answers(survey: Survey) -> None:
+def ensure_taking_answers(survey: Survey, zone: str = DEFAULT_ZONE) -> None:
     if survey.status is SurveyStatus.draft:
         raise AnswerRefused("This survey is not open yet.")
     if survey.status is SurveyStatus.closed:
-        closed = f" on {survey.closed_at:%-d %B %Y}" if survey.closed_at else ""
+        closed = f" on {day(survey.closed_at, zone)}" if survey.closed_at else ""
         raise AnswerRefused(f"This survey closed{closed}, so answers can no longer be given or changed. "
                             "Thank you for your interest.")
 

@@ -75,7 +75,8 @@ def load_surveys_demo(session: Session, rng: random.Random) -> None:
         QuestionKind.single, "How do you usually travel to home matches?",
         options=building.parse_options("Car\nTrain\nSupporters' coach\nBus\nWalk or cycle")))
     hardest = building.add_question(session, survey, arriving, spec(
-        QuestionKind.multiple, "What makes arriving hardest?", max_choices=3, hint="Choose up to three.",
+        QuestionKind.multiple, "What makes arriving hardest?", max_choices=3,
+        hint="Think of your last few home matches.",
         options=building.parse_options("Queues at the north gate\nParking\nCrowded trains\nPoor signs\n"
                                        "Ticket scanners failing")))
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.mail.outbox import queue
 from portal.surveys.answering import hash_key
 from portal.surveys.models import Invitation, Member, Response, Survey, SurveyStatus
+from portal.times import DEFAULT_ZONE, exact_time
 
 LinkMaker = Callable[[str], str]  # token → the absolute address of the survey for that invitation
 
@@ -69,14 +70,15 @@ def next_reminder_at(survey: Survey) -> datetime | None:
     return survey.last_reminder_at + timedelta(days=survey.reminder_days)
 
 
-def remind(session: Session, survey: Survey, link_for: LinkMaker, secret_key: str, now: datetime) -> Sent:
+def remind(session: Session, survey: Survey, link_for: LinkMaker, secret_key: str, now: datetime,
+           zone: str = DEFAULT_ZONE) -> Sent:
     """Remind members who have not submitted, with the same link; at most once per the reminder interval."""
     if survey.status is not SurveyStatus.open:
         raise InvitationRefused("Reminders go out only while the survey is open.")
     due = next_reminder_at(survey)
     if due is not None and now < due:
-        raise InvitationRefused(f"A reminder went out on {survey.last_reminder_at:%-d %B at %H:%M}; "
-                                f"the next can go from {due:%-d %B at %H:%M}.")
+        raise InvitationRefused(f"A reminder went out on {exact_time(survey.last_reminder_at, zone)}; "
+                                f"the next can go from {exact_time(due, zone)}.")
     waiting = session.scalars(
         select(Invitation).join(Member).outerjoin(Response, Response.invitation_id == Invitation.id)
         .where(Invitation.survey_id == survey.id, Member.left_at.is_(None), Response.submitted_at.is_(None))

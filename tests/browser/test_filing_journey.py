@@ -30,7 +30,7 @@ def test_a_customer_files_on_a_phone_follows_the_private_link_and_replies(live_s
     page.get_by_label("Tell me about changes this feedback leads to").check()
     screenshot(page, "filing-form-phone")
     page.get_by_role("button", name=re.compile("^Send")).click()
-    assert page.get_by_text("Maria from the Ticket Office owns your case").is_visible()
+    assert page.get_by_text("Maria from Ticket Office owns your case").is_visible()
     check_accessibility(page)
     screenshot(page, "filing-received-phone")
 

@@ -56,7 +56,7 @@ def test_an_agent_works_the_queue_replies_asks_for_help_and_hands_off(live_serve
     customer = browser.new_context().new_page()
     customer.goto(f"{live_server.url}/my-case/{token}")
     assert customer.get_by_text("Tom, Ticket Office").is_visible()
-    assert customer.get_by_text("Your case is now looked after by Tom from the Ticket Office.").is_visible()
+    assert customer.get_by_text("Your case is now looked after by Tom from Ticket Office.").is_visible()
     customer.context.close()
     assert any(m["To"] == "james@fans.example" and "Tom is now looking after" in m["Subject"]
                for m in live_server.emails())

@@ -40,7 +40,7 @@ def test_filing_shows_who_owns_the_case_and_when_they_will_reply(client, categor
     response = client.post("/tell-us", data=form_data(category))
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "Maria from the Ticket Office owns your case" in page
+    assert "Maria from Ticket Office owns your case" in page
     assert re.search(r"MIR-\d{4}-\d{6}", page)
     assert "will reply by" in page
     assert len(outbox()) == 1
@@ -112,7 +112,8 @@ def test_a_guessed_or_wrong_token_is_a_plain_404(client, category):
     for token in ("abc", "x" * 43, "../../etc/passwd", "%00"):
         response = client.get(f"/my-case/{token}")
         assert response.status_code == 404
-        assert "Page not found" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "This link does not work" in page or "Page not found" in page  # the latter: not a link at all
 
 
 def test_a_customer_replies_with_a_picture_and_the_owner_is_told(client, category, outbox, db_session):
@@ -312,3 +313,18 @@ def test_the_cached_filing_form_carries_each_visitors_own_token(category, sqlite
     filed = second.post("/tell-us", data=form_data(category, csrf_token=second_token))
     assert filed.status_code == 302 and filed.location.endswith("/tell-us/received")
     assert first.post("/tell-us", data=form_data(category, csrf_token=second_token)).status_code == 400
+
+
+def test_a_broken_private_link_points_to_send_me_my_links(client):
+    response = client.get("/my-case/this-link-was-cut-in-two")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "This link does not work" in page and '<a class="button" href="/find-my-case">Send me my links</a>' in page
+
+
+def test_a_failed_submit_puts_the_error_summary_first_with_focus(client, category):
+    page = client.post("/tell-us", data=form_data(category, email="nope")).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary"[^>]*>', page).group(0)
+    assert 'tabindex="-1"' in summary and "autofocus" in summary
+    assert '<script src="/static/js/error-summary.js" defer></script>' in page
+    assert client.get("/static/js/error-summary.js").status_code == 200

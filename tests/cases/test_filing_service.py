@@ -85,7 +85,7 @@ def test_filing_creates_customer_case_event_link_and_receipt_in_one_go(session, 
     assert session.query(Attachment).one().content_type == "image/png"
     receipt = session.query(OutboxMessage).one()
     assert receipt.to_address == "james.smith@fans.example" and case.reference in receipt.subject
-    assert "Maria from the Ticket Office owns your case" in receipt.body_text
+    assert "Maria from Ticket Office owns your case" in receipt.body_text
     token = receipt.body_text.split("http://portal.test/my-case/")[1].split()[0]
     assert case_for_token(session, token) is case
 

@@ -88,6 +88,16 @@ def test_only_quotes_the_customer_agreed_to_are_public(session, theme_with_cases
     assert published_change(session, change.slug).quotes == ["Twenty-five minutes for a pie!"]
 
 
+def test_the_same_words_quoted_twice_show_once(session, theme_with_cases):
+    theme, manager, cases = theme_with_cases
+    add_quote(session, theme, cases[0], "Twenty-five minutes for a pie!", customer_agreed=True)
+    add_quote(session, theme, cases[1], "Twenty-five  minutes for a pie!", customer_agreed=True)
+    add_quote(session, theme, cases[1], "Never again.", customer_agreed=True)
+    change = _change(session, theme, manager)
+    publish(session, change, by=manager, public_url="x", case_link_for=str)
+    assert published_change(session, change.slug).quotes == ["Twenty-five minutes for a pie!", "Never again."]
+
+
 def test_slugs_are_unique_and_readable(session, theme_with_cases):
     theme, manager, _cases = theme_with_cases
     first, second = _change(session, theme, manager), _change(session, theme, manager)

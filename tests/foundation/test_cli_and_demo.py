@@ -37,6 +37,12 @@ def test_the_demo_loads_a_realistic_club_once(app, db_session):
     assert counts["Team"] == 4 and counts["Employee"] == 12
     assert counts["Customer"] >= 200 and counts["Case"] >= 300 and counts["Event"] > counts["Case"]
     assert {t.name for t in db_session.scalars(select(Team))} == {"Ticket Office", "Catering", "Stewarding", "Parking"}
+    from portal.surveys.models import Question, QuestionKind
+
+    # The survey page states how many to choose ("Choose up to 3."); a hint saying it again in other words
+    # ("Choose up to three.") reads as two rules.
+    for question in db_session.scalars(select(Question).where(Question.kind == QuestionKind.multiple)):
+        assert "choose" not in (question.hint or "").lower(), question.hint
     second = runner.invoke(args=["demo"])
     assert "already loaded" in second.output
     assert db_session.scalar(select(func.count()).select_from(Case)) == counts["Case"]

@@ -42,3 +42,46 @@ def test_defaults_suit_a_laptop():
     assert settings.BASE_URL == "http://127.0.0.1:5000"
     assert settings.SENDGRID_API_KEY == ""
     settings.check()
+
+
+def test_base_url_follows_the_port_when_it_is_not_set():
+    assert Settings.from_env({}).BASE_URL == "http://127.0.0.1:5000"
+    assert Settings.from_env({"PORT": "5101"}).BASE_URL == "http://127.0.0.1:5101"
+    assert Settings.from_env({"PORT": "5101", "BASE_URL": "https://care.example.org"}).BASE_URL == \
+        "https://care.example.org"
+    with pytest.raises(ConfigError, match="PORT must be a port number"):
+        Settings.from_env({"PORT": "fifty"})
+
+
+def test_portal_run_on_another_port_e_mails_links_to_that_port(monkeypatch, sqlite_url, tmp_path):
+    """`portal run --port 5101` with no BASE_URL: the app it serves links to 5101, not 5000."""
+    import flask.cli
+    from click.testing import CliRunner
+
+    from portal import cli
+
+    served = {}
+
+    def run_simple(host, port, app, **options):
+        with app.app_context():  # the app Flask's CLI loaded, as it would serve it
+            from flask import current_app
+            served.update(host=host, port=port, base_url=current_app.config["BASE_URL"])
+
+    monkeypatch.setattr(flask.cli, "run_simple", run_simple)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5000")  # so that what the command sets is undone after the test
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    result = CliRunner().invoke(cli.portal_group(), ["run", "--port", "5101"], catch_exceptions=False)
+    assert served == {"host": "127.0.0.1", "port": 5101, "base_url": "http://127.0.0.1:5101"}, result.output
+
+
+def test_make_run_passes_its_port_to_the_demo_links_and_the_server():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout
+    assert "PORT=5101 .venv/bin/portal demo" in plan
+    assert "PORT=5101 .venv/bin/portal run --host 127.0.0.1 --port 5101" in plan

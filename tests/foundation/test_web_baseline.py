@@ -133,6 +133,12 @@ def test_the_home_page_names_the_organisation_and_has_landmarks(client):
     assert "<script" not in page.split("</head>")[0] or 'src="/static/' in page
 
 
+def test_the_favicon_is_served_so_no_page_logs_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+
+
 def test_a_page_whose_form_would_be_refused_for_want_of_a_csrf_token_fails_the_test_that_renders_it(client):
     # The guard that would have caught "Did this help?" answering 400 to every visitor in production.
     from tests.browserlike import post_forms

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -120,3 +121,65 @@ def test_remedy_kinds_chosen_are_counted(client, club, db_session):
     sign_in(client, "priya@staff.example")
     page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
     assert "Remedies customers chose" in page and offer.remedies[0].kind.label in page
+
+
+def test_the_period_bounds_are_local_dates_and_times_never_utc(client, club):
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=custom&from=2025-09-03&to=2025-09-30").get_data(as_text=True)
+    assert "cases filed from 3 September 2025 to 30 September 2025.</p>" in page and "UTC" not in page
+    today = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    assert re.search(r"figures as at <time[^>]*>\d+ \w+ 20\d\d at \d\d:\d\d (GMT|BST)</time>", today)
+
+
+def test_a_breakdown_row_opens_a_list_that_says_whose_cases_they_are(client, club):
+    sign_in(client, "priya@staff.example")
+    dashboard = client.get("/staff/metrics/?period=30d&group=employee").get_data(as_text=True)
+    link = re.search(r'<a href="(/staff/metrics/cases\?[^"]*group_by=employee[^"]*)">Maria Lopez</a>', dashboard)
+    page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "<h1>All cases filed, owned by Maria Lopez</h1>" in page
+    assert re.search(r"2 cases owned by Maria Lopez, filed from \d+ \w+ 20\d\d to \d+ \w+ 20\d\d \(Last 30 days\)",
+                     page)
+
+
+def _rate(db_session, case, score):
+    record(db_session, case, "rated", by_customer=True, public=True, detail={"score": score, "made_it_right": True})
+
+
+def test_rated_4_or_5_opens_the_happy_ratings_and_1_to_3_the_others(client, club, db_session):
+    _rate(db_session, club["answered"], 5)
+    _rate(db_session, club["overdue"], 2)
+    db_session.commit()
+    sign_in(client, "priya@staff.example")
+    dashboard = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    happy = re.search(r'<a href="([^"]*)">“Did we make it right\?” rated 4 or 5</a>', dashboard).group(1)
+    page = client.get(happy.replace("&amp;", "&")).get_data(as_text=True)
+    assert "<h1>Rated 4 or 5</h1>" in page
+    assert club["answered"].reference in page and club["overdue"].reference not in page
+    unhappy = re.search(r'<a href="([^"]*)">see those rated 1 to 3</a>', dashboard).group(1)
+    page = client.get(unhappy.replace("&amp;", "&")).get_data(as_text=True)
+    assert club["overdue"].reference in page and club["answered"].reference not in page
+
+
+def test_first_responses_on_target_opens_the_ones_on_target(client, club, db_session):
+    answered = club["answered"]
+    answered.first_response_due = answered.created_at + timedelta(hours=4)  # answered after 3 h: on target
+    late = club["overdue"]
+    late.first_response_due = late.created_at + timedelta(hours=4)  # never answered: late
+    db_session.commit()
+    sign_in(client, "priya@staff.example")
+    dashboard = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    on_target = re.search(r'<a href="([^"]*)">first responses on target</a>', dashboard).group(1)
+    page = client.get(on_target.replace("&amp;", "&")).get_data(as_text=True)
+    assert "<h1>First response on target</h1>" in page
+    assert answered.reference in page and late.reference not in page
+    late_link = re.search(r'<a href="([^"]*)">see the late ones</a>', dashboard).group(1)
+    page = client.get(late_link.replace("&amp;", "&")).get_data(as_text=True)
+    assert late.reference in page and answered.reference not in page
+
+
+def test_the_trend_csv_is_named_for_the_first_and_last_day_it_covers(client, club):
+    sign_in(client, "priya@staff.example")
+    summer = client.get("/staff/metrics/trend.csv?period=custom&from=2026-06-01&to=2026-06-30")
+    assert 'filename="make-it-right-trend-20260601-20260630.csv"' in summer.headers["Content-Disposition"]
+    winter = client.get("/staff/metrics/breakdown.csv?period=custom&from=2026-12-01&to=2026-12-31")
+    assert 'filename="make-it-right-breakdown-20261201-20261231.csv"' in winter.headers["Content-Disposition"]

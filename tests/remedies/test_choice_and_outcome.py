@@ -209,3 +209,23 @@ def test_a_case_without_offers_has_no_summary(session):
 
     case: Case = make_case(session)
     assert offer_summary_for_case(session, case) is None
+
+
+def test_the_owner_reads_the_customers_choice_quoted_as_the_customer_was_told_it(session):
+    offer = make_offer(session)
+    choose(session, offer, offer.remedies[0].id)
+    [mail] = _mail(session, "remedy_chosen_owner")
+    # The option's words address the customer ("your match ticket", "calls you"): the owner gets them as a quote.
+    assert "has chosen (kind of remedy: Refund). The offer put it to them in these words:" in mail.body_text
+    assert '"A full refund of your match ticket."' in mail.body_text
+    assert 'When, as they were told: "Back on your card within 5 working days."' in mail.body_text
+    assert "chose: A full" not in mail.body_text and "What it means and when:" not in mail.body_text
+
+
+def test_the_offer_e_mail_gives_its_deadline_in_the_organisations_time_zone(session):
+    from datetime import UTC, datetime
+
+    offer = make_offer(session, now=datetime(2026, 7, 1, 9, 0, tzinfo=UTC))
+    [mail] = _mail(session, "remedy_offer")
+    assert "Please choose by 15 July 2026 at 10:00 BST." in mail.body_text and "UTC" not in mail.body_text
+    assert offer.expires_at == datetime(2026, 7, 15, 9, 0, tzinfo=UTC)

@@ -183,6 +183,11 @@ def test_fulfil_then_rate_then_letters(client, db_session, case, outbox):
     client.post("/staff/sign-out")
     customer_pdf = client.get(f"/offers/{token}/letter.pdf")
     assert customer_pdf.status_code == 200 and customer_pdf.data.startswith(b"%PDF")
+    rate_page = client.get(f"/offers/{token}/rate").get_data(as_text=True)
+    assert f"{case.owner.name} has done what you chose.</p>" in rate_page
+    assert "did what you chose: A" not in rate_page
+    resolution = outbox()[-1].get_body(("plain",)).get_content()
+    assert "has done what you chose.\n" in resolution and 'You chose: "A full refund' in resolution
     bad = client.post(f"/offers/{token}/rate", data={"made_it_right": "yes"})
     assert bad.status_code == 422 and 'href="#score"' in bad.get_data(as_text=True)
     done = client.post(f"/offers/{token}/rate", data={"made_it_right": "no", "score": "2",
@@ -280,3 +285,39 @@ def test_the_case_page_partial_shows_the_offer_to_staff_and_customer(app, db_ses
                                offer_url=f"/offers/{offer_token(SECRET, offer.id)}")
     assert "waiting for the customer to choose" in staff and f"/staff/cases/{case.reference}/offer" in staff
     assert "Choose how we make it right" in mine and "/offers/" in mine
+
+
+def test_a_customer_waiting_for_an_approved_offer_is_told_what_is_happening(app, db_session, case):
+    from flask import render_template
+
+    from portal.remedies.summary import offer_summary_for_case
+
+    make_offer(db_session, case=case, costs=("20", "30", "400"))  # above Maria's limit: waits for a manager
+    db_session.commit()
+    summary = offer_summary_for_case(db_session, case)
+    assert summary.status.value == "awaiting_approval"
+    with app.test_request_context():
+        mine = render_template("remedies/_case_offer.html", offer_summary=summary, case=case, audience="customer",
+                               offer_url="/offers/x")
+    card = mine.split('id="offer-summary-title"')[1]
+    assert "How we are making it right</h2>" in card
+    assert "Maria is preparing ways to put it right and will send them to you soon." in card
+
+
+def test_after_choosing_the_customer_can_go_back_to_their_case(client, db_session, case):
+    offer = make_offer(db_session, case=case)
+    db_session.commit()
+    token = offer_token(SECRET, offer.id)
+    chosen = client.post(f"/offers/{token}", data={"choice": str(offer.remedies[0].id)})
+    confirmation = client.get(chosen.location).get_data(as_text=True)
+    assert f'action="/offers/{token}/case"' in confirmation and "Back to your case" in confirmation
+    back = client.post(f"/offers/{token}/case")
+    assert back.status_code == 302 and back.location.startswith("/my-case/")
+    page = client.get(back.location).get_data(as_text=True)
+    assert case.reference in page and "You chose" in page
+    assert client.post("/offers/not-a-token/case").status_code == 404
+
+
+def test_a_broken_offer_link_offers_fresh_links(client):
+    page = client.get("/offers/not-a-token").get_data(as_text=True)
+    assert "This link does not work" in page and 'href="/find-my-case"' in page

@@ -173,3 +173,13 @@ def test_pages_with_nothing_to_show_are_skipped_and_a_return_resumes_after_the_l
     answering.save_page(survey, response, survey.sections[0], fill(survey, {"travel": "0", "hardest": "0",
                                                                             "ease": "5"}), now=NOW, finishing=True)
     assert answering.next_page(survey, response, 2, 1) == 3
+
+
+def test_a_closed_survey_gives_its_closing_day_in_the_organisations_time_zone():
+    from datetime import UTC, datetime
+
+    from portal.surveys.models import Survey, SurveyStatus
+
+    survey = Survey(title="x", status=SurveyStatus.closed, closed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    with pytest.raises(answering.AnswerRefused, match="This survey closed on 1 July 2026,"):
+        answering.ensure_taking_answers(survey, "Europe/London")

@@ -64,7 +64,7 @@ def test_a_reminder_goes_to_those_yet_to_answer_with_the_same_link_at_most_once_
     for reminder in reminders:
         token = reminder.body_text.split("/s/i/")[1].split()[0]
         assert token in first_links[reminder.to_address]
-    with pytest.raises(invitations.InvitationRefused, match="the next can go from 23 November at 10:00"):
+    with pytest.raises(invitations.InvitationRefused, match="the next can go from 23 November 2026 at 10:00 GMT"):
         invitations.remind(session, survey, link, SECRET, NOW + timedelta(days=2))
     assert invitations.remind(session, survey, link, SECRET, NOW + timedelta(days=3)).sent == 2
 

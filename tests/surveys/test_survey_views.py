@@ -214,3 +214,9 @@ def test_a_member_leaves_the_group_from_the_invitation_and_gets_no_reminder(clie
     assert "You have left North Stand 2026" in member.post(link + "/leave").get_data(as_text=True)
     assert db_session.scalar(select(Member.left_at).where(Member.email == "olivia@fans.example")) is not None
     assert "1 reminder sent." in client.post(f"{url}/remind", follow_redirects=True).get_data(as_text=True)
+
+
+def test_focus_groups_are_found_from_the_surveys_page_and_back(client, manager):
+    surveys = client.get("/staff/surveys/").get_data(as_text=True)
+    assert '<a href="/staff/focus-groups/">Focus groups</a>' in surveys
+    assert '<a href="/staff/surveys/">Surveys</a>' in client.get("/staff/focus-groups/").get_data(as_text=True)

@@ -65,7 +65,7 @@ def _closed(respondent: Respondent, refused: answering.AnswerRefused, status: in
 def start(via: str, token: str):
     respondent = _respondent(via, token)
     try:
-        answering.ensure_taking_answers(respondent.survey)
+        answering.ensure_taking_answers(respondent.survey, current_app.config["ORG_TIMEZONE"])
     except answering.AnswerRefused as refused:
         return _closed(respondent, refused)
     response = respondent.response
@@ -105,7 +105,7 @@ def page(via: str, token: str, page: int):
     respondent = _respondent(via, token)
     section = _page_section(respondent.survey, page)
     try:
-        answering.ensure_taking_answers(respondent.survey)
+        answering.ensure_taking_answers(respondent.survey, current_app.config["ORG_TIMEZONE"])
     except answering.AnswerRefused as refused:
         return _closed(respondent, refused, 200 if request.method == "GET" else 409)
     if request.method == "GET":
@@ -136,7 +136,7 @@ def page(via: str, token: str, page: int):
 def check(via: str, token: str):
     respondent = _respondent(via, token)
     try:
-        answering.ensure_taking_answers(respondent.survey)
+        answering.ensure_taking_answers(respondent.survey, current_app.config["ORG_TIMEZONE"])
     except answering.AnswerRefused as refused:
         return _closed(respondent, refused, 200 if request.method == "GET" else 409)
     if respondent.response is None:

@@ -295,7 +295,8 @@ def send(survey_id: int, action: str) -> WerkzeugResponse:
         if action == "invite":
             sent = invitations.invite_group(db.session, survey, invitation_link, secret)
         else:
-            sent = invitations.remind(db.session, survey, invitation_link, secret, utcnow())
+            sent = invitations.remind(db.session, survey, invitation_link, secret, utcnow(),
+                                      current_app.config["ORG_TIMEZONE"])
     except invitations.InvitationRefused as refused:
         return _refusal(survey, refused)
     db.session.commit()

@@ -41,7 +41,7 @@ def test_a_handoff_moves_ownership_and_tells_everyone(session, desk):
     assert case.owner is desk["tom"] and event.detail["note"] == NOTE
     assert latest_handoff_to_owner(case.events, desk["tom"].id) is event
     told_customer = [e for e in case.events if e.kind == "owner_changed"][0]
-    assert told_customer.public and "Tom from the Ticket Office" in told_customer.body
+    assert told_customer.public and "Tom from Ticket Office" in told_customer.body
     subjects = {m.to_address: m.subject for m in session.query(OutboxMessage)}
     assert "read the handoff note first" in subjects[desk["tom"].email]
     assert "Tom is now looking after your case" in subjects[case.customer.email]
