@@ -77,8 +77,9 @@ class Customer(SessionHolder, Base):
         return self.name.split()[0] if self.name else ""
 
 
-# A new password (or none, on erasure) ends the customer's account sessions, whichever code makes the change.
+# A new password or address (erasure replaces both) ends the customer's account sessions, whichever code does it.
 end_sessions_when_changed(Customer.password_hash)
+end_sessions_when_changed(Customer.email)
 
 
 class Category(Base):

@@ -132,13 +132,20 @@ def test_a_customer_cookie_replayed_after_a_password_change_is_refused(app, clie
     assert client.get("/account").status_code == 200  # the customer who changed it stays signed in
 
 
-def test_a_customer_cookie_replayed_after_erasure_is_refused(app, client, olivia, db_session):
+def test_a_customer_cookie_replayed_after_erasure_is_refused(app, client, db_session, outbox):
     from portal.admin.data_requests import erase_customer
 
-    customer_sign_in(client)
+    james = make_customer(db_session, email="james@fans.example")  # signs in by e-mailed link: no password
+    make_case(db_session, customer=james, category=make_category(db_session))
+    db_session.commit()
+    client.post("/account/sign-in", data={"email": "james@fans.example"})
+    link = re.search(r"http://127\.0\.0\.1:5000(/account/sign-in/\S+)",
+                     outbox()[-1].get_body(("plain",)).get_content()).group(1)
+    assert client.get(link).status_code == 302
     thief = stolen_copy(app, client)
-    admin = make_employee(db_session, role=Role.admin)
-    erase_customer(db_session, olivia, by=admin, reason="Asked by e-mail on 1 December.")
+    assert thief.get("/account").status_code == 200
+    erase_customer(db_session, james, by=make_employee(db_session, role=Role.admin),
+                   reason="Asked by e-mail on 1 December.")
     db_session.commit()
     assert refused_to_sign_in(thief.get("/account"), "/account/sign-in")
 
