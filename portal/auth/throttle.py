@@ -14,6 +14,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal.auth.models import SignInThrottle
@@ -62,30 +65,37 @@ def _keys(account: str, address: str) -> list[tuple[Policy, str]]:
 
 def check(session: Session, *, account: str, address: str, now: datetime) -> None:
     """Raise Throttled when this client must still wait before a password for ``account`` is checked."""
-    waits = []
-    for policy, key in _keys(account, address):
-        throttle = session.get(SignInThrottle, key)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            waits.append(Throttled(policy.scope, throttle.locked_until - now))
+    keys = _keys(account, address)
+    until = dict(session.execute(
+        select(SignInThrottle.key_hash, SignInThrottle.locked_until)
+        .where(SignInThrottle.key_hash.in_([key for _, key in keys]))
+    ).all())
+    waits = [Throttled(policy.scope, until[key] - now) for policy, key in keys if (until.get(key) or now) > now]
     if waits:
         raise max(waits, key=lambda throttled: throttled.wait)
 
 
 def record_failure(session: Session, *, account: str, address: str, now: datetime) -> Throttled | None:
-    """Count a wrong password; return the wait it starts, if any (the longer of the two counters')."""
+    """Count a wrong password; return the wait it starts, if any (the longer of the two counters').
+
+    Counted in the database (insert if missing, then one UPDATE … RETURNING per counter) so that guesses sent in
+    parallel are each counted and never collide on inserting the same row."""
+    keys = _keys(account, address)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(SignInThrottle).values([{"key_hash": key, "failures": 0} for _, key in keys])
+                    .on_conflict_do_nothing())
     started = []
-    for policy, key in _keys(account, address):
-        throttle = session.get(SignInThrottle, key)
-        if throttle is None:
-            throttle = SignInThrottle(key_hash=key, failures=0)
-            session.add(throttle)
-        if throttle.last_failure_at and now - throttle.last_failure_at > policy.forget_after:
-            throttle.failures = 0
-        throttle.failures = (throttle.failures or 0) + 1
-        throttle.last_failure_at = now
-        wait = policy.wait_after(throttle.failures)
-        throttle.locked_until = now + wait if wait else None
+    for policy, key in keys:  # always in this order, so two requests never wait on each other's rows
+        quiet = SignInThrottle.last_failure_at < now - policy.forget_after
+        failures = session.execute(
+            update(SignInThrottle).where(SignInThrottle.key_hash == key)
+            .values(failures=case((quiet, 1), else_=SignInThrottle.failures + 1), last_failure_at=now)
+            .returning(SignInThrottle.failures).execution_options(synchronize_session=False)
+        ).scalar_one()
+        wait = policy.wait_after(failures)
         if wait:
+            session.execute(update(SignInThrottle).where(SignInThrottle.key_hash == key)
+                            .values(locked_until=now + wait).execution_options(synchronize_session=False))
             started.append(Throttled(policy.scope, wait))
     return max(started, key=lambda throttled: throttled.wait) if started else None
 
@@ -95,6 +105,4 @@ def record_success(session: Session, *, account: str, address: str) -> None:
 
     The count over all accounts stays, or one account of their own would let a guesser reset it at will."""
     [(_, account_key), _] = _keys(account, address)
-    throttle = session.get(SignInThrottle, account_key)
-    if throttle is not None:
-        session.delete(throttle)
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash == account_key))

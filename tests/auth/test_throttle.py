@@ -83,3 +83,35 @@ def test_the_table_keeps_neither_the_email_nor_the_client_address(session):
     session.flush()
     stored = repr([(t.key_hash, t.failures) for t in session.scalars(select(SignInThrottle))])
     assert "maria" not in stored and ATTACKER not in stored
+
+
+def test_guesses_sent_in_parallel_are_each_counted_and_none_fails(db_url):
+    import threading
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from portal.auth.models import SignInThrottle
+    from portal.db import make_engine
+
+    engine, guesses, errors = make_engine(db_url), 8, []
+    barrier = threading.Barrier(guesses)
+
+    def guess() -> None:
+        try:
+            with Session(engine) as session:
+                barrier.wait()
+                record_failure(session, account=MARIA, address=ATTACKER, now=NOW)
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guess) for _ in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(engine) as session:
+        counts = sorted(session.scalars(select(SignInThrottle.failures)))
+    engine.dispose()
+    assert errors == [] and counts == [guesses, guesses]
