@@ -50,6 +50,7 @@ class Settings:
     RATELIMIT_ENABLED: bool = True
     OFFER_EXPIRY_DAYS: int = 14
     PAGE_CACHE_SECONDS: int = 30
+    TRUSTED_PROXIES: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +84,8 @@ class Settings:
             ZoneInfo(self.ORG_TIMEZONE)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"ORG_TIMEZONE {self.ORG_TIMEZONE!r} is not a time zone like Europe/London.") from exc
+        if self.TRUSTED_PROXIES < 0:
+            raise ConfigError("TRUSTED_PROXIES is the number of proxies in front of the app: 0 or more.")
         if self.production and len(self.SECRET_KEY) < 24:
             raise ConfigError("SECRET_KEY is too short for production: use at least 24 random characters.")
 

@@ -1,7 +1,7 @@
 """Outbox claims carry a token of their own (fencing) and the moment the current attempt began.
 
 Revision ID: 0021_outbox_claims
-Revises: 0019_customer_email_lower
+Revises: 0020_sessions
 Create Date: 2026-12-02 04:50:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.db
 
 
 revision = '0021_outbox_claims'
-down_revision = '0019_customer_email_lower'
+down_revision = '0020_sessions'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.sessions import SessionHolder, end_sessions_when_changed
 from portal.db import Base, utcnow
 
 
@@ -34,7 +35,7 @@ class Team(Base):
         return f"<Team {self.name}>"
 
 
-class Employee(Base):
+class Employee(SessionHolder, Base):
     __tablename__ = "employee"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,19 +74,27 @@ class Employee(Base):
         return False
 
     def get_id(self) -> str:
-        # The password fingerprint makes a password change sign out every other session.
-        return f"{self.id}:{(self.password_hash or '')[-12:]}"
+        # What the session cookie names: the employee and their session generation (see portal.auth.sessions).
+        return self.session_key()
 
     def __repr__(self) -> str:
         return f"<Employee {self.email}>"
 
 
+# A new password or deactivation ends every session, whichever code makes the change.
+end_sessions_when_changed(Employee.password_hash)
+end_sessions_when_changed(Employee.active)
+
+
 class SignInThrottle(Base):
-    """Wrong passwords per e-mail address, kept for addresses with and without an account alike."""
+    """Wrong passwords from one client address, for one account or for all of them (see portal.auth.throttle).
+
+    Kept for addresses with and without an account alike; the key is a hash, so the table holds neither
+    e-mail addresses nor client addresses."""
 
     __tablename__ = "sign_in_throttle"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]

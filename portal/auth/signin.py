@@ -1,29 +1,34 @@
-"""Employee sign-in with a lock-out that says nothing about whether an address exists."""
+"""Employee sign-in, slowed per client address in a way that says nothing about whether an address exists."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee, SignInThrottle
+from portal.auth import throttle
+from portal.auth.models import Employee
 from portal.auth.passwords import verify_password
+from portal.auth.sessions import account_for_session
 from portal.db import utcnow
-
-MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
 
 
 class SignInRefused(Exception):
-    """Wrong e-mail or password, a locked address, or an inactive account; the message is for the user."""
+    """Wrong e-mail or password, a client that must wait, or an inactive account; the message is for the user."""
+
+    def __init__(self, message: str, retry_after: timedelta | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 WRONG = "Enter a correct e-mail address and password."
-LOCKED = (
-    "There have been too many wrong passwords for this e-mail address. "
-    "Wait 15 minutes and try again, or reset your password."
-)
+WAIT = {
+    "account": "Too many wrong passwords for this e-mail address have been tried from here. "
+               "Wait {wait} and try again, or reset your password.",
+    "address": "Too many wrong passwords have been tried from your network. "
+               "Wait {wait} and try again, or reset your password.",
+}
 
 
 def normalise_email(email: str) -> str:
@@ -34,41 +39,29 @@ def find_employee(session: Session, email: str) -> Employee | None:
     return session.scalar(select(Employee).where(func.lower(Employee.email) == normalise_email(email)))
 
 
-def is_locked(session: Session, key: str) -> bool:
-    throttle = session.get(SignInThrottle, key)
-    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
+def _refusal(throttled: throttle.Throttled) -> SignInRefused:
+    return SignInRefused(WAIT[throttled.scope].format(wait=throttled.wait_text), throttled.wait)
 
 
-def record_failure(session: Session, key: str) -> bool:
-    """Count a wrong password for ``key``; True when this one locks it for LOCK_FOR."""
-    now = utcnow()
-    throttle = session.get(SignInThrottle, key)
-    if throttle is None:
-        throttle = SignInThrottle(email=key, failures=0)
-        session.add(throttle)
-    if throttle.locked_until and throttle.locked_until <= now:
-        throttle.failures, throttle.locked_until = 0, None
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    if throttle.failures >= MAX_FAILURES:
-        throttle.locked_until = now + LOCK_FOR
-        return True
-    return False
+def sign_in(session: Session, email: str, password: str, *, address: str, now: datetime | None = None) -> Employee:
+    """Return the employee whose password this is, or raise SignInRefused with a message to show.
 
-
-def clear_failures(session: Session, key: str) -> None:
-    throttle = session.get(SignInThrottle, key)
-    if throttle is not None:
-        session.delete(throttle)
-
-
-def sign_in(session: Session, email: str, password: str) -> Employee:
-    """Return the employee whose password this is, or raise SignInRefused with a message to show."""
-    address = normalise_email(email)
-    if is_locked(session, address):
-        raise SignInRefused(LOCKED)
-    employee = find_employee(session, address)
+    ``address`` is the client's address as the app sees it (through trusted proxies only)."""
+    now = now or utcnow()
+    account = "staff:" + normalise_email(email)
+    try:
+        throttle.check(session, account=account, address=address, now=now)
+    except throttle.Throttled as throttled:
+        raise _refusal(throttled) from None
+    employee = find_employee(session, email)
     if verify_password(employee.password_hash if employee else None, password) and employee and employee.active:
-        clear_failures(session, address)
+        throttle.record_success(session, account=account, address=address)
         return employee
-    raise SignInRefused(LOCKED if record_failure(session, address) else WRONG)
+    started = throttle.record_failure(session, account=account, address=address, now=now)
+    raise _refusal(started) if started else SignInRefused(WRONG)
+
+
+def employee_for_session(session: Session, key: object) -> Employee | None:
+    """The active employee a session cookie names, or None once that session has been ended."""
+    employee = account_for_session(session, Employee, key)
+    return employee if employee is not None and employee.active else None

@@ -3,12 +3,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from portal.auth import reset, signin
+from portal.auth.access import start_session
 from portal.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from portal.auth.passwords import PasswordRefused
+from portal.auth.sessions import end_sessions
 from portal.db import db
 from portal.security import limiter
 from portal.tokens import TokenInvalid
@@ -34,13 +36,14 @@ def sign_in() -> str | Response | tuple[str, int]:
         status = 422 if request.method == "POST" else 200
         return render_template("auth/sign_in.html", form=form, next_url=next_url), status
     try:
-        employee = signin.sign_in(db.session, form.email.data or "", form.password.data or "")
+        employee = signin.sign_in(db.session, form.email.data or "", form.password.data or "",
+                                  address=request.remote_addr or "")
     except signin.SignInRefused as refused:
         db.session.commit()  # the failure count must survive the refusal
         form.email.errors = [str(refused)]
         return render_template("auth/sign_in.html", form=form, next_url=next_url), 422
     db.session.commit()
-    login_user(employee)
+    start_session(employee)
     flash(f"Signed in as {employee.name}.", "success")
     if not next_url and employee.is_manager and "staff.team" in current_app.view_functions:
         return redirect(url_for("staff.team"))  # managers start from their team's queue
@@ -50,6 +53,9 @@ def sign_in() -> str | Response | tuple[str, int]:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
+    # Ends this session everywhere a copy of the cookie might be, not only in this browser.
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.auth import signin
+from portal.auth import throttle
 from portal.auth.passwords import hash_password, verify_password
+from portal.auth.sessions import account_for_session
 from portal.cases.models import Case, CaseLink, Customer
 from portal.db import utcnow
 from portal.tokens import TokenInvalid, sign, unsign
@@ -101,26 +102,42 @@ def customer_for_sign_in_token(session: Session, token: str, *, secret_key: str)
 
 
 class CustomerSignInRefused(Exception):
-    """Wrong e-mail address or password for a customer account."""
+    """Wrong e-mail address or password for a customer account, or a client that must wait."""
 
 
-def sign_in_with_password(session: Session, email: str, password: str) -> Customer:
-    """The customer whose password this is; five wrong tries lock the address for 15 minutes."""
-    key = ("customer:" + email.strip().lower())[:254]
-    if signin.is_locked(session, key):
-        raise CustomerSignInRefused(
-            "There have been too many wrong passwords for this address. Wait 15 minutes, or ask for a sign-in link."
-        )
+WRONG = "Enter a correct e-mail address and password, or ask for a sign-in link by e-mail instead."
+WAIT = {
+    "account": "Too many wrong passwords for this address have been tried from here. "
+               "Wait {wait}, or ask for a sign-in link by e-mail instead.",
+    "address": "Too many wrong passwords have been tried from your network. "
+               "Wait {wait}, or ask for a sign-in link by e-mail instead.",
+}
+
+
+def sign_in_with_password(
+    session: Session, email: str, password: str, *, address: str, now: datetime | None = None
+) -> Customer:
+    """The customer whose password this is; wrong ones slow down the client they come from (portal.auth.throttle)."""
+    now = now or utcnow()
+    account = "customer:" + email.strip().lower()
+    try:
+        throttle.check(session, account=account, address=address, now=now)
+    except throttle.Throttled as throttled:
+        raise CustomerSignInRefused(WAIT[throttled.scope].format(wait=throttled.wait_text)) from None
     customer = find_customer(session, email)
     if not verify_password(customer.password_hash if customer else None, password) or customer is None:
-        signin.record_failure(session, key)
-        raise CustomerSignInRefused(
-            "Enter a correct e-mail address and password, or ask for a sign-in link by e-mail instead."
-        )
-    signin.clear_failures(session, key)
-    customer.last_signed_in_at = utcnow()
+        started = throttle.record_failure(session, account=account, address=address, now=now)
+        raise CustomerSignInRefused(WAIT[started.scope].format(wait=started.wait_text) if started else WRONG)
+    throttle.record_success(session, account=account, address=address)
+    customer.last_signed_in_at = now
     return customer
 
 
+def customer_for_session(session: Session, key: object) -> Customer | None:
+    """The customer a session cookie names, or None once that session has been ended."""
+    return account_for_session(session, Customer, key)
+
+
 def set_password(customer: Customer, password: str) -> None:
+    """A new password; it ends the customer's other sessions (the caller re-keys the current one)."""
     customer.password_hash = hash_password(password)

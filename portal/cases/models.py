@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee, Team
+from portal.auth.sessions import SessionHolder, end_sessions_when_changed
 from portal.db import Base, utcnow
 
 
@@ -50,7 +51,7 @@ class Channel(enum.StrEnum):
     in_person = "in_person"
 
 
-class Customer(Base):
+class Customer(SessionHolder, Base):
     __tablename__ = "customer"
     # Customers are found by address whatever its case ("Olivia@…" and "olivia@…" are one person).
     __table_args__ = (Index("ix_customer_email_lower", func.lower(text("email"))),)
@@ -74,6 +75,11 @@ class Customer(Base):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name else ""
+
+
+# A new password or address (erasure replaces both) ends the customer's account sessions, whichever code does it.
+end_sessions_when_changed(Customer.password_hash)
+end_sessions_when_changed(Customer.email)
 
 
 class Category(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from portal.auth.sessions import end_sessions
 from portal.cases import customer_access, customer_replies, filing
 from portal.cases.attachments import attachment_path
 from portal.cases.forms import (
@@ -238,9 +239,15 @@ def find_cases() -> str | Response | tuple[str, int]:
     return render_template("cases/find.html", form=form), _status()
 
 
+CUSTOMER_SESSION = "customer"  # the account's session key (portal.auth.sessions), never a bare customer id
+
+
 def _signed_in_customer() -> Customer | None:
-    customer_id = session.get("customer_id")
-    return db.session.get(Customer, customer_id) if customer_id else None
+    return customer_access.customer_for_session(db.session, session.get(CUSTOMER_SESSION))
+
+
+def _start_customer_session(customer: Customer) -> None:
+    session[CUSTOMER_SESSION] = customer.session_key()
 
 
 @bp.route("/account/sign-in", methods=["GET", "POST"])
@@ -250,13 +257,14 @@ def account_sign_in() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         if form.password.data:
             try:
-                customer = customer_access.sign_in_with_password(db.session, form.email.data, form.password.data)
+                customer = customer_access.sign_in_with_password(db.session, form.email.data, form.password.data,
+                                                                 address=request.remote_addr or "")
             except customer_access.CustomerSignInRefused as refused:
                 db.session.commit()
                 form.password.errors = [str(refused)]
                 return render_template("cases/account_sign_in.html", form=form), 422
             db.session.commit()
-            session["customer_id"] = customer.id
+            _start_customer_session(customer)
             return redirect(url_for("cases.account"))
         customer_access.sign_in_link(
             db.session, form.email.data, secret_key=current_app.config["SECRET_KEY"],
@@ -278,7 +286,7 @@ def account_link(token: str) -> Response:
         flash(f"{invalid} Ask for a new one below.", "error")
         return redirect(url_for("cases.account_sign_in"))
     db.session.commit()
-    session["customer_id"] = customer.id
+    _start_customer_session(customer)
     return redirect(url_for("cases.account"))
 
 
@@ -303,6 +311,7 @@ def account_password() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         customer_access.set_password(customer, form.password.data)
         db.session.commit()
+        _start_customer_session(customer)  # other copies of the old cookie stop working; this browser stays in
         flash("Your password is set. Next time you can sign in with it.", "success")
         return redirect(url_for("cases.account"))
     return render_template("cases/account_password.html", form=form), _status()
@@ -310,7 +319,11 @@ def account_password() -> str | Response | tuple[str, int]:
 
 @bp.post("/account/sign-out")
 def account_sign_out() -> Response:
-    session.pop("customer_id", None)
+    customer = _signed_in_customer()
+    if customer is not None:
+        end_sessions(customer)  # every copy of the cookie, not only this browser's
+        db.session.commit()
+    session.pop(CUSTOMER_SESSION, None)
     flash("You have signed out.", "info")
     return redirect(url_for("public.home"))
 

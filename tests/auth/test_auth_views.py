@@ -46,7 +46,7 @@ def test_the_lock_out_message_is_the_same_for_an_unknown_address(client, maria):
         for _ in range(5):
             response = sign_in(client, address, "guess")
         pages[address] = re.sub(r'value="[^"]*"', "", response.get_data(as_text=True))
-    assert "too many wrong passwords" in pages["ghost@staff.example"]
+    assert "too many wrong passwords" in pages["ghost@staff.example"].lower()
     assert pages["maria@staff.example"] == pages["ghost@staff.example"]
 
 
@@ -141,3 +141,14 @@ def test_a_password_change_signs_out_other_sessions(app, client, maria, db_sessi
     maria.password_hash = hash_password("changed elsewhere pw")
     db_session.commit()
     assert "Maria Lopez" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_attacker_cannot_lock_a_colleague_out_from_another_machine(app, maria):
+    attacker, colleague = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    colleague.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    pages = [sign_in(attacker, "maria@staff.example", "guess").get_data(as_text=True) for _ in range(8)]
+    assert all("Enter a correct e-mail address and password." in page for page in pages[:4])
+    assert all("Too many wrong passwords" in page and "Wait 1 minute and try again" in page for page in pages[4:])
+    assert sign_in(attacker, "maria@staff.example", PASSWORD).status_code == 422  # the wait holds for the right one
+    assert sign_in(colleague, "maria@staff.example", PASSWORD).status_code == 302

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
+from portal.cases import customer_access
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Attachment, Case, CaseStatus, Customer, Event
 from portal.cases.timeline import record
@@ -34,6 +35,12 @@ def form_data(category, **changes):
 def private_link(outbox) -> str:
     text = outbox()[-1].get_body(("plain",)).get_content()
     return re.search(r"http://127\.0\.0\.1:5000(/my-case/\S+)", text).group(1)
+
+
+def signed_in_as(client, customer) -> None:
+    """The customer's browser after signing in (the sign-in itself is tested in tests/auth/test_sessions.py)."""
+    with client.session_transaction() as s:
+        s["customer"] = customer.session_key()
 
 
 def test_filing_shows_who_owns_the_case_and_when_they_will_reply(client, category, outbox):
@@ -149,8 +156,7 @@ def test_one_customer_can_never_reach_anothers_case_or_files(client, category, d
     assert client.get(f"/my-case/{their_token}").status_code == 200
     assert mine.reference not in client.get(f"/my-case/{their_token}").get_data(as_text=True)
     # A signed-in customer cannot open another's case by its reference.
-    with client.session_transaction() as s:
-        s["customer_id"] = mine.customer_id
+    signed_in_as(client, mine.customer)
     assert client.get(f"/account/cases/{mine.reference}").status_code == 200
     assert client.get(f"/account/cases/{theirs.reference}").status_code == 404
     assert client.post(f"/account/cases/{theirs.reference}/withdraw").status_code == 404
@@ -196,13 +202,26 @@ def test_a_customer_sets_a_password_and_signs_in_with_it(client, category, db_se
     customer = make_customer(db_session, email="olivia@fans.example")
     make_case(db_session, customer=customer, category=category)
     db_session.commit()
-    with client.session_transaction() as s:
-        s["customer_id"] = customer.id
+    signed_in_as(client, customer)
     client.post("/account/password", data={"password": "olivia's password", "confirm": "olivia's password"})
     client.post("/account/sign-out")
     wrong = client.post("/account/sign-in", data={"email": "olivia@fans.example", "password": "nope"})
     assert wrong.status_code == 422
     right = client.post("/account/sign-in", data={"email": "olivia@fans.example", "password": "olivia's password"})
+    assert right.status_code == 302 and right.location.endswith("/account")
+
+
+def test_wrong_customer_passwords_slow_only_the_address_they_come_from(app, category, db_session):
+    customer = make_customer(db_session, email="olivia@fans.example")
+    customer_access.set_password(customer, "olivia's password")
+    db_session.commit()
+    guesser, olivia = app.test_client(), app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    pages = [guesser.post("/account/sign-in", data={"email": "olivia@fans.example", "password": "guess"})
+             .get_data(as_text=True) for _ in range(6)]
+    assert "Enter a correct e-mail address and password" in pages[0]
+    assert "Too many wrong passwords" in pages[5] and "Wait 1 minute" in pages[5] and "sign-in link" in pages[5]
+    right = olivia.post("/account/sign-in", data={"email": "olivia@fans.example", "password": "olivia's password"})
     assert right.status_code == 302 and right.location.endswith("/account")
 
 
