@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.ideas.models import IdeaKind, IdeaStatus
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(PortalForm):
     kind = RadioField(
         "What are you telling us?",
         choices=[(IdeaKind.idea.value, "An idea to make the service better"),
@@ -27,11 +27,11 @@ class IdeaForm(FlaskForm):
     category_id = SelectField("Area it affects", coerce=int, validators=[Optional()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     body = TextAreaField("Add a comment", validators=[DataRequired("Write a comment first."), Length(max=2000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     status = SelectField(
         "Status",
         choices=[(s.value, s.label) for s in IdeaStatus if s is not IdeaStatus.task_force],
@@ -43,7 +43,7 @@ class StatusForm(FlaskForm):
     )
 
 
-class TaskForceForm(FlaskForm):
+class TaskForceForm(PortalForm):
     name = StringField("Name", validators=[DataRequired("Name the task force."), Length(max=120)])
     goal = TextAreaField(
         "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],

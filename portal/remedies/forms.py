@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -17,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import PortalForm
+from portal.inputs import optional_db_int
 from portal.remedies.models import KIND_LABELS
 
 KIND_CHOICES = [("", "Choose a kind of remedy")] + [(kind.value, label) for kind, label in KIND_LABELS.items()]
@@ -58,7 +59,7 @@ class OptionForm(Form):
                         self.cost.raw_data and self.cost.raw_data[0].strip()))
 
 
-class OfferForm(FlaskForm):
+class OfferForm(PortalForm):
     options = FieldList(FormField(OptionForm), min_entries=3, max_entries=3)
 
     def validate(self, extra_validators=None) -> bool:
@@ -99,18 +100,17 @@ class OfferForm(FlaskForm):
             RemedyDraft(
                 kind=row.form.kind.data, description=row.form.description.data or "",
                 when_text=row.form.when_text.data or "", cost=row.form.cost.data or Decimal("0"),
-                catalogue_entry_id=int(row.form.catalogue_entry_id.data)
-                if (row.form.catalogue_entry_id.data or "").isdigit() else None,
+                catalogue_entry_id=optional_db_int(row.form.catalogue_entry_id.data),
             )
             for row in self.options if not row.form.is_blank()
         ]
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PortalForm):
     comment = TextAreaField("Comment for the owner (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PortalForm):
     return_comment = TextAreaField(
         "What should change?", validators=[DataRequired("Say what should change, so the owner can make a new offer."),
                                            Length(max=2000)],
@@ -118,14 +118,14 @@ class ReturnForm(FlaskForm):
     )
 
 
-class FulfilForm(FlaskForm):
+class FulfilForm(PortalForm):
     what_was_done = TextAreaField(
         "What was done", validators=[DataRequired("Say what was done."), Length(max=4000)],
         description="The customer reads this in their resolution letter: say what, when and how.",
     )
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(PortalForm):
     category = SelectField("Category", coerce=int, validators=[InputRequired("Choose a category.")])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired("Choose what kind of remedy it is.")])
     title = StringField("Title", validators=[DataRequired("Give the remedy a short title."), Length(max=120)],
@@ -141,7 +141,7 @@ class CatalogueForm(FlaskForm):
     active = BooleanField("Offer this remedy in the composer", default=True)
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(PortalForm):
     choice = RadioField("Which would you like?", validators=[DataRequired("Choose one of the options, or tell us "
                                                                           "none of them works for you.")])
     proposal = TextAreaField(
@@ -157,7 +157,7 @@ class ChoiceForm(FlaskForm):
         return valid
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     made_it_right = RadioField(
         "Did we make it right?", choices=[("yes", "Yes"), ("no", "No")],
         validators=[DataRequired("Tell us whether we made it right.")],

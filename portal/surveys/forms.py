@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,16 +13,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import PortalForm
 from portal.surveys.models import QuestionKind
 
 
-class GroupForm(FlaskForm):
+class GroupForm(PortalForm):
     name = StringField("Group name", validators=[DataRequired("Name the group."), Length(max=120)],
                        description="For example “North Stand season-ticket holders 2026”.")
     description = TextAreaField("Who is in it and why (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(PortalForm):
     name = StringField("Name", validators=[DataRequired("Enter the member's name."), Length(max=120)])
     email = EmailField("E-mail address", validators=[DataRequired("Enter the member's e-mail address."),
                                                      Length(max=254)])
@@ -31,12 +31,12 @@ class MemberForm(FlaskForm):
     member_since = DateField("Member since (optional)", validators=[Optional()], description="For example 2012-08-01")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PortalForm):
     file = FileField("CSV file", description="Columns: name, email, membership_number, member_since "
                                              "(dates like 2012-08-01). Nothing is saved until you confirm.")
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PortalForm):
     title = StringField("Title", validators=[DataRequired("Give the survey a title."), Length(max=160)],
                         description="For example “Match-day travel: your guidance for 2027”.")
     group_id = SelectField("Focus group to invite", coerce=int, validators=[Optional()])
@@ -49,12 +49,12 @@ class SurveyForm(FlaskForm):
                                              NumberRange(1, 60, "Choose between 1 and 60 days.")])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(PortalForm):
     title = StringField("Page title", validators=[DataRequired("Give the page a title."), Length(max=160)])
     intro = TextAreaField("Introduction (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class NewQuestionForm(FlaskForm):
+class NewQuestionForm(PortalForm):
     class Meta:
         csrf = False  # a GET form that only chooses what the next page asks
 
@@ -63,7 +63,7 @@ class NewQuestionForm(FlaskForm):
     section_id = SelectField("On which page?", coerce=int)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     prompt = StringField("Question", validators=[DataRequired("Write the question."), Length(max=300)])
     hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)],
                          description="Shown under the question, for example what “the concourse” means.")
@@ -81,6 +81,6 @@ class QuestionForm(FlaskForm):
     show_if = SelectField("Show this question only when (optional)", validators=[Optional()], validate_choice=False)
 
 
-class ThemeFromAnswerForm(FlaskForm):
+class ThemeFromAnswerForm(PortalForm):
     title = StringField("Theme title", validators=[DataRequired("Give the theme a short title."), Length(max=120)],
                         description="In members' words, like “Queues at the north gate”.")

@@ -1,49 +1,49 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.cases.ownership import HANDOFF_REASONS
 from portal.cases.profiles import NOTE_KINDS
 from portal.cases.replies import MANUAL_STATUSES
+from portal.forms import PortalForm
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     body = TextAreaField("Reply to the customer", validators=[DataRequired("Write the reply first."),
                                                               Length(max=5000)],
                          description="The customer sees this and gets it by e-mail.")
     seen_event_id = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     body = TextAreaField("Internal note", validators=[DataRequired("Write the note first."), Length(max=5000)],
                          description="Only colleagues see notes.")
 
 
-class DraftForm(FlaskForm):
+class DraftForm(PortalForm):
     body = TextAreaField("Draft a reply for the owner", validators=[DataRequired("Write the draft first."),
                                                                     Length(max=5000)],
                          description="The owner reads it, changes it if needed, and sends it.")
 
 
-class SendDraftForm(FlaskForm):
+class SendDraftForm(PortalForm):
     draft_id = HiddenField(validators=[DataRequired()])
     seen_event_id = HiddenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     status = SelectField("New status", choices=[(s.value, label) for s, label in MANUAL_STATUSES.items()],
                          validators=[DataRequired("Choose the new status.")])
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason for the change."), Length(max=500)],
                            description="It goes on the case's timeline.")
 
 
-class HelperForm(FlaskForm):
+class HelperForm(PortalForm):
     helper_id = SelectField("Colleague", coerce=int, validators=[DataRequired("Choose a colleague.")])
 
 
-class HandoffForm(FlaskForm):
+class HandoffForm(PortalForm):
     new_owner = SelectField("New owner", coerce=int, validators=[DataRequired("Choose the new owner.")])
     reason = RadioField("Why is it moving?", choices=list(HANDOFF_REASONS.items()),
                         validators=[DataRequired("Choose why the case is moving.")])
@@ -54,13 +54,13 @@ class HandoffForm(FlaskForm):
     )
 
 
-class CustomerNoteForm(FlaskForm):
+class CustomerNoteForm(PortalForm):
     kind = SelectField("Kind", choices=list(NOTE_KINDS.items()), validators=[DataRequired()])
     body = TextAreaField("Note", validators=[DataRequired("Write the note first."), Length(max=1000)],
                          description="For example “prefers a call after 6pm” or “season ticket in block C”.")
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(PortalForm):
     new_owner = SelectField("Who takes their open cases?", coerce=int,
                             validators=[DataRequired("Choose who takes the open cases.")])
     note = TextAreaField(
