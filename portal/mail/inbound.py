@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.cases.attachments import AttachmentRefused, check_files
 from portal.cases.customer_replies import add_customer_reply
 from portal.cases.models import Case, Event
+from portal.inputs import CONTROL_CHARACTERS
 
 SALT = b"inbound-reply"
 _ADDRESS = re.compile(r"^reply\+(?P<reference>MIR-\d{4}-\d{6})\.(?P<signature>[A-Za-z0-9_-]+)@", re.IGNORECASE)
@@ -73,9 +74,10 @@ def file_reply(session: Session, case: Case, body: str, files: list[tuple[str, b
 
 
 def strip_quoted(text: str) -> str:
-    """Keep what the customer wrote, not the earlier e-mail their client quoted below it."""
+    """Keep what the customer wrote, not the earlier e-mail their client quoted below it (and none of the control
+    characters a mail client or a forger may put in, which the database cannot all store)."""
     kept = []
-    for line in text.replace("\r\n", "\n").split("\n"):
+    for line in CONTROL_CHARACTERS.sub("", text).replace("\r\n", "\n").split("\n"):
         if _QUOTE_HEADER.match(line):
             break
         if line.lstrip().startswith(">"):

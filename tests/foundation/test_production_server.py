@@ -75,9 +75,11 @@ def test_healthz_answers_within_a_second_while_two_uploads_trickle_in(production
     slow = []
     for _ in range(SLOW_CLIENTS):
         connection = socket.create_connection((host, int(port)))
-        # A multipart upload that announces 1 MB and sends a few bytes, then waits, as a phone on a bad line might.
+        # A form that announces 1 MB and sends a few bytes, then waits, as a phone on a bad line might. (With the
+        # old 2 sync workers, or GUNICORN_WORKER_CLASS=sync GUNICORN_THREADS=1, /healthz then times out.)
         connection.sendall(b"POST /tell-us HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
-                           b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000\r\n\r\n--x\r\n")
+                           b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n"
+                           b"what_happened=My+seat")
         slow.append(connection)
     try:
         time.sleep(0.5)  # both slow requests are now with the workers
