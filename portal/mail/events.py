@@ -40,9 +40,12 @@ def parse(payload: str) -> list[dict[str, Any]]:
         events = json.loads(payload)
     except json.JSONDecodeError as exc:
         raise PayloadRefused("The body is not JSON.") from exc
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+    if not isinstance(events, list):
         raise PayloadRefused("The body is not a list of events.")
-    return events
+    kept = [e for e in events if isinstance(e, dict)]
+    if len(kept) < len(events):
+        log.warning("SendGrid batch: %d items that are not events skipped", len(events) - len(kept))
+    return kept
 
 
 def record_events(session: Session, events: list[dict[str, Any]]) -> int:
