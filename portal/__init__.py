@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(settings.flask_config())
+    register_converters(app)
     register_database(app)
     register_mail(app)
     register_extensions(app)
@@ -36,6 +37,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    # Before any blueprint: every `<int:...>` route then takes only ids a database column can hold (else 404).
+    from portal.inputs import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_database(app: Flask) -> None:

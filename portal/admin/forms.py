@@ -1,24 +1,23 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.auth.models import Role
-from portal.forms import optional_int, placeholder
+from portal.forms import PortalForm, optional_int, placeholder
 
 ROLE_CHOICES = [placeholder("Choose a role"), (Role.agent.value, "Agent"), (Role.manager.value, "Manager"),
                 (Role.admin.value, "Admin")]
 
 
-class TeamForm(FlaskForm):
+class TeamForm(PortalForm):
     name = StringField("Team name", validators=[DataRequired("Enter the team's name."), Length(max=80)])
     manager_id = SelectField("Manager", coerce=int, validators=[Optional()],
                              description="The manager who approves this team's larger remedies and sees its cases.")
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(PortalForm):
     name = StringField("Category name", validators=[DataRequired("Enter the category's name."), Length(max=80)])
     description = StringField(
         "Description", validators=[Length(max=200)],
@@ -39,7 +38,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField("Customers can choose this category", default=True)
 
 
-class EmployeeForm(FlaskForm):
+class EmployeeForm(PortalForm):
     name = StringField("Full name", validators=[DataRequired("Enter the employee's full name."), Length(max=120)])
     job_title = StringField("Job title", validators=[Length(max=80)],
                             description="Customers see it, for example “Ticket Office Adviser”.")
@@ -59,7 +58,7 @@ class InviteForm(EmployeeForm):
                                                      Length(max=254)])
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PortalForm):
     name = StringField("Organisation name", validators=[DataRequired("Enter the organisation's name."),
                                                         Length(max=120)])
     logo = FileField("Logo", description="A PNG, JPEG or WebP picture up to 1 MB, shown in the header.")
@@ -67,7 +66,7 @@ class OrganisationForm(FlaskForm):
 
 
 
-class CustomerSearchForm(FlaskForm):
+class CustomerSearchForm(PortalForm):
     class Meta:
         csrf = False
 
@@ -75,7 +74,7 @@ class CustomerSearchForm(FlaskForm):
                        validators=[DataRequired("Enter the customer's e-mail address."), Length(max=254)])
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(PortalForm):
     reason = StringField(
         "Reason", validators=[DataRequired("Say why the data is being erased."), Length(max=300)],
         description="For example: “Customer's written request of 3 November 2026”.",

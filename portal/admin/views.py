@@ -35,6 +35,7 @@ from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Case, Customer
 from portal.db import db
 from portal.forms import placeholder
+from portal.inputs import db_int
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
@@ -135,8 +136,9 @@ def employees() -> str:
     role = request.args.get("role", "")
     show = request.args.get("show", "active")
     result = staff.list_employees(
-        db.session, team_id=request.args.get("team", type=int), role=Role(role) if role in Role.__members__ else None,
-        active={"active": True, "inactive": False}.get(show), page=request.args.get("page", 1, type=int) or 1,
+        db.session, team_id=request.args.get("team", type=db_int),
+        role=Role(role) if role in Role.__members__ else None,
+        active={"active": True, "inactive": False}.get(show), page=request.args.get("page", 1, type=db_int) or 1,
     )
     return render_template("admin/employees.html", result=result, teams=_teams(), roles=list(Role), show=show)
 
@@ -220,8 +222,8 @@ def organisation_settings() -> str | Response | tuple[str, int]:
 @role_required()
 def audit_log() -> str:
     entity = request.args.get("entity") or None
-    result = audit.list_entries(db.session, entity=entity, actor_id=request.args.get("actor", type=int),
-                                page=request.args.get("page", 1, type=int) or 1)
+    result = audit.list_entries(db.session, entity=entity, actor_id=request.args.get("actor", type=db_int),
+                                page=request.args.get("page", 1, type=db_int) or 1)
     return render_template("admin/audit.html", result=result, entities=audit.entity_names(db.session),
                            entity=entity)
 

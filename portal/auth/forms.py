@@ -1,24 +1,25 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.forms import PortalForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(PortalForm):
     email = EmailField(
         "E-mail address", validators=[DataRequired("Enter your e-mail address."), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = EmailField(
         "E-mail address", validators=[DataRequired("Enter your e-mail address."), Length(max=254)]
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a new password."), Length(min=12, max=256)],

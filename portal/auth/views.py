@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
@@ -12,6 +10,7 @@ from portal.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from portal.auth.passwords import PasswordRefused
 from portal.auth.sessions import end_sessions
 from portal.db import db
+from portal.inputs import safe_next
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 
@@ -19,10 +18,7 @@ bp = Blueprint("auth", __name__, url_prefix="/staff")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: an absolute or protocol-relative URL would be an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for(current_app.config.get("STAFF_HOME_ENDPOINT", "public.home"))
+    return safe_next(target, url_for(current_app.config.get("STAFF_HOME_ENDPOINT", "public.home")))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+import warnings
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import filetype
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from portal.cases.models import Attachment, Case, Event
@@ -21,6 +24,12 @@ ALLOWED = {
     "image/heic": "HEIC photo",
     "application/pdf": "PDF",
 }
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+              "image/heic": "heic", "application/pdf": "pdf"}
+# Shown in the browser; everything else (PDFs, HEIC) is downloaded, so no file of ours renders as a document.
+INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+# Far above any camera (a phone photo is about 12 megapixels), far below what would exhaust memory to show.
+MAX_PIXELS = 40_000_000
 
 
 class AttachmentRefused(ValueError):
@@ -49,8 +58,38 @@ def check_files(files: list[tuple[str, bytes]]) -> list[CheckedFile]:
         kind = filetype.guess(data)
         if kind is None or kind.mime not in ALLOWED:
             raise AttachmentRefused(f"{shown} must be a picture (JPEG, PNG, GIF, WebP, HEIC) or a PDF.")
-        checked.append(CheckedFile(shown, data, kind.mime))
+        if kind.mime in INLINE:
+            _check_pixels(shown, data)
+        checked.append(CheckedFile(served_name(shown, kind.mime), data, kind.mime))
     return checked
+
+
+def _check_pixels(shown: str, data: bytes) -> None:
+    """Read only the picture's header (Pillow decodes no pixels on open) and refuse an absurd size."""
+    too_large = (f"{shown} has too many pixels to show; send a picture of at most {MAX_PIXELS // 1_000_000} "
+                 "megapixels, such as a photo straight from a phone.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as exc:  # beyond what Pillow will even describe
+        raise AttachmentRefused(too_large) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise AttachmentRefused(f"{shown} could not be read as a picture; it may be damaged.") from exc
+    if width * height > MAX_PIXELS:
+        raise AttachmentRefused(too_large.replace("pixels to show", f"pixels to show ({width:,} × {height:,})"))
+
+
+def served_name(filename: str, content_type: str) -> str:
+    """The file name with the extension of what the file really is: ``poly.html`` that is a GIF is ``poly.gif``."""
+    extension = EXTENSIONS.get(content_type, "bin")
+    stem = filename.rsplit(".", 1)[0] if "." in filename.lstrip(".") else filename
+    return f"{stem.strip() or 'attachment'}"[:190] + f".{extension}"
+
+
+def shown_inline(content_type: str) -> bool:
+    return content_type in INLINE
 
 
 def _display_name(name: str) -> str:

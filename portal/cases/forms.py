@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from portal.forms import PageForm, optional_int
+from portal.forms import PortalForm, optional_int
 
 EMAIL_MESSAGE = "Enter an e-mail address in the right format, like name@example.com."
 
 
-class FilingForm(FlaskForm):
+class FilingForm(PortalForm):
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
     email = EmailField(
         "E-mail address", validators=[DataRequired("Enter your e-mail address."), Email(EMAIL_MESSAGE),
@@ -74,7 +73,7 @@ class SuggestionForm(FilingForm):
     make_it_right = None  # a suggestion asks for no remedy
 
 
-class ReplyForm(PageForm):
+class ReplyForm(PortalForm):
     class Meta:
         id_prefix = "reply"
 
@@ -84,14 +83,14 @@ class ReplyForm(PageForm):
     )
 
 
-class WithdrawForm(PageForm):
+class WithdrawForm(PortalForm):
     class Meta:
         id_prefix = "withdraw"
 
     reason = TextAreaField("Why are you withdrawing it? (optional)", validators=[Optional(), Length(max=1000)])
 
 
-class FindCasesForm(FlaskForm):
+class FindCasesForm(PortalForm):
     email = EmailField(
         "E-mail address", validators=[DataRequired("Enter the e-mail address you used."), Email(EMAIL_MESSAGE),
                                       Length(max=254)],
@@ -99,13 +98,13 @@ class FindCasesForm(FlaskForm):
     )
 
 
-class CustomerSignInForm(FlaskForm):
+class CustomerSignInForm(PortalForm):
     email = EmailField("E-mail address", validators=[DataRequired("Enter your e-mail address."),
                                                      Email(EMAIL_MESSAGE), Length(max=254)])
     password = PasswordField("Password (if you set one)", validators=[Optional(), Length(max=256)])
 
 
-class CustomerPasswordForm(FlaskForm):
+class CustomerPasswordForm(PortalForm):
     password = PasswordField("New password", validators=[DataRequired("Enter a password."), Length(min=12, max=256)],
                              description="At least 12 characters.")
     confirm = PasswordField("Confirm password", validators=[DataRequired("Enter the password again."),

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from portal.auth.sessions import end_sessions
 from portal.cases import customer_access, customer_replies, filing
-from portal.cases.attachments import attachment_path
+from portal.cases.attachments import attachment_path, served_name, shown_inline
 from portal.cases.forms import (
     CustomerPasswordForm,
     CustomerSignInForm,
@@ -217,8 +217,10 @@ def send_attachment(case: Case, attachment_id: int) -> Response:
     path = attachment_path(current_app.config["UPLOAD_DIR"], attachment)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename,
-                         as_attachment=attachment.content_type == "application/pdf", max_age=0)
+    # The name and disposition come from the checked type (rows stored before this rule included).
+    response = send_file(path, mimetype=attachment.content_type,
+                         download_name=served_name(attachment.filename, attachment.content_type),
+                         as_attachment=not shown_inline(attachment.content_type), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

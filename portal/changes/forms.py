@@ -1,22 +1,21 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.changes.models import ChangeStatus
-from portal.forms import optional_int
+from portal.forms import PortalForm, optional_int
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(PortalForm):
     title = StringField("Theme", validators=[DataRequired("Give the theme a short title."), Length(max=120)],
                         description="In customers' words, like “Queues at the north gate”.")
     description = TextAreaField("What it covers (optional)", validators=[Optional(), Length(max=2000)])
     category_id = SelectField("Category (optional)", coerce=int, validators=[Optional()])
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(PortalForm):
     case_id = SelectField("From the case", coerce=optional_int, validators=[DataRequired("Choose the case to quote.")])
     text = TextAreaField("Words to quote", validators=[DataRequired("Enter the words to quote."), Length(max=600)],
                          description="Their words, without their name or anything that identifies them.")
@@ -24,7 +23,7 @@ class QuoteForm(FlaskForm):
                                    description="Only quotes with the customer's agreement are ever shown publicly.")
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(PortalForm):
     title = StringField("Title", validators=[DataRequired("Give the change a title."), Length(max=140)],
                         description="What changed, like “Two more tills at the north stand kiosk”.")
     you_said = TextAreaField("You said", validators=[DataRequired("Summarise what customers told us."),
@@ -40,7 +39,7 @@ class ChangeForm(FlaskForm):
                             description="For people who cannot see it, like “The new tills with short queues”.")
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     class Meta:
         # An anonymous, rate-limited, once-per-browser vote: nothing for a forged request to abuse, and without a
         # per-visitor token the change page can be cached for everyone.

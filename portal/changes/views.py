@@ -22,6 +22,7 @@ from portal.changes.models import Change, ChangeFeedback, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.forms import placeholder
+from portal.inputs import db_int, optional_db_int
 from portal.page_cache import cached_page
 from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
@@ -91,8 +92,8 @@ def theme(theme_id: int):
                 return redirect(url_for("themes.theme", theme_id=theme_id, _anchor="quotes"))
         status = 422
     search = themes.search_cases(db.session, words=request.args.get("q", ""), viewer=current_user,
-                                 category_id=request.args.get("category", type=int) or item.category_id,
-                                 page=request.args.get("page", 1, type=int) or 1) \
+                                 category_id=request.args.get("category", type=db_int) or item.category_id,
+                                 page=request.args.get("page", 1, type=db_int) or 1) \
         if request.args.get("q") or request.args.get("category") else None
     changes = db.session.scalars(select(Change).where(Change.theme_id == item.id).order_by(Change.id)).all()
     return render_template("changes/theme.html", theme=item, linked=linked, stats=themes.stats(db.session, item.id),
@@ -104,7 +105,7 @@ def theme(theme_id: int):
 @role_required(Role.manager)
 def link_cases(theme_id: int) -> WerkzeugResponse:
     item = permissions.theme_to_manage(db.session, theme_id, current_user) or abort(404)
-    ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]
+    ids = [i for i in request.form.getlist("case_ids", type=optional_db_int) if i is not None]
     added = themes.add_cases_to_theme(db.session, item, ids, by=current_user)
     db.session.commit()
     flash(f"{added} case{'s' if added != 1 else ''} linked to “{item.title}”." if added else
@@ -117,7 +118,7 @@ def link_cases(theme_id: int) -> WerkzeugResponse:
 @role_required(Role.manager)
 def add_cases() -> WerkzeugResponse:
     """From any case list: the selected cases join the chosen theme."""
-    theme_id = request.form.get("theme_id", type=int) or 0
+    theme_id = request.form.get("theme_id", type=db_int) or 0
     return link_cases(theme_id)
 
 
@@ -162,7 +163,7 @@ def change(change_id: int | None):
     existing = (permissions.change_to_manage(db.session, change_id, current_user) or abort(404)) if change_id \
         else None
     item_theme = existing.theme if existing else permissions.theme_to_manage(
-        db.session, request.args.get("theme", type=int) or 0, current_user)
+        db.session, request.args.get("theme", type=db_int) or 0, current_user)
     if item_theme is None:
         flash("Start a change from its theme: which feedback does it answer?", "info")
         return redirect(url_for("themes.theme_list"))
@@ -244,9 +245,9 @@ def report() -> Response:
 def index() -> str:
     status = request.args.get("status", "")
     result = public.list_published(
-        db.session, category_id=request.args.get("category", type=int) or None,
+        db.session, category_id=request.args.get("category", type=db_int) or None,
         status=ChangeStatus(status) if status in ChangeStatus.__members__ else None,
-        search=request.args.get("q", "")[:200], page=request.args.get("page", 1, type=int) or 1)
+        search=request.args.get("q", "")[:200], page=request.args.get("page", 1, type=db_int) or 1)
     return render_template("changes/public_index.html", result=result,
                            categories=public.categories_with_changes(db.session), statuses=list(ChangeStatus),
                            status=status)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import PageForm, placeholder
+from portal.forms import PortalForm, placeholder
 from portal.ideas.models import IdeaKind, IdeaStatus
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(PortalForm):
     kind = RadioField(
         "What are you telling us?",
         choices=[(IdeaKind.idea.value, "An idea to make the service better"),
@@ -28,14 +27,14 @@ class IdeaForm(FlaskForm):
     category_id = SelectField("Area it affects", coerce=int, validators=[Optional()])
 
 
-class CommentForm(PageForm):
+class CommentForm(PortalForm):
     class Meta:
         id_prefix = "comment"
 
     body = TextAreaField("Add a comment", validators=[DataRequired("Write a comment first."), Length(max=2000)])
 
 
-class StatusForm(PageForm):
+class StatusForm(PortalForm):
     class Meta:
         id_prefix = "status"
 
@@ -51,7 +50,7 @@ class StatusForm(PageForm):
     )
 
 
-class TaskForceForm(FlaskForm):
+class TaskForceForm(PortalForm):
     name = StringField("Name", validators=[DataRequired("Name the task force."), Length(max=120)])
     goal = TextAreaField(
         "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],

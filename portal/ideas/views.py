@@ -16,6 +16,7 @@ from portal.ideas import box
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
 from portal.ideas.permissions import may_decide, require_decide
+from portal.inputs import db_int
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
 
@@ -42,9 +43,9 @@ def _filters(**fixed: object) -> box.IdeaFilters:
     return box.IdeaFilters(
         status=IdeaStatus(status) if status in IdeaStatus.__members__ else None,
         kind=IdeaKind(kind) if kind in IdeaKind.__members__ else None,
-        category_id=args.get("category", type=int) or None,
+        category_id=args.get("category", type=db_int) or None,
         sort="newest" if args.get("sort") == "newest" else "supported",
-        page=args.get("page", 1, type=int) or 1,
+        page=args.get("page", 1, type=db_int) or 1,
         **fixed,
     )
 
@@ -161,8 +162,8 @@ def new_task_force() -> str | Response | tuple[str, int]:
     form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
-    if request.method == "GET" and request.args.get("idea", type=int):
-        form.ideas.data = [request.args.get("idea", type=int)]
+    if request.method == "GET" and request.args.get("idea", type=db_int):
+        form.ideas.data = [request.args.get("idea", type=db_int)]
     if form.validate_on_submit():
         chosen_members = [e for e in employees if e.id in form.members.data]
         chosen_ideas = [i for i in open_ideas if i.id in form.ideas.data]
@@ -192,7 +193,7 @@ def task_force(task_force_id: int) -> str:
 @role_required(Role.manager)
 def link_change(idea_id: int) -> Response:
     idea = _idea_to_decide(idea_id)
-    change_id = request.form.get("change_id", type=int)
+    change_id = request.form.get("change_id", type=db_int)
     change = db.session.get(Change, change_id) if change_id else None
     if change_id and change is None:
         abort(400)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from email.utils import getaddresses
 
+from portal.inputs import CONTROL_CHARACTERS
+
 SALT = b"inbound-reply"
 _ADDRESS = re.compile(r"^reply\+(?P<reference>MIR-\d{4}-\d{6})\.(?P<signature>[A-Za-z0-9_-]+)@", re.IGNORECASE)
 _QUOTE_HEADER = re.compile(r"^\s*(On .{0,200}wrote:|-{2,}\s*Original Message\s*-{2,}|From: .+)\s*$", re.IGNORECASE)
@@ -63,9 +65,10 @@ def sender(form: Mapping[str, str]) -> str:
 
 
 def strip_quoted(text: str) -> str:
-    """Keep what the customer wrote, not the earlier e-mail their client quoted below it."""
+    """Keep what the customer wrote, not the earlier e-mail their client quoted below it (and none of the control
+    characters a mail client or a forger may put in, which the database cannot all store)."""
     kept = []
-    for line in text.replace("\r\n", "\n").split("\n"):
+    for line in CONTROL_CHARACTERS.sub("", text).replace("\r\n", "\n").split("\n"):
         if _QUOTE_HEADER.match(line):
             break
         if line.lstrip().startswith(">"):

@@ -12,6 +12,7 @@ from portal.cases import customer_replies
 from portal.cases.customer_replies import CustomerActionRefused
 from portal.cases.models import Case
 from portal.db import db, utcnow
+from portal.inputs import db_int
 from portal.mail import admin, events, inbound, preferences, webhook_signature, worker
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.security import csrf
@@ -90,8 +91,8 @@ def email_preferences(token: str) -> str | Response:
 def index() -> str:
     status = request.args.get("status", "")
     result = admin.list_outbox(db.session, status=OutboxStatus(status) if status in OutboxStatus.__members__ else None,
-                               search=request.args.get("q", ""), before=request.args.get("before", type=int),
-                               after=request.args.get("after", type=int))
+                               search=request.args.get("q", ""), before=request.args.get("before", type=db_int),
+                               after=request.args.get("after", type=db_int))
     return render_template("mail_admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
 
 

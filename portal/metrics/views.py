@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
+from portal.inputs import db_int, optional_db_int
 from portal.metrics import charts, dashboard, reports
 from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
 
@@ -49,7 +50,7 @@ def _choices() -> tuple[Period | None, str, dict[str, str]]:
 def _build():
     period, problem, options = _choices()
     scope = dashboard.scope_for(db.session, current_user)
-    team_id = int(options["team"]) if options["team"].isdigit() else None
+    team_id = optional_db_int(options["team"])
     data = None
     if period is not None:
         data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by=options["group"],
@@ -79,7 +80,7 @@ def index():
                  "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
             remedy_kinds=(kinds := dashboard.remedy_kinds_chosen(
                 db.session, data.period, dashboard.scope_for(db.session, current_user),
-                team_id=int(options["team"]) if options["team"].isdigit() else None)),
+                team_id=optional_db_int(options["team"]))),
             remedies_chart=charts.bar_chart("Remedies chosen", [k for k, _ in kinds], [n for _, n in kinds]),
             breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
             trend=[reports.on_page(r) for r in reports.trend_rows(data)],
@@ -140,10 +141,11 @@ def cases():
     if period is None or figure not in dashboard.DRILLDOWNS:
         abort(404)
     scope = dashboard.scope_for(db.session, current_user)
-    team_id = int(options["team"]) if options["team"].isdigit() else None
+    team_id = optional_db_int(options["team"])
     result = dashboard.drilldown(db.session, period, scope, figure, as_of=min(period.end, utcnow()),
                                  team_id=team_id, group=request.args.get("group_by", ""),
-                                 key=request.args.get("key", type=int), page=request.args.get("page", 1, type=int) or 1)
+                                 key=request.args.get("key", type=db_int),
+                                 page=request.args.get("page", 1, type=db_int) or 1)
     return render_template(
         "metrics/cases.html", rows=result.rows, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -17,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import PageForm, optional_int
+from portal.forms import PortalForm, optional_int
+from portal.inputs import optional_db_int
 from portal.remedies.models import KIND_LABELS
 
 KIND_CHOICES = [("", "Choose a kind of remedy")] + [(kind.value, label) for kind, label in KIND_LABELS.items()]
@@ -59,7 +59,7 @@ class OptionForm(Form):
                         self.cost.raw_data and self.cost.raw_data[0].strip()))
 
 
-class OfferForm(FlaskForm):
+class OfferForm(PortalForm):
     options = FieldList(FormField(OptionForm), min_entries=3, max_entries=3)
 
     def validate(self, extra_validators=None) -> bool:
@@ -100,21 +100,20 @@ class OfferForm(FlaskForm):
             RemedyDraft(
                 kind=row.form.kind.data, description=row.form.description.data or "",
                 when_text=row.form.when_text.data or "", cost=row.form.cost.data or Decimal("0"),
-                catalogue_entry_id=int(row.form.catalogue_entry_id.data)
-                if (row.form.catalogue_entry_id.data or "").isdigit() else None,
+                catalogue_entry_id=optional_db_int(row.form.catalogue_entry_id.data),
             )
             for row in self.options if not row.form.is_blank()
         ]
 
 
-class ApproveForm(PageForm):
+class ApproveForm(PortalForm):
     class Meta:
         id_prefix = "approve"
 
     comment = TextAreaField("Comment for the owner (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class ReturnForm(PageForm):
+class ReturnForm(PortalForm):
     class Meta:
         id_prefix = "return"
 
@@ -125,14 +124,14 @@ class ReturnForm(PageForm):
     )
 
 
-class FulfilForm(FlaskForm):
+class FulfilForm(PortalForm):
     what_was_done = TextAreaField(
         "What was done", validators=[DataRequired("Say what was done."), Length(max=4000)],
         description="The customer reads this in their resolution letter: say what, when and how.",
     )
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(PortalForm):
     category = SelectField("Category", coerce=optional_int, validators=[InputRequired("Choose a category.")])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired("Choose what kind of remedy it is.")])
     title = StringField("Title", validators=[DataRequired("Give the remedy a short title."), Length(max=120)],
@@ -148,7 +147,7 @@ class CatalogueForm(FlaskForm):
     active = BooleanField("Offer this remedy in the composer", default=True)
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(PortalForm):
     choice = RadioField("Which would you like?", validators=[DataRequired("Choose one of the options, or tell us "
                                                                           "none of them works for you.")])
     proposal = TextAreaField(
@@ -164,7 +163,7 @@ class ChoiceForm(FlaskForm):
         return valid
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     made_it_right = RadioField(
         "Did we make it right?", choices=[("yes", "Yes"), ("no", "No")],
         validators=[DataRequired("Tell us whether we made it right.")],

@@ -16,6 +16,7 @@ from portal.cases.models import Case
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
+from portal.inputs import db_int
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import can_work_on, manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
@@ -54,7 +55,7 @@ def _letter(offer: Offer) -> Response:
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return request.args.get("page", 1, type=db_int) or 1
 
 
 def _case_for_staff(reference: str) -> Case:
@@ -77,7 +78,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 def _prefill(form: OfferForm, case: Case, entries: list[CatalogueEntry], suggestion: CatalogueEntry | None) -> None:
     """Rows from the catalogue entries picked in the URL, else from a returned offer, else the suggestion."""
     by_id = {e.id: e for e in entries}
-    picked = [by_id[i] for i in request.args.getlist("entry", type=int) if i in by_id][:3]
+    picked = [by_id[i] for i in request.args.getlist("entry", type=db_int) if i in by_id][:3]
     rows: list[tuple[str, str, str, object, str]] = [
         (e.kind.value, e.description, e.when_text, e.typical_cost, str(e.id)) for e in picked
     ]
@@ -126,7 +127,7 @@ def compose(reference: str):
     return render_template(
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
-        composable=case.status in offers.COMPOSABLE, picked=request.args.getlist("entry", type=int),
+        composable=case.status in offers.COMPOSABLE, picked=request.args.getlist("entry", type=db_int),
         customer_link=_customer_link,
     ), status
 
@@ -142,7 +143,7 @@ def _customer_link(offer: Offer) -> str:
 def approvals():
     sort = request.args.get("sort", "oldest")
     sort = sort if sort in offers.APPROVAL_SORTS else "oldest"
-    team_id = request.args.get("team", type=int)
+    team_id = request.args.get("team", type=db_int)
     page = offers.approvals_queue(db.session, current_user, page=_page_number(), sort=sort, team_id=team_id)
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     return render_template("remedies/approvals.html", page=page, sort=sort, team_id=team_id, teams=teams)
@@ -210,7 +211,7 @@ def return_offer(offer_id: int):
 @staff.get("/remedies/catalogue")
 @role_required(Role.manager)
 def catalogue_list():
-    category_id = request.args.get("category", type=int)
+    category_id = request.args.get("category", type=db_int)
     sort = request.args.get("sort", "category")
     sort = sort if sort in catalogue.SORTS else "category"
     retired = request.args.get("retired") == "1"

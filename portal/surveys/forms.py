@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,17 +13,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import PageForm
+from portal.forms import PortalForm
 from portal.surveys.models import QuestionKind
 
 
-class GroupForm(FlaskForm):
+class GroupForm(PortalForm):
     name = StringField("Group name", validators=[DataRequired("Name the group."), Length(max=120)],
                        description="For example “North Stand season-ticket holders 2026”.")
     description = TextAreaField("Who is in it and why (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class MemberForm(PageForm):
+class MemberForm(PortalForm):
     class Meta:
         id_prefix = "member"
 
@@ -35,7 +34,7 @@ class MemberForm(PageForm):
     member_since = DateField("Member since (optional)", validators=[Optional()], description="For example 2012-08-01")
 
 
-class ImportForm(PageForm):
+class ImportForm(PortalForm):
     class Meta:
         id_prefix = "import"
 
@@ -43,7 +42,7 @@ class ImportForm(PageForm):
                                              "(dates like 2012-08-01). Nothing is saved until you confirm.")
 
 
-class SurveyForm(PageForm):
+class SurveyForm(PortalForm):
     class Meta:
         id_prefix = "details"
 
@@ -59,7 +58,7 @@ class SurveyForm(PageForm):
                                              NumberRange(1, 60, "Choose between 1 and 60 days.")])
 
 
-class SectionForm(PageForm):
+class SectionForm(PortalForm):
     class Meta:
         id_prefix = "page"
 
@@ -67,7 +66,7 @@ class SectionForm(PageForm):
     intro = TextAreaField("Introduction (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class NewQuestionForm(PageForm):
+class NewQuestionForm(PortalForm):
     class Meta:
         id_prefix = "new-question"
         csrf = False  # a GET form that only chooses what the next page asks
@@ -77,7 +76,7 @@ class NewQuestionForm(PageForm):
     section_id = SelectField("On which page?", coerce=int)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     prompt = StringField("Question", validators=[DataRequired("Write the question."), Length(max=300)])
     hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)],
                          description="Shown under the question, for example what “the concourse” means.")
@@ -95,6 +94,6 @@ class QuestionForm(FlaskForm):
     show_if = SelectField("Show this question only when (optional)", validators=[Optional()], validate_choice=False)
 
 
-class ThemeFromAnswerForm(FlaskForm):
+class ThemeFromAnswerForm(PortalForm):
     title = StringField("Theme title", validators=[DataRequired("Give the theme a short title."), Length(max=120)],
                         description="In members' words, like “Queues at the north gate”.")

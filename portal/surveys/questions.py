@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from portal.inputs import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from portal.surveys.models import Answer, Question, QuestionKind
 
 MAX_TEXT = 2000
@@ -129,6 +130,8 @@ def _read_text(question: Question, form: Submitted) -> Reading:
     text = (form.get(field_name(question)) or "").strip().replace("\r\n", "\n")
     if not text:
         return Reading()
+    if has_control_characters(text):  # the survey page is not a WTForms form, so the base form's check is made here
+        return Reading(error=f"“{question.prompt}”: {CONTROL_CHARACTERS_MESSAGE}")
     limit = MAX_TEXT if question.long_text else SHORT_TEXT
     if len(text) > limit:
         return Reading(error=f"Shorten your answer to “{question.prompt}” to {limit:,} characters or fewer; "

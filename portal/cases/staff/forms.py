@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.cases.ownership import HANDOFF_REASONS
 from portal.cases.profiles import NOTE_KINDS
 from portal.cases.replies import MANUAL_STATUSES
-from portal.forms import PageForm, optional_int, placeholder
+from portal.forms import PortalForm, optional_int, placeholder
 
 
-class ReplyForm(PageForm):
+class ReplyForm(PortalForm):
     class Meta:
         id_prefix = "reply"
 
@@ -20,7 +19,7 @@ class ReplyForm(PageForm):
     seen_event_id = HiddenField()
 
 
-class NoteForm(PageForm):
+class NoteForm(PortalForm):
     class Meta:
         id_prefix = "note"
 
@@ -28,7 +27,7 @@ class NoteForm(PageForm):
                          description="Only colleagues see notes.")
 
 
-class DraftForm(PageForm):
+class DraftForm(PortalForm):
     class Meta:
         id_prefix = "draft"
 
@@ -37,12 +36,12 @@ class DraftForm(PageForm):
                          description="The owner reads it, changes it if needed, and sends it.")
 
 
-class SendDraftForm(FlaskForm):
+class SendDraftForm(PortalForm):
     draft_id = HiddenField(validators=[DataRequired()])
     seen_event_id = HiddenField()
 
 
-class StatusForm(PageForm):
+class StatusForm(PortalForm):
     class Meta:
         id_prefix = "status"
 
@@ -53,14 +52,14 @@ class StatusForm(PageForm):
                            description="It goes on the case's timeline.")
 
 
-class HelperForm(PageForm):
+class HelperForm(PortalForm):
     class Meta:
         id_prefix = "helper"
 
     helper_id = SelectField("Colleague", coerce=optional_int, validators=[DataRequired("Choose a colleague.")])
 
 
-class HandoffForm(PageForm):
+class HandoffForm(PortalForm):
     class Meta:
         id_prefix = "handoff"
 
@@ -74,14 +73,14 @@ class HandoffForm(PageForm):
     )
 
 
-class CustomerNoteForm(FlaskForm):
+class CustomerNoteForm(PortalForm):
     kind = SelectField("Kind", choices=[placeholder("Choose a kind"), *NOTE_KINDS.items()],
                        validators=[DataRequired("Choose the kind of note.")])
     body = TextAreaField("Note", validators=[DataRequired("Write the note first."), Length(max=1000)],
                          description="For example “prefers a call after 6pm” or “season ticket in block C”.")
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(PortalForm):
     new_owner = SelectField("Who takes their open cases?", coerce=optional_int,
                             validators=[DataRequired("Choose who takes the open cases.")])
     note = TextAreaField(

@@ -37,6 +37,7 @@ from portal.cases.staff.forms import (
 from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
+from portal.inputs import db_int, optional_db_int
 from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
 
@@ -48,11 +49,11 @@ def _filters() -> workspace.QueueFilters:
     status = args.get("status", "")
     return workspace.QueueFilters(
         status=CaseStatus(status) if status in CaseStatus.__members__ else None,
-        category_id=args.get("category", type=int) or None,
+        category_id=args.get("category", type=db_int) or None,
         overdue=args.get("overdue") == "1",
-        owner_id=args.get("owner", type=int) or None,
+        owner_id=args.get("owner", type=db_int) or None,
         sort=args.get("sort") if args.get("sort") in workspace.SORTS else "due",
-        page=args.get("page", 1, type=int) or 1,
+        page=args.get("page", 1, type=db_int) or 1,
     )
 
 
@@ -165,7 +166,7 @@ def case_presence(reference: str) -> Response:
 
 def _seen(form) -> int | None:
     value = (form.seen_event_id.data or "").strip() if isinstance(form.seen_event_id.data, str) else None
-    return int(value) if value and value.isdigit() else None
+    return optional_db_int(value) if value else None
 
 
 @bp.post("/cases/<reference>/reply")
@@ -232,7 +233,7 @@ def draft(reference: str):
 def send_draft(reference: str):
     case = _case_for_staff(reference)
     form = SendDraftForm()
-    draft_event = db.session.get(Event, int(form.draft_id.data)) if (form.draft_id.data or "").isdigit() else None
+    draft_event = db.session.get(Event, draft_id) if (draft_id := optional_db_int(form.draft_id.data)) else None
     if not form.validate_on_submit() or draft_event is None:
         abort(400)
     try:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
+from portal.inputs import db_int
 from portal.surveys import answering, building, invitations, permissions
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import NewQuestionForm, QuestionForm, SectionForm, SurveyForm
@@ -199,7 +200,7 @@ def new_question(survey_id: int):
     except ValueError:
         flash("Choose the kind of question to add.", "error")
         return redirect(url_for("surveys.show", survey_id=survey.id, _anchor="add-question"))
-    section_id = request.args.get("section_id", type=int)
+    section_id = request.args.get("section_id", type=db_int)
     section = _section(survey, section_id) if section_id else survey.sections[-1]
     form = QuestionForm(data={"required": True, "section_id": section.id})
     _prepare(form, survey, section, None)
