@@ -145,7 +145,7 @@ def watch(app) -> None:
 
 
 def _inspect(response):
-    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+    if (_unchecked or response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed):
         return response
     from flask import request
 
@@ -172,6 +172,7 @@ def _save(body: bytes, where: str) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _pages_dir
+    config.addinivalue_line("markers", "pages_unchecked: the pages this test provokes are not checked (see page_checks)")
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         _pages_dir = Path(worker["page_checks_dir"])
@@ -188,9 +189,16 @@ def pytest_configure_node(node) -> None:
     node.workerinput["page_checks_dir"] = str(_pages_dir)
 
 
+# A test marked `pages_unchecked` sends what no user's browser would (the hostile-input fuzz); it asserts only
+# that nothing answers with a server error, and the odd pages it provokes are neither checked nor validated.
+_unchecked = False
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
+    global _unchecked
     _problems.clear()
+    _unchecked = item.get_closest_marker("pages_unchecked") is not None
     return (yield)
 
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import pytest
 from flask import Flask
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -170,6 +171,7 @@ def fuzz(app: Flask) -> list[str]:
     return failures
 
 
+@pytest.mark.pages_unchecked
 def test_no_route_answers_hostile_input_with_a_server_error(db_url: str, tmp_path: Path) -> None:
     from portal.demo import load_demo
 
