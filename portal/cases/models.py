@@ -36,6 +36,8 @@ OPEN_STATUSES = (
     CaseStatus.remedy_chosen,
     CaseStatus.reopened,
 )
+# A withdrawn or closed case takes no more replies, from the customer or from staff, until it is reopened.
+CONVERSATION_ENDED = (CaseStatus.withdrawn, CaseStatus.closed)
 
 
 class CaseKind(enum.StrEnum):
@@ -131,6 +133,11 @@ class Case(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def takes_replies(self) -> bool:
+        """Whether either side can still write on the case (and the customer still withdraw it)."""
+        return self.status not in CONVERSATION_ENDED
 
 
 class Event(Base):

@@ -75,7 +75,7 @@ def reply(
                                 "Helpers can write a draft for the owner to send.")
     text = _text(body, "reply")
     _check_fresh(session, case, seen_event_id, by)
-    if case.status in (CaseStatus.withdrawn, CaseStatus.closed):
+    if not case.takes_replies:
         raise CaseActionRefused(f"This case is {case.status.label.lower()}; reopen it before replying.")
     now = utcnow()
     event = record(session, case, "reply", by=by, public=True, body=text, at=now)
