@@ -104,9 +104,14 @@ class CustomerSignInRefused(Exception):
     """Wrong e-mail address or password for a customer account."""
 
 
+def throttle_key(email: str) -> str:
+    """The sign-in throttle's key for a customer's address (employees' addresses are counted apart)."""
+    return ("customer:" + email.strip().lower())[:254]
+
+
 def sign_in_with_password(session: Session, email: str, password: str) -> Customer:
     """The customer whose password this is; five wrong tries lock the address for 15 minutes."""
-    key = ("customer:" + email.strip().lower())[:254]
+    key = throttle_key(email)
     if signin.is_locked(session, key):
         raise CustomerSignInRefused(
             "There have been too many wrong passwords for this address. Wait 15 minutes, or ask for a sign-in link."
