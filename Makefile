@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test test-calendar lint bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,23 @@ run: $(VENV)/.installed
 	@echo "Make It Right is running on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
-## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite
+# The calendar's edges, each test starting at that instant (see tests/conftest.py::suite_clock): just after
+# midnight on the 1st of a month, late on 31 December, and the two days the clocks change in Europe/London.
+CALENDAR_EDGES ?= 2026-11-01T00:30:00+00:00 2025-12-31T23:30:00+00:00 2026-03-29T01:30:00+00:00 2026-10-25T01:30:00+00:00
+
+## make test: install the test extras (and Debian's Chromium when missing), lint, run the whole suite, then the
+## suite's SQLite half again on each of the calendar's edges
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-calendar
+
+## make test-calendar: the suite (without the browser and PostgreSQL halves) with the clock on each calendar edge
+test-calendar: $(VENV)/.installed-test
+	@for when in $(CALENDAR_EDGES); do \
+	  echo "== the suite with the clock at $$when"; \
+	  TEST_CLOCK=$$when TEST_POSTGRES_URL= $(BIN)/pytest -n 2 --dist loadgroup -q -m "not browser" || exit 1; \
+	done
 
 ## make bench: build a 20,000-case data set, serve it under gunicorn with a hello-world baseline, measure with wrk
 bench: $(VENV)/.installed-test

@@ -7,9 +7,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.db import Base, make_engine
 from portal.migrate import upgrade
+from tests.browserlike import BrowserLikeClient
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
@@ -45,6 +48,22 @@ class PostgresDatabase:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         engine.dispose()
+
+
+CLOCK_ENV = "TEST_CLOCK"
+
+
+@pytest.fixture(autouse=True)
+def suite_clock() -> Iterator[None]:
+    """With TEST_CLOCK=2026-11-01T00:30:00+00:00 every test starts at that instant and time runs on from there:
+    `make test` runs the suite again on the calendar's edges (the 1st of a month, 31 December, the days the
+    clocks change) so that a test tied to today's date fails every day, not only in the first days of a month."""
+    when = os.environ.get(CLOCK_ENV)
+    if not when:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(when), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -119,12 +138,15 @@ def make_test_app(db_url: str, tmp_path: Path, **overrides):
         "DATABASE_URL": db_url,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "WTF_CSRF_ENABLED": False,
+        # CSRF on, as in production: BrowserLikeClient posts the token a browser would read from the page.
+        "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
         "SENDGRID_API_KEY": "",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = BrowserLikeClient
+    return app
 
 
 @pytest.fixture

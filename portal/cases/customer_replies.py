@@ -57,6 +57,46 @@ def add_customer_reply(
     return event
 
 
+def receive_emailed_reply(session: Session, case: Case, *, sender: str, body: str, files: list[tuple[str, bytes]],
+                          upload_dir: str) -> tuple[Event, str]:
+    """An e-mail to the case's signed reply address. From the case's customer it is their reply: attachments the
+    web form would refuse are left out with a note saying why (their words are never dropped because of a file).
+    From anyone else it is held for the owner. Returns the event and the note about left-out files."""
+    if sender != case.customer.email.strip().lower():
+        return hold_email_from_unknown_sender(session, case, sender=sender or "an unknown address", body=body,
+                                              attachments=len(files)), ""
+    note = ""
+    try:
+        check_files(files)
+    except AttachmentRefused as refused:
+        note = f"(Attachments were not kept: {refused})"
+        files = []
+        body = f"{body}\n\n{note}".strip()
+    return add_customer_reply(session, case, body, files=files, upload_dir=upload_dir, channel="email"), note
+
+
+def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str, body: str,
+                                   attachments: int = 0) -> Event:
+    """An e-mail reached the case's reply address from someone who is not its customer.
+
+    The reply address is signed, but it travels in every e-mail we send: a forwarded thread, a customer's
+    relative or anyone who saw the address can write to it. Their words are not the customer's, so they are
+    held for the owner as an internal entry: not shown to the customer, not counted as the customer's activity,
+    their files not kept. The owner decides what to do with it."""
+    files_note = f"\n\n({attachments} attached file{'' if attachments == 1 else 's'} not kept.)" if attachments else ""
+    text = (body.strip()[:MAX_REPLY] or "(The e-mail had no text.)") + files_note
+    event = record(session, case, "email_held", public=False, body=text, detail={"sender": sender[:254]})
+    mail.queue(
+        session,
+        case.owner.email,
+        "email_held",
+        {"name": case.owner.first_name, "customer": case.customer.name, "reference": case.reference,
+         "sender": sender[:254]},
+        case_id=case.id,
+    )
+    return event
+
+
 def withdraw_case(session: Session, case: Case, reason: str = "") -> Event:
     """The customer no longer needs anything: the case stops, and its owner is told."""
     if not case.takes_replies:

@@ -149,7 +149,7 @@ def change_status(session: Session, case: Case, to: CaseStatus, *, reason: str, 
         raise CaseActionRefused("That status follows from offers and choices; it cannot be set by hand.")
     if to is case.status:
         raise CaseActionRefused(f"The case is already {to.label.lower()}.")
-    if to is CaseStatus.reopened and case.status not in (CaseStatus.resolved, CaseStatus.closed):
+    if to is CaseStatus.reopened and not case.can_reopen:
         raise CaseActionRefused("Only a resolved or closed case can be reopened.")
     if to is CaseStatus.closed and case.status is not CaseStatus.resolved:
         raise CaseActionRefused("Resolve the case before closing it.")

@@ -21,7 +21,7 @@ from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Theme
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.page_cache import cached_page
-from portal.security import limiter
+from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
@@ -259,6 +259,9 @@ def feed() -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
+# The anonymous "Did this help?" vote carries no CSRF token, so that one cached copy of the page serves every
+# visitor (a forged vote gains nothing: it is rate-limited per address and counted once per browser).
+@csrf.exempt
 @site.route("/<slug>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @cached_page(skip_cookie_prefix="helped-")

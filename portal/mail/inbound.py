@@ -1,4 +1,7 @@
-"""Customers' e-mailed answers: the signed Reply-To address of a case, and the text worth keeping."""
+"""Reading an e-mailed answer: the signed Reply-To address of a case, the sender, and the text worth keeping.
+
+What the e-mail means for the case (the customer's reply, or a message held for the owner) is decided in
+`portal.cases.customer_replies`."""
 
 from __future__ import annotations
 
@@ -9,12 +12,6 @@ import json
 import re
 from collections.abc import Mapping
 from email.utils import getaddresses
-
-from sqlalchemy.orm import Session
-
-from portal.cases.attachments import AttachmentRefused, check_files
-from portal.cases.customer_replies import add_customer_reply
-from portal.cases.models import Case, Event
 
 SALT = b"inbound-reply"
 _ADDRESS = re.compile(r"^reply\+(?P<reference>MIR-\d{4}-\d{6})\.(?P<signature>[A-Za-z0-9_-]+)@", re.IGNORECASE)
@@ -57,19 +54,12 @@ def recipients(form: Mapping[str, str]) -> str:
     return ", ".join(part for part in found if part)
 
 
-def file_reply(session: Session, case: Case, body: str, files: list[tuple[str, bytes]], *,
-               upload_dir: str) -> tuple[Event, str]:
-    """Add an e-mailed reply to its case. Attachments the web form would refuse are left out with a note
-    saying why; the customer's words are never dropped because of a file. Returns the event and the note."""
-    note = ""
-    try:
-        check_files(files)
-    except AttachmentRefused as refused:
-        note = f"(Attachments were not kept: {refused})"
-        files = []
-        body = f"{body}\n\n{note}".strip()
-    event = add_customer_reply(session, case, body, files=files, upload_dir=upload_dir, channel="email")
-    return event, note
+def sender(form: Mapping[str, str]) -> str:
+    """The address in the message's From header, lower-cased; empty when there is none."""
+    for _name, address in getaddresses([form.get("from", "")]):
+        if "@" in address:
+            return address.strip().lower()
+    return ""
 
 
 def strip_quoted(text: str) -> str:

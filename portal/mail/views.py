@@ -8,10 +8,11 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
+from portal.cases import customer_replies
 from portal.cases.customer_replies import CustomerActionRefused
 from portal.cases.models import Case
-from portal.db import db
-from portal.mail import admin, events, inbound, preferences, worker
+from portal.db import db, utcnow
+from portal.mail import admin, events, inbound, preferences, webhook_signature, worker
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.security import csrf
 from portal.tokens import TokenInvalid
@@ -27,18 +28,12 @@ TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 
 @webhooks.post("/events")
 def delivery_events() -> tuple[Response, int]:
-    from sendgrid.helpers.eventwebhook import EventWebhook
-
-    key = current_app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"]
-    signature, timestamp = request.headers.get(SIGNATURE, ""), request.headers.get(TIMESTAMP, "")
     payload = request.get_data(as_text=True)
-    try:
-        valid = bool(key and signature and timestamp) and EventWebhook(key).verify_signature(payload, signature,
-                                                                                                timestamp)
-    except (ValueError, TypeError):
-        valid = False
-    if not valid:
-        return jsonify(error="The request is not signed by SendGrid."), 403
+    unsigned = webhook_signature.verify(current_app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"], payload,
+                                        request.headers.get(SIGNATURE, ""), request.headers.get(TIMESTAMP, ""),
+                                        now=utcnow())
+    if unsigned:
+        return jsonify(error=unsigned), 403
     try:
         stored = events.record_events(db.session, events.parse(payload))
     except events.PayloadRefused as refused:
@@ -62,13 +57,15 @@ def inbound_reply(secret: str) -> tuple[Response, int]:
     files = [(f.filename or "attachment", f.read()) for name, f in request.files.items() if name.startswith("attach")]
     body = inbound.strip_quoted(request.form.get("text", "")) or inbound.strip_quoted(request.form.get("html", ""))
     try:
-        _event, note = inbound.file_reply(db.session, case, body, files, upload_dir=current_app.config["UPLOAD_DIR"])
+        event, note = customer_replies.receive_emailed_reply(db.session, case, sender=inbound.sender(request.form),
+                                                             body=body, files=files,
+                                                             upload_dir=current_app.config["UPLOAD_DIR"])
     except CustomerActionRefused as refused:
         db.session.rollback()
         current_app.logger.warning("Inbound e-mail for %s not added: %s", case.reference, refused)
         return jsonify(accepted=False, reason=str(refused)), 200
     db.session.commit()
-    return jsonify(accepted=True, case=case.reference, note=note), 200
+    return jsonify(accepted=True, case=case.reference, held=event.kind == "email_held", note=note), 200
 
 
 @public.route("/email-preferences/<token>", methods=["GET", "POST"])

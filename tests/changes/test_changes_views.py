@@ -100,6 +100,9 @@ def test_did_this_help_is_counted_once_per_browser(client, kiosk, db_session):
     client.post(f"{build_and_publish(client, kiosk)}/publish")
     slug = db_session.scalar(select(Change)).slug
     visitor = client.application.test_client()
+    # As a visitor does: the page first (its form carries no CSRF token, so one cached copy serves everyone), then
+    # the vote, which must be accepted with CSRF protection on, as in production.
+    assert 'id="did-this-help"' in visitor.get(f"/you-said-we-did/{slug}").get_data(as_text=True)
     assert visitor.post(f"/you-said-we-did/{slug}", data={}).status_code == 422
     visitor.post(f"/you-said-we-did/{slug}", data={"helped": "yes", "comment": "Much quicker now"})
     page = visitor.get(f"/you-said-we-did/{slug}").get_data(as_text=True)

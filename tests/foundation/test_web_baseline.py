@@ -21,13 +21,13 @@ def test_the_session_cookie_is_httponly_and_lax(client, db_session):
     make_employee(db_session, email="maria@staff.example")
     db_session.commit()
     response = client.post("/staff/sign-in", data={"email": "maria@staff.example", "password": PASSWORD})
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_a_post_without_the_csrf_token_is_refused(sqlite_url, tmp_path):
     app = make_test_app(sqlite_url, tmp_path, WTF_CSRF_ENABLED=True)
-    response = app.test_client().post("/staff/sign-in", data={"email": "a@b.example", "password": "x"})
+    response = app.test_client(reads_csrf=False).post("/staff/sign-in", data={"email": "a@b.example", "password": "x"})
     assert response.status_code == 400
     assert "The form had expired or was sent from another site" in response.get_data(as_text=True)
 
@@ -131,3 +131,14 @@ def test_the_home_page_names_the_organisation_and_has_landmarks(client):
     assert 'href="#main"' in page and "<main" in page and "<header" in page and "<footer" in page
     assert page.count("<h1") == 1
     assert "<script" not in page.split("</head>")[0] or 'src="/static/' in page
+
+
+def test_a_page_whose_form_would_be_refused_for_want_of_a_csrf_token_fails_the_test_that_renders_it(client):
+    # The guard that would have caught "Did this help?" answering 400 to every visitor in production.
+    from tests.browserlike import post_forms
+
+    client.last_forms = post_forms('<form method="post" action="/staff/sign-in"></form>', "http://localhost/page")
+    with pytest.raises(AssertionError, match="posting to http://localhost/staff/sign-in has no CSRF token"):
+        client._check_forms_carry_tokens("http://localhost/page")
+    client.last_forms = post_forms('<form method="post" action="/webhooks/sendgrid/events"></form>', "http://localhost/")
+    client._check_forms_carry_tokens("http://localhost/page")  # exempt: SendGrid signs its requests instead

@@ -181,7 +181,7 @@ def test_a_reply_address_whose_case_was_folded_by_a_mail_system_still_lands(hook
     case = make_case(db_session)
     db_session.commit()
     to = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
-    response = _inbound(hooked, to=to.lower(), text="Thanks, that is sorted.")
+    response = _inbound(hooked, to=to.lower(), text="Thanks, that is sorted.", **{"from": case.customer.email})
     assert response.json["accepted"] is True and response.json["case"] == case.reference
 
 
@@ -189,9 +189,10 @@ def test_a_reply_all_that_puts_the_case_address_in_cc_or_only_the_envelope_lands
     case = make_case(db_session)
     db_session.commit()
     address = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
-    assert _inbound(hooked, to="friend@fans.example", cc=address, text="Cc'd").json["accepted"] is True
-    envelope = f'{{"to": ["{address}"], "from": "fan@fans.example"}}'
-    assert _inbound(hooked, to="undisclosed-recipients:;", envelope=envelope, text="Bcc'd").json["accepted"] is True
+    sender = {"from": f"{case.customer.name} <{case.customer.email}>"}
+    assert _inbound(hooked, to="friend@fans.example", cc=address, text="Cc'd", **sender).json["accepted"] is True
+    envelope = f'{{"to": ["{address}"], "from": "{case.customer.email}"}}'
+    assert _inbound(hooked, to="undisclosed-recipients:;", envelope=envelope, text="Bcc'd", **sender).json["accepted"]
     assert len(db_session.scalars(select(Event).where(Event.kind == "customer_reply")).all()) == 2
 
 
@@ -199,13 +200,46 @@ def test_a_refused_attachment_is_left_out_but_the_customers_words_are_kept(hooke
     case = make_case(db_session)
     db_session.commit()
     to = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
-    response = _inbound(hooked, to=to, text="My receipt is attached.", attachments="1",
+    response = _inbound(hooked, to=to, text="My receipt is attached.", attachments="1", **{"from": case.customer.email},
                         attachment1=(BytesIO(b"MZ\x90\x00 not a picture"), "receipt.exe"))
     assert response.status_code == 200 and response.json["accepted"] is True
     reply = db_session.scalar(select(Event).where(Event.kind == "customer_reply"))
     assert reply.body.startswith("My receipt is attached.")
     assert "receipt.exe must be a picture" in reply.body
     assert db_session.scalar(select(Attachment)) is None
+
+
+def test_an_email_to_the_case_address_from_someone_else_is_held_for_the_owner(hooked, db_session, outbox):
+    case = make_case(db_session)
+    db_session.commit()
+    to = reply_address(case.reference, secret_key=SECRET, domain="reply.portal.test")
+    response = _inbound(hooked, to=to, text="Please refund me to this new account instead.", attachments="1",
+                        attachment1=(BytesIO(PNG), "proof.png"), **{"from": "Mallory <mallory@evil.example>"})
+    assert response.status_code == 200 and response.json["held"] is True
+    assert db_session.scalar(select(Event).where(Event.kind == "customer_reply")) is None
+    held = db_session.scalar(select(Event).where(Event.kind == "email_held"))
+    assert held.public is False and held.by_customer is False and held.detail["sender"] == "mallory@evil.example"
+    assert held.body.startswith("Please refund me") and "1 attached file not kept" in held.body
+    assert db_session.scalar(select(Attachment)) is None
+    db_session.expire_all()
+    assert db_session.get(type(case), case.id).last_customer_activity_at is None
+    told = [m for m in outbox() if m["To"] == case.owner.email]
+    assert told and "mallory@evil.example" in told[-1].get_body(("plain",)).get_content()
+
+
+def test_a_signed_event_batch_replayed_later_is_refused(hooked, keys, bounced_case, db_session):
+    _case, message = bounced_case
+    payload = json.dumps([{"event": "delivered", "sg_event_id": "late1", "email": "james@fans.example",
+                           "outbox_id": str(message.id)}])
+    stale = str(int(time.time()) - 600)
+    signature = keys[0].sign((stale + payload).encode(), ec.ECDSA(hashes.SHA256()))
+    headers = {"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
+               "X-Twilio-Email-Event-Webhook-Timestamp": stale, "Content-Type": "application/json"}
+    response = hooked.test_client().post("/webhooks/sendgrid/events", data=payload, headers=headers)
+    assert response.status_code == 403 and "too old" in response.json["error"]
+    assert db_session.scalar(select(OutboxEvent)) is None
+    fresh = hooked.test_client().post("/webhooks/sendgrid/events", data=payload, headers=signed(keys[0], payload))
+    assert fresh.status_code == 200
 
 
 def test_a_drop_for_an_unsubscribed_address_does_not_mark_it_undeliverable(hooked, keys, bounced_case, db_session):

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,13 @@ from portal.auth.models import Role
 from portal.cases.timeline import record
 from portal.db import utcnow
 from tests.factories import PASSWORD, make_case, make_category, make_employee, make_team
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(time_machine):
+    # The figures, periods and the monthly report follow the date: these tests run mid-month and mid-week, where
+    # "the last 30 days" and "this month" hold every case the fixture files (on the 2nd, this month held none).
+    time_machine.move_to(datetime(2026, 6, 17, 10, 0, tzinfo=UTC), tick=True)
 
 
 @pytest.fixture
