@@ -4,19 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test test-calendar lint bench clean
+.PHONY: run test test-calendar lint bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+CHECK_LOCK = $(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+	echo "The lock files lack what pyproject.toml asks for: run make lock"; exit 1; }
+
+# Exact versions, with hashes, come from the lock files (`make lock` writes them from pyproject.toml); the
+# package itself is installed on top without touching them.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(CHECK_LOCK)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(CHECK_LOCK)
+	touch $@ $(VENV)/.installed
 
 ## make run: install, migrate the SQLite database, load the demo once and serve on http://127.0.0.1:$(PORT)
 # PORT goes to every command: without BASE_URL, the links they e-mail and print follow it.
@@ -49,6 +58,20 @@ test-calendar: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+## make lock: rewrite requirements-test.lock and requirements.lock from pyproject.toml after a dependency changes.
+## Versions already locked are kept; `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed.
+LOCK_VENV := .venv-lock
+PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --extra test --output-file requirements-test.lock pyproject.toml
+	$(PIP_COMPILE) --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
+
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet "pip-tools>=7.5,<8"
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
@@ -60,4 +83,4 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils default-jre-headless; }
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache test-output

@@ -128,7 +128,8 @@ def users_group() -> None:
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
 def users_create(email: str, name: str, role: str, team: str, authority_limit: str, password: str) -> None:
-    from portal.auth.accounts import AccountRefused, create_employee
+    from portal.admin.staff import create_with_password
+    from portal.auth.accounts import AccountRefused
     from portal.auth.models import Role, Team
 
     try:
@@ -139,7 +140,7 @@ def users_create(email: str, name: str, role: str, team: str, authority_limit: s
     if team:
         team_row = db.session.scalar(select(Team).where(Team.name == team)) or Team(name=team)
     try:
-        employee = create_employee(
+        employee = create_with_password(
             db.session, email=email, name=name, role=Role(role), team=team_row,
             authority_limit=limit, password=password,
         )

@@ -172,7 +172,7 @@ def _save(body: bytes, where: str) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _pages_dir
-    config.addinivalue_line("markers", "pages_unchecked: the pages this test provokes are not checked (see page_checks)")
+    config.addinivalue_line("markers", "pages_unchecked: the pages this test provokes go unchecked (page_checks)")
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         _pages_dir = Path(worker["page_checks_dir"])

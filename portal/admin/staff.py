@@ -49,6 +49,20 @@ def invite_employee(
     return employee
 
 
+def create_with_password(
+    session: Session, *, email: str, name: str, role: Role, team: Team | None, authority_limit: Decimal,
+    password: str,
+) -> Employee:
+    """An account made by an operator on the command line (no one signed in to invite it), audited as such."""
+    employee = create_employee(session, email=email, name=name, role=role, team=team,
+                               authority_limit=authority_limit, password=password)
+    session.flush()
+    audit.record(session, actor=None, action="create", entity="employee", entity_id=employee.id,
+                 summary=f"{employee.name} created as {role.value} from the command line",
+                 after=audit.snapshot(employee, EMPLOYEE_FIELDS))
+    return employee
+
+
 def update_employee(
     session: Session,
     employee: Employee,

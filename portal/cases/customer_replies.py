@@ -26,7 +26,7 @@ def add_customer_reply(
     upload_dir: str,
     channel: str = "web",
 ) -> Event:
-    if case.status in (CaseStatus.withdrawn, CaseStatus.closed):
+    if not case.takes_replies:
         raise CustomerActionRefused(
             f"This case is {case.status.label.lower()}, so it cannot take replies. Tell us again as a new case."
         )
@@ -99,7 +99,7 @@ def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str,
 
 def withdraw_case(session: Session, case: Case, reason: str = "") -> Event:
     """The customer no longer needs anything: the case stops, and its owner is told."""
-    if case.status in (CaseStatus.withdrawn, CaseStatus.closed):
+    if not case.takes_replies:
         raise CustomerActionRefused(f"This case is already {case.status.label.lower()}.")
     previous = case.status
     case.status = CaseStatus.withdrawn

@@ -37,6 +37,10 @@ OPEN_STATUSES = (
     CaseStatus.remedy_chosen,
     CaseStatus.reopened,
 )
+# Only these can be reopened (by hand, or by a low rating of the remedy).
+REOPENABLE = (CaseStatus.resolved, CaseStatus.closed)
+# A withdrawn or closed case takes no more replies, from the customer or from staff, until it is reopened.
+CONVERSATION_ENDED = (CaseStatus.withdrawn, CaseStatus.closed)
 
 
 class CaseKind(enum.StrEnum):
@@ -137,6 +141,15 @@ class Case(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.status in REOPENABLE
+
+    @property
+    def takes_replies(self) -> bool:
+        """Whether either side can still write on the case (and the customer still withdraw it)."""
+        return self.status not in CONVERSATION_ENDED
 
 
 class Event(Base):

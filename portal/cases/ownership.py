@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import mail
+from portal.admin import audit
+from portal.admin.staff import EMPLOYEE_FIELDS
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
 from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Event
@@ -137,5 +139,10 @@ def deactivate(
     cases = open_cases_of(session, employee)
     for case in cases:
         hand_off(session, case, to=to, note=note, reason="absence", by=by, link_for=link_for)
+    before = audit.snapshot(employee, EMPLOYEE_FIELDS)
     employee.active = False
+    audit.record(session, actor=by, action="deactivate", entity="employee", entity_id=employee.id,
+                 summary=f"{employee.name} deactivated; {len(cases)} open case{'' if len(cases) == 1 else 's'} "
+                         f"moved to {to.name}",
+                 before=before, after=audit.snapshot(employee, EMPLOYEE_FIELDS))
     return len(cases)

@@ -76,7 +76,7 @@ def reply(
                                 "Helpers can write a draft for the owner to send.")
     text = _text(body, "reply")
     _check_fresh(session, case, seen_event_id, by)
-    if case.status in (CaseStatus.withdrawn, CaseStatus.closed):
+    if not case.takes_replies:
         raise CaseActionRefused(f"This case is {case.status.label.lower()}; reopen it before replying.")
     now = utcnow()
     event = record(session, case, "reply", by=by, public=True, body=text, at=now)
@@ -151,7 +151,7 @@ def change_status(session: Session, case: Case, to: CaseStatus, *, reason: str, 
         raise CaseActionRefused("That status follows from offers and choices; it cannot be set by hand.")
     if to is case.status:
         raise CaseActionRefused(f"The case is already {to.label.lower()}.")
-    if to is CaseStatus.reopened and case.status not in (CaseStatus.resolved, CaseStatus.closed):
+    if to is CaseStatus.reopened and not case.can_reopen:
         raise CaseActionRefused("Only a resolved or closed case can be reopened.")
     if to is CaseStatus.closed and case.status is not CaseStatus.resolved:
         raise CaseActionRefused("Resolve the case before closing it.")

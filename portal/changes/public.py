@@ -39,7 +39,7 @@ def _supporters(session: Session, theme_ids: list[int]) -> dict[int, int]:
         .join(Case, Case.id == ThemeCase.case_id).where(ThemeCase.theme_id.in_(theme_ids))
         .group_by(ThemeCase.theme_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def list_published(session: Session, *, category_id: int | None = None, status: ChangeStatus | None = None,
@@ -94,7 +94,7 @@ def published_change(session: Session, slug: str) -> ChangeDetail | None:
     first = session.scalar(select(func.min(Case.created_at)).join(ThemeCase, ThemeCase.case_id == Case.id)
                            .where(ThemeCase.theme_id == change.theme_id))
     votes = dict(session.execute(select(ChangeFeedback.helped, func.count()).where(
-        ChangeFeedback.change_id == change.id).group_by(ChangeFeedback.helped)).tuples().all())
+        ChangeFeedback.change_id == change.id).group_by(ChangeFeedback.helped)).all())
     from portal.changes.themes import _aware
 
     return ChangeDetail(change, _supporters(session, [change.theme_id]).get(change.theme_id, 0), quotes,

@@ -20,6 +20,10 @@ class OutboxStatus(enum.StrEnum):
     dead = "dead"
 
 
+# An admin may send these again; a queued, sending or sent message is already on its way.
+RETRYABLE = (OutboxStatus.failed, OutboxStatus.dead)
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
@@ -49,6 +53,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     reply_to: Mapped[str] = mapped_column(String(254), default="")
     transactional: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in RETRYABLE
 
 
 class OutboxEvent(Base):

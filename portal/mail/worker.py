@@ -234,7 +234,7 @@ def run(
 
 def retry(session: Session, message: OutboxMessage) -> None:
     """An admin sends a failed or dead message again, now."""
-    if message.status not in (OutboxStatus.failed, OutboxStatus.dead):
+    if not message.can_retry:
         raise ValueError("Only failed or dead messages can be retried.")
     message.status, message.next_attempt_at, message.attempts = OutboxStatus.queued, utcnow(), 0
     message.claimed_by, message.claimed_until, message.claim_token = "", None, ""

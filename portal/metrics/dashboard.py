@@ -103,10 +103,10 @@ def build(
 def _grouping(session: Session, group_by: str) -> tuple[str, dict[int, str]]:
     """The per-case column to group by, and the names of its values."""
     if group_by == "employee":
-        return "owner_id", dict(session.execute(select(Employee.id, Employee.name)).tuples().all())
+        return "owner_id", dict(session.execute(select(Employee.id, Employee.name)).all())
     if group_by == "category":
-        return "category_id", dict(session.execute(select(Category.id, Category.name)).tuples().all())
-    return "team_id", dict(session.execute(select(Team.id, Team.name)).tuples().all())
+        return "category_id", dict(session.execute(select(Category.id, Category.name)).all())
+    return "team_id", dict(session.execute(select(Team.id, Team.name)).all())
 
 
 def _open_at(end: datetime) -> ColumnElement[bool]:

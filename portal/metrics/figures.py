@@ -11,8 +11,6 @@ from datetime import datetime
 from portal.cases.models import CaseStatus
 from portal.metrics.milestones import Milestones
 
-CLOSED_OR_DONE = (CaseStatus.resolved, CaseStatus.closed, CaseStatus.withdrawn)
-
 
 def percentile(values: list[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks (as spreadsheets' PERCENTILE.INC); None when empty."""

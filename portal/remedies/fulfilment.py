@@ -86,7 +86,7 @@ def rate(
     case.last_customer_activity_at = now
     record(session, case, "rated", by_customer=True, public=True, at=now, body=comment,
            detail={"offer": offer.id, "score": score, "made_it_right": made_it_right})
-    if (score <= LOW_SCORE or not made_it_right) and case.status in (CaseStatus.resolved, CaseStatus.closed):
+    if (score <= LOW_SCORE or not made_it_right) and case.can_reopen:
         previous = case.status
         case.status = CaseStatus.reopened
         case.closed_at = None

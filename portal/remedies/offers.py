@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import managed_teams
-from portal.cases.models import Case, CaseStatus, Category
+from portal.cases.models import Case, CaseKind, CaseStatus, Category
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.remedies import notify
@@ -39,6 +39,19 @@ class RemedyDraft:
     catalogue_entry_id: int | None = None
 
 
+def why_no_offer(case: Case) -> str | None:
+    """Why no new offer can be made on ``case`` now, or None when one can (its live offer aside)."""
+    if case.kind is not CaseKind.complaint:
+        return f"{case.reference} is a suggestion: suggestions are answered and can become changes, not offers."
+    if case.status not in COMPOSABLE:
+        return f"{case.reference} is {case.status.label.lower()}, so no new offer can be made now."
+    return None
+
+
+def can_offer(case: Case) -> bool:
+    return why_no_offer(case) is None
+
+
 def live_offer(session: Session, case: Case) -> Offer | None:
     return session.scalar(select(Offer).where(Offer.case_id == case.id, Offer.status.in_(LIVE)))
 
@@ -57,8 +70,9 @@ def compose_offer(
         raise NotAllowed("Only the case's owner or a manager of its team can offer remedies.")
     if live_offer(session, case) is not None:
         raise OfferRefused(f"{case.reference} already has an offer waiting for approval or for the customer.")
-    if case.status not in COMPOSABLE:
-        raise OfferRefused(f"{case.reference} is {case.status.label.lower()}, so no new offer can be made now.")
+    reason = why_no_offer(case)
+    if reason is not None:
+        raise OfferRefused(reason)
     if not MIN_OPTIONS <= len(drafts) <= MAX_OPTIONS:
         raise OfferRefused(
             f"An offer needs two or three options so the customer has a real choice; this one has {len(drafts)}."

@@ -1,23 +1,26 @@
 """A customer's data request, for remedies: what we hold (export) and forgetting their words (erasure).
 
-The admin's data-request service calls these with the customer's case ids; the offers stay for metrics."""
+The offers themselves stay, so the metrics stay right; the words go."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.mail.attachments import OutboxAttachment
-from portal.mail.models import OutboxMessage
+from portal.cases.models import Case, Customer
+from portal.privacy import ERASED_TEXT
 from portal.remedies.models import Choice, Offer, Rating
 
 
-def export_remedies(session: Session, case_ids: Sequence[int]) -> list[dict[str, Any]]:
-    offers = session.scalars(select(Offer).where(Offer.case_id.in_(list(case_ids))).order_by(Offer.id)).all()
-    return [
+def _case_ids(customer: Customer):
+    return select(Case.id).where(Case.customer_id == customer.id)
+
+
+def export(session: Session, customer: Customer) -> dict[str, Any]:
+    offers = session.scalars(select(Offer).where(Offer.case_id.in_(_case_ids(customer))).order_by(Offer.id)).all()
+    return {"remedies": [
         {
             "case_id": offer.case_id,
             "status": offer.status.value,
@@ -31,20 +34,19 @@ def export_remedies(session: Session, case_ids: Sequence[int]) -> list[dict[str,
                        "comment": offer.rating.comment} if offer.rating else None,
         }
         for offer in offers
-    ]
+    ]}
 
 
-def erase_remedy_text(session: Session, case_ids: Sequence[int], erased_text: str) -> None:
-    """Blank the customer's own words (proposals, rating comments) and what was done for them, and drop the
-    letters attached to their e-mails: a letter quotes their complaint."""
-    ids = list(case_ids)
-    offer_ids = select(Offer.id).where(Offer.case_id.in_(ids))
+def erase(session: Session, customer: Customer) -> dict[str, int]:
+    """Blank the customer's own words (proposals, rating comments) and what was done for them. The letters
+    attached to e-mails about their cases go with those e-mails (mail's `erase_about_cases`)."""
+    offer_ids = select(Offer.id).where(Offer.case_id.in_(_case_ids(customer)))
     session.execute(update(Choice).where(Choice.offer_id.in_(offer_ids), Choice.counter_proposal != "")
-                    .values(counter_proposal=erased_text))
+                    .values(counter_proposal=ERASED_TEXT).execution_options(synchronize_session="fetch"))
     session.execute(update(Rating).where(Rating.offer_id.in_(offer_ids), Rating.comment != "")
-                    .values(comment=erased_text))
-    session.execute(update(Offer).where(Offer.case_id.in_(ids), Offer.fulfilment != "")
-                    .values(fulfilment=erased_text))
-    session.execute(delete(OutboxAttachment).where(
-        OutboxAttachment.message_id.in_(select(OutboxMessage.id).where(OutboxMessage.case_id.in_(ids)))
-    ))
+                    .values(comment=ERASED_TEXT).execution_options(synchronize_session="fetch"))
+    offers = session.execute(
+        update(Offer).where(Offer.case_id.in_(_case_ids(customer)), Offer.fulfilment != "")
+        .values(fulfilment=ERASED_TEXT).execution_options(synchronize_session="fetch")
+    ).rowcount
+    return {"offers": offers}

@@ -127,7 +127,7 @@ def compose(reference: str):
     return render_template(
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
-        composable=case.status in offers.COMPOSABLE, picked=request.args.getlist("entry", type=db_int),
+        no_offer=offers.why_no_offer(case), picked=request.args.getlist("entry", type=db_int),
         customer_link=_customer_link,
     ), status
 

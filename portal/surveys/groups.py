@@ -126,7 +126,7 @@ def apply_import(session: Session, group: FocusGroup, preview: Preview) -> int:
     customers = dict(session.execute(
         select(func.lower(Customer.email), Customer.id).where(
             func.lower(Customer.email).in_([r.email for r in preview.valid]))
-    ).tuples().all())
+    ).all())
     changed = 0
     for row in preview.valid:
         member = existing.get(row.email)

@@ -1,4 +1,5 @@
-// Tells the employee, every 20 seconds, who else has this case open and whether it has changed.
+// Tells the employee, at once and then every 20 seconds, who else has this case open and whether it has changed.
+// The poll is also what tells colleagues this employee is here: the page view itself records nothing.
 // Without JavaScript the page still shows who was looking when it loaded, and stale replies are refused.
 (function () {
   "use strict";
@@ -24,6 +25,7 @@
         })
         .catch(function () { /* the next poll tries again */ });
     }
+    poll();
     window.setInterval(poll, 20000);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

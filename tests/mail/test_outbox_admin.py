@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from portal import mail
@@ -53,3 +54,20 @@ def test_the_outbox_pages_by_message_not_by_offset(session):
     assert back.messages == first.messages and back.newer is None
     found = list_outbox(session, status=None, search="fan7@")
     assert [m.subject for m in found.messages] == ["Message 7"] and found.older is None
+
+
+@pytest.mark.parametrize("status", list(OutboxStatus))
+def test_only_a_failed_or_dead_message_can_be_sent_again(session, status):
+    from portal.mail import worker
+
+    message = OutboxMessage(to_address="fan@fans.example", template="receipt", subject="Receipt", body_text="",
+                            body_html="", context={}, status=status)
+    session.add(message)
+    session.flush()
+    assert message.can_retry is (status in (OutboxStatus.failed, OutboxStatus.dead))
+    if message.can_retry:
+        worker.retry(session, message)
+        assert message.status is OutboxStatus.queued
+    else:
+        with pytest.raises(ValueError, match="Only failed or dead"):
+            worker.retry(session, message)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.cases.models import CaseStatus, Event
+from portal.cases.models import CaseKind, CaseStatus, Event
 from portal.mail.models import OutboxMessage
 from portal.remedies.errors import NotAllowed, OfferRefused
 from portal.remedies.models import OfferStatus
@@ -123,6 +123,14 @@ def test_only_the_owner_or_a_manager_of_the_team_composes(session, settings):
     colleague = make_employee(session, team=case.category.team)
     with pytest.raises(NotAllowed):
         compose_offer(session, case, remedy_drafts("10", "20"), by=colleague, settings=settings)
+
+
+def test_a_suggestion_takes_no_offer(session, settings):
+    case = make_case(session)
+    case.kind = CaseKind.suggestion
+    with pytest.raises(OfferRefused, match="is a suggestion"):
+        compose_offer(session, case, remedy_drafts("10", "20"), by=case.owner, settings=settings)
+    assert case.status is CaseStatus.new and _kinds(session, case) == [] and not _mail(session, "remedy_offer")
 
 
 def test_one_live_offer_per_case(session, settings):

@@ -1,9 +1,11 @@
 from sqlalchemy import func, select
 
 from portal.mail.attachments import OutboxAttachment
+from portal.mail.privacy import erase_about_cases
+from portal.privacy import ERASED_TEXT
+from portal.remedies import privacy
 from portal.remedies.choice import choose
 from portal.remedies.fulfilment import fulfil, rate
-from portal.remedies.privacy import erase_remedy_text, export_remedies
 from tests.factories import make_offer
 
 
@@ -13,13 +15,14 @@ def test_a_customers_remedy_words_are_exported_then_erased(session, settings):
     choose(session, offer, offer.remedies[0].id)
     fulfil(session, case, what_was_done="Refunded to Visa 4242.", by=case.owner, settings=settings)
     rate(session, offer, score=5, made_it_right=True, comment="Thanks, Jane from flat 3.")
-    [exported] = export_remedies(session, [case.id])
+    [exported] = privacy.export(session, case.customer)["remedies"]
     assert exported["rating"]["comment"] == "Thanks, Jane from flat 3."
     assert exported["what_was_done"] == "Refunded to Visa 4242."
     assert session.scalar(select(func.count()).select_from(OutboxAttachment)) == 1
-    erase_remedy_text(session, [case.id], "[erased]")
+    privacy.erase(session, case.customer)
+    erase_about_cases(session, [case.id])
     session.expire_all()
-    [after] = export_remedies(session, [case.id])
-    assert after["rating"]["comment"] == "[erased]" and after["what_was_done"] == "[erased]"
+    [after] = privacy.export(session, case.customer)["remedies"]
+    assert after["rating"]["comment"] == ERASED_TEXT and after["what_was_done"] == ERASED_TEXT
     assert after["chosen"] == offer.remedies[0].description  # the offer stays for metrics
-    assert session.scalar(select(func.count()).select_from(OutboxAttachment)) == 0
+    assert session.scalar(select(func.count()).select_from(OutboxAttachment)) == 0  # the letter quoted them

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.cases.models import Case, CaseStatus
+from portal.cases.models import Case, CaseKind, CaseStatus
 from portal.remedies.links import offer_token
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
 from tests.factories import (
@@ -66,6 +66,22 @@ def test_the_composer_refuses_one_option_with_a_linked_error(client, db_session,
     assert 'href="#options-1-description"' in page and "two or three options" in page
     assert "Your money back" in page  # kept after the error
     assert db_session.scalar(select(Offer)) is None
+
+
+def test_an_offer_on_a_suggestion_is_refused_even_when_posted_directly(client, db_session, case, outbox):
+    case.kind = CaseKind.suggestion
+    db_session.commit()
+    sign_in(client, case.owner)
+    assert "Offer ways to make it right" not in client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "is a suggestion" in client.get(f"/staff/cases/{case.reference}/offer").get_data(as_text=True)
+    data = {**_option(0, "refund", "A full refund of your ticket.", "Within 5 working days.", "35"),
+            **_option(1, "account_credit", "£40 credit for the next match.", "On your account today.", "40")}
+    response = client.post(f"/staff/cases/{case.reference}/offer", data=data)
+    assert response.status_code == 422
+    assert "is a suggestion" in response.get_data(as_text=True)
+    assert db_session.scalar(select(Offer)) is None and outbox() == []
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).status is CaseStatus.new
 
 
 def test_an_offer_within_the_limit_is_sent(client, db_session, case, outbox):

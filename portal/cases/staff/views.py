@@ -38,6 +38,7 @@ from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
+from portal.remedies import offers
 from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
 
@@ -128,15 +129,15 @@ def _render_case(case: Case, status: int = 200, **forms):
     handoff_form = forms.get("handoff_form") or HandoffForm()
     _colleagues(case, helper_form)
     _colleagues(case, handoff_form)
-    presence.touch(db.session, case, current_user, now=now)
+    # Reading only: presence is recorded by the page's own poll, so a page view (or an error page after a
+    # rollback) never writes.
     viewers = presence.others_viewing(db.session, case, current_user, now=now)
-    db.session.commit()
     latest = events[-1].id if events else 0
     return render_template(
         "cases/staff/case.html", case=case, events=events, files=files, helpers=helpers, viewers=viewers,
         handoff=ownership.latest_handoff_to_owner(list(events), case.owner_id),
         drafts=replies.pending_drafts(list(events)), latest_event_id=latest,
-        can_act=permissions.can_work_on(current_user, case),
+        can_act=permissions.can_work_on(current_user, case), can_offer=offers.can_offer(case),
         is_helper=current_user.id in helper_ids,
         offer_summary=offer_summary_for_case(db.session, case), audience="staff",
         reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=latest),

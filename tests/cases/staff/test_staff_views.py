@@ -169,13 +169,44 @@ def test_a_handoff_shows_the_note_first_to_the_new_owner(client, club):
 
 
 def test_two_people_on_a_case_see_each_other(client, club, app):
+    reference = club["case"].reference
     sign_in(client, "maria")
-    client.get(f"/staff/cases/{club['case'].reference}")
+    client.get(f"/staff/cases/{reference}")
+    client.get(f"/staff/cases/{reference}/presence")  # the page's poll, sent as soon as it loads
     other = app.test_client()
     sign_in(other, "priya")
-    page = other.get(f"/staff/cases/{club['case'].reference}").get_data(as_text=True)
+    page = other.get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert "Maria Lopez is also looking at this case." in page
-    assert client.get(f"/staff/cases/{club['case'].reference}/presence").json["viewers"] == ["Priya Shah"]
+    assert other.get(f"/staff/cases/{reference}/presence").json["viewers"] == ["Maria Lopez"]
+    assert client.get(f"/staff/cases/{reference}/presence").json["viewers"] == ["Priya Shah"]
+
+
+def _writes_during(client, path: str) -> list[str]:
+    from portal.db import db
+
+    writes: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", listener)
+    return writes
+
+
+def test_opening_a_case_writes_nothing_and_the_poll_records_presence(client, club, app, db_session):
+    reference = club["case"].reference
+    sign_in(client, "maria")
+    assert _writes_during(client, f"/staff/cases/{reference}") == []
+    other = app.test_client()
+    sign_in(other, "priya")
+    assert "Maria Lopez is also looking" not in other.get(f"/staff/cases/{reference}").get_data(as_text=True)
+    client.get(f"/staff/cases/{reference}/presence")
+    assert "Maria Lopez is also looking" in other.get(f"/staff/cases/{reference}").get_data(as_text=True)
 
 
 def test_the_customer_profile_shows_value_history_and_notes(client, club, db_session):
