@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms.widgets import TextArea
 
-from portal.inputs import CONTROL_CHARACTERS_MESSAGE, LINE_BREAKS, has_control_characters
+from portal.inputs import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, LINE_BREAKS, has_control_characters
 
 
 class PortalForm(FlaskForm):
@@ -39,6 +39,10 @@ class PortalForm(FlaskForm):
             field.errors = []
         for field in dirty:
             field.errors = [CONTROL_CHARACTERS_MESSAGE]
+            # Shown again without the invisible characters: the person keeps their words, and the page stays valid
+            # HTML (a NUL cannot be sent in a page at all).
+            if isinstance(field.data, str):
+                field.data = CONTROL_CHARACTERS.sub("", field.data)
         return False
 
 

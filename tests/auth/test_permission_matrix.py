@@ -142,7 +142,9 @@ def _build_world(session, upload_dir: Path) -> World:
     task_force = TaskForce(name="Paperless tickets", goal="No paper by next season.",
                            due_on=utcnow().date() + timedelta(days=30), created_by=boss, members=[agent])
     message = OutboxMessage(to_address=customer.email, template="receipt", subject=f"Your case {MARKER}",
-                            body_text=MARKER, body_html=f"<p>{MARKER}</p>", case_id=case.id)
+                            body_text=MARKER, case_id=case.id,
+                            body_html=f'<!DOCTYPE html><html lang="en"><head><title>{MARKER}</title></head>'
+                                      f'<body><p>{MARKER}</p></body></html>')
     session.add_all([answer, idea, task_force, message])
     session.flush()
     ids = {
