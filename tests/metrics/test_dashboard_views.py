@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,13 @@ def club(db_session):
     cold_food.created_at = now - timedelta(days=1)
     db_session.commit()
     return {"overdue": overdue, "answered": answered, "cold_food": cold_food, "tickets": tickets}
+
+
+def follow(client, dashboard: str, words: str, href: str = r"[^\"]*") -> str:
+    """The page behind the dashboard's link with these words (followed as a browser would, entities decoded)."""
+    link = re.search(rf'<a href="({href})">{words}</a>', dashboard)
+    assert link, f"no link {words!r} on the dashboard"
+    return client.get(html.unescape(link.group(1))).get_data(as_text=True)
 
 
 def sign_in(client, email):
@@ -134,8 +142,7 @@ def test_the_period_bounds_are_local_dates_and_times_never_utc(client, club):
 def test_a_breakdown_row_opens_a_list_that_says_whose_cases_they_are(client, club):
     sign_in(client, "priya@staff.example")
     dashboard = client.get("/staff/metrics/?period=30d&group=employee").get_data(as_text=True)
-    link = re.search(r'<a href="(/staff/metrics/cases\?[^"]*group_by=employee[^"]*)">Maria Lopez</a>', dashboard)
-    page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    page = follow(client, dashboard, "Maria Lopez", href=r'/staff/metrics/cases\?[^"]*group_by=employee[^"]*')
     assert "<h1>All cases filed, owned by Maria Lopez</h1>" in page
     assert re.search(r"2 cases owned by Maria Lopez, filed from \d+ \w+ 20\d\d to \d+ \w+ 20\d\d \(Last 30 days\)",
                      page)
@@ -151,12 +158,10 @@ def test_rated_4_or_5_opens_the_happy_ratings_and_1_to_3_the_others(client, club
     db_session.commit()
     sign_in(client, "priya@staff.example")
     dashboard = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
-    happy = re.search(r'<a href="([^"]*)">“Did we make it right\?” rated 4 or 5</a>', dashboard).group(1)
-    page = client.get(happy.replace("&amp;", "&")).get_data(as_text=True)
+    page = follow(client, dashboard, r"“Did we make it right\?” rated 4 or 5")
     assert "<h1>Rated 4 or 5</h1>" in page
     assert club["answered"].reference in page and club["overdue"].reference not in page
-    unhappy = re.search(r'<a href="([^"]*)">see those rated 1 to 3</a>', dashboard).group(1)
-    page = client.get(unhappy.replace("&amp;", "&")).get_data(as_text=True)
+    page = follow(client, dashboard, "see those rated 1 to 3")
     assert club["overdue"].reference in page and club["answered"].reference not in page
 
 
@@ -168,12 +173,10 @@ def test_first_responses_on_target_opens_the_ones_on_target(client, club, db_ses
     db_session.commit()
     sign_in(client, "priya@staff.example")
     dashboard = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
-    on_target = re.search(r'<a href="([^"]*)">first responses on target</a>', dashboard).group(1)
-    page = client.get(on_target.replace("&amp;", "&")).get_data(as_text=True)
+    page = follow(client, dashboard, "first responses on target")
     assert "<h1>First response on target</h1>" in page
     assert answered.reference in page and late.reference not in page
-    late_link = re.search(r'<a href="([^"]*)">see the late ones</a>', dashboard).group(1)
-    page = client.get(late_link.replace("&amp;", "&")).get_data(as_text=True)
+    page = follow(client, dashboard, "see the late ones")
     assert late.reference in page and answered.reference not in page
 
 
