@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
 from portal.cases import privacy as cases_privacy

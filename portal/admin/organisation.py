@@ -10,7 +10,7 @@ import filetype
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
 from portal.admin.models import Organisation
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin

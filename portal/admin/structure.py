@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import load_checked, managed_teams, require, require_admin
 from portal.cases.models import Category
@@ -21,14 +21,6 @@ class StructureRefused(ValueError):
 
 def teams_managed_by(session: Session, by: Employee) -> list[Team]:
     return list(session.scalars(select(Team).where(managed_teams(by)).order_by(Team.name)))
-
-
-def categories_managed_by(session: Session, by: Employee) -> list[Category]:
-    """The categories ``by`` may change: active first, then by name."""
-    return list(session.scalars(
-        select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(by))
-        .order_by(Category.active.desc(), Category.name)
-    ))
 
 
 def category_to_manage(session: Session, category_id: int, by: Employee) -> Category | None:

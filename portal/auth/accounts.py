@@ -11,6 +11,9 @@ from portal.auth.models import Employee, Role, Team
 from portal.auth.passwords import PasswordRefused, hash_password
 from portal.auth.signin import find_employee, normalise_email
 
+# What the audit log keeps of an employee before and after a change, wherever the change is made.
+EMPLOYEE_FIELDS = ("name", "email", "job_title", "role", "team", "authority_limit", "active")
+
 
 class AccountRefused(ValueError):
     """The account cannot be created as asked; the message says why."""

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
-from portal.admin import audit
-from portal.admin.staff import EMPLOYEE_FIELDS
+from portal import audit, mail
+from portal.auth.accounts import EMPLOYEE_FIELDS
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
 from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Event

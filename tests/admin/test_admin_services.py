@@ -2,11 +2,11 @@ from decimal import Decimal
 
 import pytest
 
-from portal.admin import audit
-from portal.admin.models import AuditEntry
+from portal import audit
 from portal.admin.organisation import OrganisationRefused, branding, update_organisation
 from portal.admin.staff import invite_employee, update_employee
 from portal.admin.structure import StructureRefused, save_category, save_team
+from portal.audit import AuditEntry
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
 from portal.mail.models import OutboxMessage

@@ -3,7 +3,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
 from tests.admin.test_admin_services import PNG
