@@ -4,38 +4,11 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from portal.auth.models import Role
 from portal.cases.models import Case, CaseHelper, CaseStatus
 from portal.cases.timeline import record
 from portal.db import utcnow
-from tests.cases.staff.test_ownership import NOTE
-from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+from tests.factories import NOTE, PASSWORD, make_case, make_category, make_customer, make_employee, make_team, sign_in
 from tests.page_checks import label_targets
-
-
-@pytest.fixture
-def club(db_session):
-    tickets, catering = make_team(db_session, "Ticket Office"), make_team(db_session, "Catering")
-    people = {
-        "maria": make_employee(db_session, name="Maria Lopez", email="maria@staff.example", team=tickets),
-        "tom": make_employee(db_session, name="Tom Fletcher", email="tom@staff.example", team=tickets),
-        "sam": make_employee(db_session, name="Sam Whitaker", email="sam@staff.example", team=catering),
-        "priya": make_employee(db_session, name="Priya Shah", email="priya@staff.example", role=Role.manager,
-                               team=tickets),
-        "grace": make_employee(db_session, name="Grace Okafor", email="grace@staff.example", role=Role.manager,
-                               team=catering),
-    }
-    tickets.manager, catering.manager = people["priya"], people["grace"]
-    customer = make_customer(db_session, name="James Smith", email="james@fans.example")
-    people["case"] = make_case(db_session, owner=people["maria"], customer=customer,
-                               category=make_category(db_session, team=tickets, name="Tickets"))
-    people["food"] = make_case(db_session, owner=people["sam"], category=make_category(db_session, team=catering))
-    db_session.commit()
-    return people
-
-
-def sign_in(client, name):
-    client.post("/staff/sign-in", data={"email": f"{name}@staff.example", "password": PASSWORD})
 
 
 @pytest.mark.parametrize(

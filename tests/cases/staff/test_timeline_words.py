@@ -5,8 +5,7 @@ from pathlib import Path
 
 from portal.cases import event_words
 from portal.cases.timeline import record
-from tests.cases.staff.test_ownership import NOTE
-from tests.cases.staff.test_staff_views import club, sign_in  # noqa: F401  (club is a fixture)
+from tests.factories import NOTE, sign_in
 
 PORTAL = Path(__file__).resolve().parents[3] / "portal"
 
