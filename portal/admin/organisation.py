@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.admin.errors import OrganisationRefused
 from portal.admin.models import Organisation
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
@@ -19,10 +20,6 @@ LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 MAX_LOGO_BYTES = 1024 * 1024
 # Several worker processes each keep their own copy; a change shows everywhere within this many seconds.
 CACHE_SECONDS = 30.0
-
-
-class OrganisationRefused(ValueError):
-    """The change cannot be made; the message says why."""
 
 
 @dataclass(frozen=True)

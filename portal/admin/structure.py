@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.admin.errors import StructureRefused
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import load_checked, managed_teams, require, require_admin
 from portal.cases.models import Category
@@ -13,10 +14,6 @@ from portal.cases.permissions import manages_team, require_category
 
 TEAM_FIELDS = ("name", "manager")
 CATEGORY_FIELDS = ("name", "description", "team", "first_response_hours", "resolution_hours", "active")
-
-
-class StructureRefused(ValueError):
-    """The change would leave the organisation inconsistent; the message says why."""
 
 
 def teams_managed_by(session: Session, by: Employee) -> list[Team]:

@@ -6,15 +6,12 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
+from portal.cases.errors import CustomerActionRefused
 from portal.cases.models import Case, CaseStatus, Event
 from portal.cases.timeline import record
 from portal.db import utcnow
 
 MAX_REPLY = 5000
-
-
-class CustomerActionRefused(ValueError):
-    """What the customer asked cannot be done on this case now; the message says why."""
 
 
 def add_customer_reply(

@@ -13,6 +13,7 @@ from portal import mail
 from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
 from portal.cases.customer_access import find_customer, issue_link
+from portal.cases.errors import FilingRefused
 from portal.cases.models import Case, CaseKind, Category, Channel, Customer
 from portal.cases.naming import name_from_team
 from portal.cases.references import next_reference
@@ -20,10 +21,6 @@ from portal.cases.timeline import record
 from portal.db import utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
-
-
-class FilingRefused(ValueError):
-    """The case cannot be filed as sent; the message says why and nothing was saved."""
 
 
 @dataclass(frozen=True)

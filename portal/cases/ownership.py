@@ -11,6 +11,7 @@ from portal import audit, mail
 from portal.auth.accounts import EMPLOYEE_FIELDS
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
+from portal.cases.errors import HandoffRefused
 from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Event
 from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, manages_team
@@ -28,10 +29,6 @@ HANDOFF_REASONS = {
 MIN_NOTE_WORDS = 6
 # More handoffs than this and the customer is bouncing between people: the team's manager is told.
 HANDOFFS_BEFORE_FLAG = 2
-
-
-class HandoffRefused(CaseActionRefused):
-    """The handoff cannot happen as asked; the message says why."""
 
 
 def _check_note(note: str) -> str:

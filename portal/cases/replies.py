@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
+from portal.cases.errors import CaseActionRefused, StaleCase
 from portal.cases.models import Case, CaseStatus, Event
 from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, is_helper
@@ -25,21 +26,6 @@ MANUAL_STATUSES = {
     CaseStatus.closed: "Closed",
     CaseStatus.reopened: "Reopened",
 }
-
-
-class CaseActionRefused(ValueError):
-    """What an employee asked cannot be done on this case; the message says why."""
-
-
-class StaleCase(CaseActionRefused):
-    """Someone added to the case after this employee loaded it; nothing was saved, the newer entries are shown."""
-
-    def __init__(self, newer: list[Event]) -> None:
-        super().__init__(
-            f"{len(newer)} new entr{'y' if len(newer) == 1 else 'ies'} arrived while you were writing. "
-            "Read them below; your text is kept so you can send it again."
-        )
-        self.newer = newer
 
 
 def latest_event_id(session: Session, case: Case) -> int:

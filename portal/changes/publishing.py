@@ -17,16 +17,13 @@ from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case, Customer
 from portal.cases.timeline import record
+from portal.changes.errors import ChangeRefused
 from portal.changes.models import Change, ChangeFeedback, ChangeNotification, ChangeStatus, Theme, ThemeCase
 from portal.changes.permissions import require_change, require_theme
 from portal.db import utcnow
 
 COVER_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_COVER_BYTES = 3 * 1024 * 1024
-
-
-class ChangeRefused(ValueError):
-    """The change cannot be saved or published as it is; the message says why."""
 
 
 def slugify(text: str) -> str:
