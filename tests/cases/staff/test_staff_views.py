@@ -250,3 +250,14 @@ def test_staff_open_a_cases_attachment_but_not_through_another_case(client, club
     client.post("/staff/sign-out")
     sign_in(client, "sam")
     assert client.get(f"/staff/cases/{club['case'].reference}/attachments/{photo.id}").status_code == 403
+
+
+def test_a_closed_case_shows_no_reply_box_but_says_how_to_write_again(client, club, db_session):
+    closed = make_case(db_session, owner=club["maria"], category=club["case"].category, status=CaseStatus.closed)
+    db_session.commit()
+    sign_in(client, "maria")
+    page = client.get(f"/staff/cases/{closed.reference}").get_data(as_text=True)
+    assert 'name="body"' not in page.split('id="reply-title"')[1].split("</section>")[0]
+    assert "This case is closed, so it takes no replies: reopen it under “Change the status”" in page
+    open_page = client.get(f"/staff/cases/{club['case'].reference}").get_data(as_text=True)
+    assert "Send reply" in open_page
