@@ -144,6 +144,11 @@ def approve(
         )
     if by.id == offer.proposed_by_id and by.role is not Role.admin:
         raise NotAllowed("Another manager must approve an offer you proposed.")
+    # The case may have moved on while the offer waited (resolved or closed by hand, withdrawn by the customer):
+    # then it no longer goes out. Return it for changes, or leave it, instead.
+    reason = why_no_offer(offer.case)
+    if offer.status is OfferStatus.awaiting_approval and reason:
+        raise OfferRefused(f"{reason} Return the offer to its owner instead.")
     _decide(session, offer, by=by, to=OfferStatus.sent)
     now = now or utcnow()
     session.add(ApprovalDecision(offer=offer, manager=by, approved=True, comment=comment.strip(), decided_at=now))
