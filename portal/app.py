@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.branding_bp)
     add_nav(app, "Admin", "admin.index", roles=("manager",))
     app.register_blueprint(remedies_views.staff)
+    remedies_views.register_case_sections()
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
     app.register_blueprint(change_views.staff)

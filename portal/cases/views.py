@@ -33,12 +33,11 @@ from portal.cases.forms import (
 )
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
+from portal.cases.sections import case_sections
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.page_cache import cached_page
-from portal.remedies.links import offer_token
-from portal.remedies.summary import offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 from portal.urls import case_link, public_url
@@ -137,12 +136,10 @@ def _case_by_token(token: str) -> Case:
 
 def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, status: int = 200):
     data = case_page_data(db.session, case)
-    summary = offer_summary_for_case(db.session, case)
-    offer_url = url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], summary.offer.id)) \
-        if summary else ""
     return render_template(
-        "cases/case.html", case=case, data=data, actions=actions, offer_summary=summary, offer_url=offer_url,
-        audience="customer", reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        "cases/case.html", case=case, data=data, actions=actions, audience="customer",
+        reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        **case_sections(db.session, case, "customer"),
     ), status
 
 

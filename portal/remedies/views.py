@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.admin.organisation import branding
@@ -14,6 +15,7 @@ from portal.auth.models import Role, Team
 from portal.cases import lifecycle
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
+from portal.cases.sections import Audience, add_case_section
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
@@ -135,6 +137,19 @@ def compose(reference: str):
 
 def _customer_link(offer: Offer) -> str:
     return url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], offer.id))
+
+
+def offer_section(session: Session, case: Case, audience: Audience) -> dict[str, object]:
+    """What a case's pages show of its offers (templates/remedies/_case_offer.html); the customer's page also
+    links to the offer itself."""
+    summary = offer_summary_for_case(session, case)
+    if audience == "staff":
+        return {"offer_summary": summary}
+    return {"offer_summary": summary, "offer_url": _customer_link(summary.offer) if summary else ""}
+
+
+def register_case_sections() -> None:
+    add_case_section(offer_section)
 
 
 # ---------- Staff: approvals ----------

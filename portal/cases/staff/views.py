@@ -23,6 +23,7 @@ from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
 from portal.cases import ownership, permissions, presence, profiles, replies, workspace
 from portal.cases.models import Attachment, Case, CaseHelper, CaseStatus, Category, Customer, Event
+from portal.cases.sections import case_sections
 from portal.cases.staff.forms import (
     CustomerNoteForm,
     DeactivateForm,
@@ -38,7 +39,6 @@ from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
-from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -138,7 +138,7 @@ def _render_case(case: Case, status: int = 200, **forms):
         drafts=replies.pending_drafts(list(events)), latest_event_id=latest,
         can_act=permissions.can_work_on(current_user, case),
         is_helper=current_user.id in helper_ids,
-        offer_summary=offer_summary_for_case(db.session, case), audience="staff",
+        audience="staff", **case_sections(db.session, case, "staff"),
         reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=latest),
         note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
         status_form=forms.get("status_form") or StatusForm(), helper_form=helper_form, handoff_form=handoff_form,
