@@ -147,7 +147,7 @@ def cases():
                                  key=request.args.get("key", type=db_int),
                                  page=request.args.get("page", 1, type=db_int) or 1)
     return render_template(
-        "metrics/cases.html", rows=result.rows, total=result.total, page=result.page, pages=result.pages,
+        "metrics/cases.html", rows=result.items, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
         days=period.days(_zone()),
         has_case_page="staff.case" in current_app.view_functions,
