@@ -41,6 +41,7 @@ from portal.page_cache import cached_page
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 from portal.urls import case_link, public_url
+from portal.web import form_status
 
 bp = Blueprint("cases", __name__)
 
@@ -52,9 +53,6 @@ def _email_key() -> str:
 def _files(field) -> list[tuple[str, bytes]]:
     return [(f.filename or "", f.read()) for f in (field.data or []) if f and (f.filename or "")]
 
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 # --- Telling us ---------------------------------------------------------------------------------------------------
@@ -116,7 +114,7 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
                 session["filed_case"] = filed.case.id
                 session["filed_duplicate"] = filed.duplicate
                 return redirect(url_for("cases.received"))
-    return render_template("cases/file.html", form=form, kind=kind, categories=categories), _status()
+    return render_template("cases/file.html", form=form, kind=kind, categories=categories), form_status()
 
 
 @bp.get("/tell-us/received")
@@ -235,7 +233,7 @@ def find_cases() -> str | Response | tuple[str, int]:
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed a link to each of them. "
               "It can take a few minutes to arrive.", "info")
         return redirect(url_for("cases.find_cases"))
-    return render_template("cases/find.html", form=form), _status()
+    return render_template("cases/find.html", form=form), form_status()
 
 
 CUSTOMER_SESSION = "customer"  # the account's session key (portal.auth.sessions), never a bare customer id
@@ -273,7 +271,7 @@ def account_sign_in() -> str | Response | tuple[str, int]:
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed it a sign-in link. "
               "It works once, within 30 minutes.", "info")
         return redirect(url_for("cases.account_sign_in"))
-    return render_template("cases/account_sign_in.html", form=form), _status()
+    return render_template("cases/account_sign_in.html", form=form), form_status()
 
 
 @bp.get("/account/sign-in/<token>")
@@ -313,7 +311,7 @@ def account_password() -> str | Response | tuple[str, int]:
         _start_customer_session(customer)  # other copies of the old cookie stop working; this browser stays in
         flash("Your password is set. Next time you can sign in with it.", "success")
         return redirect(url_for("cases.account"))
-    return render_template("cases/account_password.html", form=form), _status()
+    return render_template("cases/account_password.html", form=form), form_status()
 
 
 @bp.post("/account/sign-out")

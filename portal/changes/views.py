@@ -26,6 +26,7 @@ from portal.inputs import db_int, optional_db_int
 from portal.page_cache import cached_page
 from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
+from portal.web import form_status
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
 site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
@@ -37,9 +38,6 @@ def _fresh_public_pages(response: Response) -> Response:
         page_cache.clear()
     return response
 
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 def _categories() -> list[Category]:
@@ -66,7 +64,7 @@ def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
         return redirect(url_for("themes.theme", theme_id=theme.id))
     rows = permissions.themes_managed_by(db.session, current_user)
     return render_template("changes/themes.html", themes=rows, stats={t.id: themes.stats(db.session, t.id)
-                                                                     for t in rows}, form=form), _status()
+                                                                     for t in rows}, form=form), form_status()
 
 
 @staff.route("/themes/<int:theme_id>", methods=["GET", "POST"])
@@ -191,7 +189,7 @@ def change(change_id: int | None):
     feedback = db.session.scalars(select(ChangeFeedback).where(ChangeFeedback.change_id == existing.id)
                                   .order_by(ChangeFeedback.id.desc())).all() if existing else []
     return render_template("changes/change_form.html", form=form, change=existing, theme=item_theme, stats=stats,
-                           feedback=feedback), _status()
+                           feedback=feedback), form_status()
 
 
 @staff.post("/changes/<int:change_id>/publish")
@@ -291,7 +289,7 @@ def show(slug: str):
                                 samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
     return render_template("changes/public_change.html", detail=detail, form=form, voted=voted,
-                           page_url=public_url("you_said.show", slug=slug)), _status()
+                           page_url=public_url("you_said.show", slug=slug)), form_status()
 
 
 @site.get("/<slug>/cover")

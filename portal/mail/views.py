@@ -17,6 +17,7 @@ from portal.mail import admin, events, inbound, preferences, webhook_signature, 
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.security import csrf
 from portal.tokens import TokenInvalid
+from portal.web import get_or_404
 
 webhooks = Blueprint("sendgrid_webhooks", __name__, url_prefix="/webhooks/sendgrid")
 public = Blueprint("email_preferences", __name__)
@@ -99,14 +100,14 @@ def index() -> str:
 @staff.get("/<int:message_id>")
 @role_required()
 def show(message_id: int) -> str:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     return render_template("mail_admin/message.html", message=message)
 
 
 @staff.get("/<int:message_id>/preview")
 @role_required()
 def preview(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     response = Response(message.body_html, mimetype="text/html")
     # Shown in a sandboxed frame: the e-mail's own inline styles, nothing that runs or loads.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -117,7 +118,7 @@ def preview(message_id: int) -> Response:
 @staff.post("/<int:message_id>/retry")
 @role_required()
 def retry(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     try:
         worker.retry(db.session, message)
     except ValueError as refused:

@@ -39,6 +39,7 @@ from portal.remedies.settings import RemedySettings
 from portal.remedies.summary import latest_offer, offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
+from portal.web import form_status
 
 staff = Blueprint("remedies", __name__, url_prefix="/staff")
 customer = Blueprint("offers", __name__, url_prefix="/offers")
@@ -126,7 +127,7 @@ def compose(reference: str):
                 flash("The most expensive option is above your authority limit, so a manager will approve it "
                       "first. We have asked them.", "info")
             return redirect(url_for("remedies.compose", reference=reference))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
@@ -279,7 +280,7 @@ def catalogue_edit(entry_id: int | None = None):
             db.session.commit()
             flash(f"Saved “{saved.title}” in the {saved.category.name} catalogue.", "success")
             return redirect(url_for("remedies.catalogue_list", category=saved.category_id))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/catalogue_edit.html", form=form, entry=entry), status
 
 
@@ -308,7 +309,7 @@ def fulfil(reference: str):
             flash(f"{case.reference} is resolved. {case.customer.name} has their letter and will be asked "
                   "whether we made it right.", "success")
             return redirect(url_for("remedies.compose", reference=reference))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/fulfil.html", case=case, offer=offer, form=form), status
 
 
@@ -400,7 +401,7 @@ def rate(token: str):
         else:
             db.session.commit()
             return redirect(url_for("offers.rate", token=token, done=1))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/rate.html", offer=offer, case=offer.case, form=form, token=token), status
 
 

@@ -40,6 +40,7 @@ from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
 from portal.urls import case_link
+from portal.web import form_status, get_or_404
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -295,7 +296,7 @@ def attachment(reference: str, attachment_id: int) -> Response:
 @bp.route("/customers/<int:customer_id>", methods=["GET", "POST"])
 @login_required
 def customer(customer_id: int):
-    person = db.session.get(Customer, customer_id) or abort(404)
+    person = get_or_404(Customer, customer_id)
     cases = person.cases
     if not any(permissions.can_view(db.session, current_user, c) for c in cases) and \
             current_user.role is not Role.admin:
@@ -321,7 +322,7 @@ def customer(customer_id: int):
 @bp.route("/employees/<int:employee_id>/deactivate", methods=["GET", "POST"])
 @role_required(Role.manager)
 def deactivate(employee_id: int):
-    person = db.session.get(Employee, employee_id) or abort(404)
+    person = get_or_404(Employee, employee_id)
     if not permissions.manages_team(current_user, person.team):
         abort(403)
     open_cases = ownership.open_cases_of(db.session, person)
@@ -345,5 +346,5 @@ def deactivate(employee_id: int):
             flash(f"{person.name} is deactivated. {moved} open case{'s' if moved != 1 else ''} moved to {to.name}.",
                   "success")
             return redirect(url_for("staff.team"))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("cases/staff/deactivate.html", person=person, cases=open_cases, form=form), status
