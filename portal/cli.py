@@ -164,8 +164,7 @@ def offers_expire() -> None:
     from portal.remedies.settings import RemedySettings
 
     config = current_app.config
-    settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-                              expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"])
+    settings = RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()
     click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")

@@ -47,10 +47,7 @@ customer = Blueprint("offers", __name__, url_prefix="/offers")
 
 def remedy_settings() -> RemedySettings:
     config = current_app.config
-    return RemedySettings(
-        secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"],
-    )
+    return RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
 
 
 def _letter(offer: Offer) -> Response:
