@@ -15,13 +15,14 @@ from portal.auth.models import Role, Team
 from portal.cases import lifecycle
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
+from portal.cases.permissions import case_for_staff
 from portal.cases.sections import Audience, add_case_section
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.inputs import db_int
 from portal.remedies import catalogue, choice, fulfilment, offers
-from portal.remedies.access import can_work_on, manages_category
+from portal.remedies.access import manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
 from portal.remedies.forms import (
     ApproveForm,
@@ -60,12 +61,7 @@ def _page_number() -> int:
 
 
 def _case_for_staff(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404)
-    if not can_work_on(current_user, case):
-        abort(403)
-    return case
+    return case_for_staff(db.session, reference, current_user, to_work_on=True) or abort(404)
 
 
 def _pdf(data: bytes, filename: str) -> Response:

@@ -88,12 +88,7 @@ def team() -> str:
 
 
 def _case_for_staff(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404)
-    if not permissions.can_view(db.session, current_user, case):
-        abort(403)
-    return case
+    return permissions.case_for_staff(db.session, reference, current_user) or abort(404)
 
 
 def _colleagues(case: Case, form) -> None:
