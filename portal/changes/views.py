@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import page_cache
@@ -18,7 +18,7 @@ from portal.cases.permissions import categories_managed_by
 from portal.changes import permissions, public, publishing, themes
 from portal.changes.feed import atom_feed
 from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
-from portal.changes.models import Change, ChangeFeedback, ChangeStatus
+from portal.changes.models import Change, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.forms import placeholder
@@ -136,15 +136,9 @@ def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
 @role_required(Role.manager)
 def change_list() -> str:
     rows = permissions.changes_managed_by(db.session, current_user)
-    votes: dict[int, tuple[int, int]] = {}
-    for change_id, helped, count in db.session.execute(
-        select(ChangeFeedback.change_id, ChangeFeedback.helped, func.count())
-        .group_by(ChangeFeedback.change_id, ChangeFeedback.helped)
-    ):
-        yes, no = votes.get(change_id, (0, 0))
-        votes[change_id] = (yes + count, no) if helped else (yes, no + count)
     start, end = quarter_of(utcnow().date())
-    return render_template("changes/changes.html", changes=rows, votes=votes, quarter=(start, end))
+    return render_template("changes/changes.html", changes=rows, votes=publishing.votes_by_change(db.session),
+                           no_votes=publishing.Votes(), quarter=(start, end))
 
 
 def _change_form(change: Change | None) -> ChangeForm:
@@ -186,10 +180,9 @@ def change(change_id: int | None):
             flash("Change saved." + ("" if saved.published else " It is a draft: only staff can see it."), "success")
             return redirect(url_for("themes.change", change_id=saved.id))
     stats = themes.stats(db.session, item_theme.id)
-    feedback = db.session.scalars(select(ChangeFeedback).where(ChangeFeedback.change_id == existing.id)
-                                  .order_by(ChangeFeedback.id.desc())).all() if existing else []
+    votes, feedback = publishing.feedback_on(db.session, existing) if existing else (publishing.Votes(), [])
     return render_template("changes/change_form.html", form=form, change=existing, theme=item_theme, stats=stats,
-                           feedback=feedback), form_status()
+                           votes=votes, feedback=feedback), form_status()
 
 
 @staff.post("/changes/<int:change_id>/publish")
