@@ -47,8 +47,11 @@ def register_converters(app: Flask) -> None:
 
 
 def register_database(app: Flask) -> None:
+    from portal.metrics.milestone_sync import keep_milestones_in_step
+
     database.configure(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
     app.teardown_appcontext(database.remove)
+    keep_milestones_in_step()  # every flush that adds events refreshes their cases' milestones rows
 
 
 def register_mail(app: Flask) -> None:

@@ -178,7 +178,7 @@ def metrics_group() -> None:
 @metrics_group.command("rebuild", help="Recompute every case's milestones from its timeline (after a bulk load).")
 @with_appcontext
 def metrics_rebuild() -> None:
-    from portal.metrics.summary import rebuild
+    from portal.metrics.milestone_sync import rebuild
 
     rebuild(db.session)
     db.session.commit()
