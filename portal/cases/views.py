@@ -50,7 +50,7 @@ def _email_key() -> str:
     return "email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-def _files(field) -> list[tuple[str, bytes]]:
+def _uploaded_files(field) -> list[tuple[str, bytes]]:
     return [(f.filename or "", f.read()) for f in (field.data or []) if f and (f.filename or "")]
 
 
@@ -67,7 +67,7 @@ _filing_by_email = limiter.shared_limit("6 per hour", scope="filing-email", meth
 @_filing_by_email
 @cached_page(with_form=True)
 def tell_us() -> str | Response | tuple[str, int]:
-    return _file("complaint")
+    return _file_a_case("complaint")
 
 
 @bp.route("/suggest", methods=["GET", "POST"])
@@ -75,10 +75,11 @@ def tell_us() -> str | Response | tuple[str, int]:
 @_filing_by_email
 @cached_page(with_form=True)
 def suggest() -> str | Response | tuple[str, int]:
-    return _file("suggestion")
+    return _file_a_case("suggestion")
 
 
-def _file(kind: str) -> str | Response | tuple[str, int]:
+def _file_a_case(kind: str) -> str | Response | tuple[str, int]:
+    """The filing form and its POST, for a complaint or a suggestion."""
     form = SuggestionForm() if kind == "suggestion" else FilingForm()
     categories = db.session.scalars(select(Category).where(Category.active).order_by(Category.name)).all()
     form.category_id.choices = [placeholder("Choose one")] + [(c.id, c.name) for c in categories]
@@ -94,7 +95,7 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
             booking_reference=form.booking_reference.data or "",
             preferred_contact=form.preferred_contact.data, consent_to_contact=form.consent_to_contact.data,
         )
-        files = _files(form.attachments)
+        files = _uploaded_files(form.attachments)
         for attempt in (1, 2):
             try:
                 filed = filing.file_case(db.session, details, files=files,
@@ -179,7 +180,8 @@ def _reply(case: Case, actions: dict[str, str]):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            customer_replies.add_customer_reply(db.session, case, form.body.data or "", files=_files(form.attachments),
+            customer_replies.add_customer_reply(db.session, case, form.body.data or "",
+                                                files=_uploaded_files(form.attachments),
                                                 upload_dir=current_app.config["UPLOAD_DIR"])
         except customer_replies.CustomerActionRefused as refused:
             form.body.errors = [str(refused)]

@@ -112,14 +112,6 @@ def link_cases(theme_id: int) -> WerkzeugResponse:
                     else url_for("themes.theme", theme_id=theme_id))
 
 
-@staff.post("/themes/add-cases")
-@role_required(Role.manager)
-def add_cases() -> WerkzeugResponse:
-    """From any case list: the selected cases join the chosen theme."""
-    theme_id = request.form.get("theme_id", type=db_int) or 0
-    return link_cases(theme_id)
-
-
 @staff.post("/themes/<int:theme_id>/cases/<int:case_id>/remove")
 @role_required(Role.manager)
 def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
