@@ -142,13 +142,18 @@ def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_
     ), status
 
 
-def _token_actions(token: str) -> dict[str, str]:
+def _actions(way: str, **key: str) -> dict[str, str]:
+    """Where the case page's forms and links go: by private link (``private``) or from the account (``account``)."""
     return {
-        "reply": url_for("cases.private_reply", token=token),
-        "withdraw": url_for("cases.private_withdraw", token=token),
-        "attachment": url_for("cases.private_attachment", token=token, attachment_id=0)[:-1],
-        "self": url_for("cases.private_case", token=token),
+        "reply": url_for(f"cases.{way}_reply", **key),
+        "withdraw": url_for(f"cases.{way}_withdraw", **key),
+        "attachment": url_for(f"cases.{way}_attachment", **key, attachment_id=0)[:-1],
+        "self": url_for(f"cases.{way}_case", **key),
     }
+
+
+def _token_actions(token: str) -> dict[str, str]:
+    return _actions("private", token=token)
 
 
 @bp.get("/my-case/<token>")
@@ -338,12 +343,7 @@ def _account_case(reference: str) -> Case:
 
 
 def _account_actions(reference: str) -> dict[str, str]:
-    return {
-        "reply": url_for("cases.account_reply", reference=reference),
-        "withdraw": url_for("cases.account_withdraw", reference=reference),
-        "attachment": url_for("cases.account_attachment", reference=reference, attachment_id=0)[:-1],
-        "self": url_for("cases.account_case", reference=reference),
-    }
+    return _actions("account", reference=reference)
 
 
 @bp.get("/account/cases/<reference>")

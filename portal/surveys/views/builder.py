@@ -14,7 +14,7 @@ from portal.inputs import db_int
 from portal.surveys import answering, building, invitations, permissions, results
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import NewQuestionForm, QuestionForm, SectionForm, SurveyForm
-from portal.surveys.models import Invitation, Question, QuestionKind, Section, Survey
+from portal.surveys.models import FocusGroup, Invitation, Question, QuestionKind, Section, Survey
 from portal.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
@@ -48,14 +48,18 @@ def invitation_link(token: str) -> str:
     return public_url("answer.start", via="i", token=token)
 
 
+def _chosen_group(form: SurveyForm) -> FocusGroup | None:
+    """The focus group picked on the survey's form (none for "no group yet"); another team's is refused."""
+    return permissions.group_to_manage(db.session, form.group_id.data, current_user) if form.group_id.data else None
+
+
 @bp.route("/", methods=["GET", "POST"])
 @role_required(Role.manager)
 def index():
     form = SurveyForm()
     _group_choices(form)
     if form.validate_on_submit():
-        group = permissions.group_to_manage(db.session, form.group_id.data, current_user) if form.group_id.data \
-            else None
+        group = _chosen_group(form)
         try:
             survey = building.create_survey(db.session, title=form.title.data, briefing=form.briefing.data or "",
                                             group=group, by=current_user, reminder_days=form.reminder_days.data)
@@ -101,8 +105,7 @@ def details(survey_id: int):
     form = SurveyForm()
     _group_choices(form)
     if form.validate_on_submit():
-        group = permissions.group_to_manage(db.session, form.group_id.data, current_user) if form.group_id.data \
-            else None
+        group = _chosen_group(form)
         try:
             building.update_details(db.session, survey, title=form.title.data, briefing=form.briefing.data or "",
                                     group=group, reminder_days=form.reminder_days.data)
