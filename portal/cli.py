@@ -158,8 +158,8 @@ def offers_group() -> None:
 @offers_group.command("expire", help="Send the one reminder for offers close to expiry; return expired ones.")
 @with_appcontext
 def offers_expire() -> None:
-    from portal.admin.organisation import branding
     from portal.db import utcnow
+    from portal.organisation import branding
     from portal.remedies.expiry import run_offer_expiry
     from portal.remedies.settings import RemedySettings
 

@@ -71,7 +71,7 @@ def suite_clock() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_branding_cache() -> None:
     # The organisation's name is cached per database URL; the PostgreSQL database is reused (truncated) per test.
-    from portal.admin.organisation import forget_cached_branding
+    from portal.organisation import forget_cached_branding
 
     forget_cached_branding()
 

@@ -1,4 +1,4 @@
-"""The audit log and the organisation's own settings."""
+"""The audit log (the organisation's own settings are `portal.organisation`)."""
 
 from __future__ import annotations
 
@@ -32,15 +32,3 @@ class AuditEntry(Base):
     def changes(self) -> list[tuple[str, Any, Any]]:
         keys = sorted(set(self.before) | set(self.after))
         return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
-
-
-class Organisation(Base):
-    """One row: the name and logo shown in the header, e-mails and PDFs (ORG_NAME is the default)."""
-
-    __tablename__ = "organisation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    logo_filename: Mapped[str] = mapped_column(String(120), default="")
-    logo_content_type: Mapped[str] = mapped_column(String(40), default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from portal import organisation as branding_settings
 from portal import page_cache
 from portal.admin import audit, data_requests, organisation, staff, structure
 from portal.admin.forms import (
@@ -199,7 +200,7 @@ def employee(employee_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/organisation", methods=["GET", "POST"])
 @role_required()
 def organisation_settings() -> str | Response | tuple[str, int]:
-    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
+    current = branding_settings.branding(db.session, current_app.config["ORG_NAME"])
     form = OrganisationForm(name=current.name)
     if form.validate_on_submit():
         upload = form.logo.data
@@ -273,8 +274,8 @@ def data_export(customer_id: int) -> Response:
 
 @branding_bp.get("/organisation/logo")
 def logo() -> Response:
-    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
-    path = organisation.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
+    current = branding_settings.branding(db.session, current_app.config["ORG_NAME"])
+    path = branding_settings.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
     if path is None:
         abort(404)
     return send_file(path, mimetype=current.logo_content_type, max_age=300)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import css_inline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from portal.rendering import environment
 
 
 @dataclass(frozen=True)
@@ -29,20 +26,9 @@ class Rendered:
     html: str
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render(template: str, context: dict[str, Any], settings: MailSettings) -> Rendered:
     """Render ``mail/<template>.txt`` and ``.html``; the text template sets ``subject``."""
-    env = _environment()
+    env = environment()
     values = {"org_name": settings.org_name, "base_url": settings.base_url.rstrip("/"), **context}
     text_module = env.get_template(f"mail/{template}.txt").make_module(values)
     subject = " ".join(str(getattr(text_module, "subject", "")).split())

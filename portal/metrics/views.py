@@ -92,7 +92,7 @@ def index():
 @role_required(Role.manager)
 def monthly_report() -> Response:
     """The month's figures as a PDF: ?month=2026-10 (the last whole month by default)."""
-    from portal.admin.organisation import branding
+    from portal.organisation import branding
     from portal.pdf import render_pdf
 
     today = utcnow().astimezone(_zone()).date()

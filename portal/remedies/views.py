@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.admin.organisation import branding
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
 from portal.cases.customer_access import issue_link
@@ -17,6 +16,7 @@ from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.inputs import db_int
+from portal.organisation import branding
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import can_work_on, manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused

@@ -4,7 +4,8 @@ import pytest
 
 from portal.admin import audit
 from portal.admin.models import AuditEntry
-from portal.admin.organisation import OrganisationRefused, branding, update_organisation
+from portal.admin.organisation import OrganisationRefused, update_organisation
+from portal.organisation import branding
 from portal.admin.staff import invite_employee, update_employee
 from portal.admin.structure import StructureRefused, save_category, save_team
 from portal.auth.models import Role
