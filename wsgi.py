@@ -1,5 +1,5 @@
 """Entry point for gunicorn: `gunicorn wsgi:app`."""
 
-from portal import create_app
+from portal.app import create_app
 
 app = create_app()

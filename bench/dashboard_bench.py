@@ -36,7 +36,7 @@ def _summary(samples: list[float]) -> dict[str, Any]:
 def measure_in_process(url: str, data: BenchData, workdir: Path, *, runs: int = 7) -> dict[str, Any]:
     """The request served by the app in this process (Flask's test client): SQL, figures, charts and template,
     for an admin (who sees every team, so every case of the year)."""
-    from portal import create_app
+    from portal.app import create_app
 
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-dashboard-secret-long-enough", "DATABASE_URL": url,
                       "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox")})

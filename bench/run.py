@@ -360,7 +360,7 @@ def _category_id(url: str) -> int:
 
 def _query_counts(url: str, workdir: Path, data: BenchData) -> dict[str, int]:
     from bench.queries import all_counts
-    from portal import create_app
+    from portal.app import create_app
 
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-query-counting-secret", "DATABASE_URL": url,
                       "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox"),

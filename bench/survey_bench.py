@@ -104,7 +104,7 @@ def _password_hash() -> str:
 
 def measure_survey_results(responses: int = 5000, database_url: str = "", runs: int = 7) -> dict:
     from bench.run import prepare_database
-    from portal import create_app
+    from portal.app import create_app
     from portal.db import make_engine
     from portal.migrate import upgrade
     from portal.surveys.models import Survey

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, run_command, with_appcontext
+from flask.cli import run_command, with_appcontext
 from sqlalchemy import select
 
 from portal import migrate
@@ -197,15 +197,3 @@ run_on_port = click.Command(
     "run", params=run_command.params, callback=_run_on_port, help=run_command.help,
     short_help=run_command.short_help, context_settings=run_command.context_settings,
 )
-
-
-def portal_group() -> FlaskGroup:
-    from portal import create_app
-
-    group = FlaskGroup(create_app=lambda: create_app(), help="Make It Right: the portal's commands.")
-    group.add_command(run_on_port)
-    return group
-
-
-def main() -> None:
-    portal_group()()

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.passwords import hash_password
+from portal.cases import lifecycle
 from portal.cases.demo import load_workspace_demo
-from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, Customer
+from portal.cases.lifecycle import Action
+from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, Customer, EventKind
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.changes.demo import load_changes_demo
@@ -113,7 +115,7 @@ class DemoSummary:
 def demo_customer_link(session: Session) -> str | None:
     """A fresh private link to a demo case waiting for the customer's choice (or any open case)."""
     from portal.cases.customer_access import issue_link
-    from portal.cases.models import OPEN_STATUSES
+    from portal.cases.lifecycle import OPEN_STATUSES
 
     case = session.scalar(select(Case).where(Case.status == CaseStatus.remedy_offered).order_by(Case.id)) or \
         session.scalar(select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.id))
@@ -203,7 +205,7 @@ def _demo_case(session: Session, rng: random.Random, customer: Customer, categor
         reference=next_reference(session, filed.year),
         kind=CaseKind.complaint if rng.random() < 0.85 else CaseKind.suggestion,
         channel=rng.choice([Channel.web, Channel.web, Channel.web, Channel.email, Channel.phone]),
-        status=status, customer=customer, category=category, owner=owner,
+        customer=customer, category=category, owner=owner,
         what_happened=happened, make_it_right=make_right, better_in_future=better,
         preferred_contact=customer.preferred_contact, consent_to_contact=rng.random() < 0.7,
         created_at=filed, updated_at=filed,
@@ -212,23 +214,22 @@ def _demo_case(session: Session, rng: random.Random, customer: Customer, categor
         last_customer_activity_at=filed,
     )
     session.add(case)
-    record(session, case, "filed", by_customer=True, public=True, at=filed,
+    record(session, case, EventKind.filed, by_customer=True, public=True, at=filed,
            detail={"owner": owner.id, "channel": case.channel.value})
     if status is CaseStatus.new:
         return case
+    # The case lives its history through the lifecycle, as a live one would, at the times the story gives.
     responded = filed + timedelta(hours=rng.uniform(0.5, category.first_response_hours * 1.4))
     case.first_responded_at = responded
-    record(session, case, "status", by=owner, at=responded, detail={"from": "new", "to": "acknowledged"})
-    record(session, case, "reply", by=owner, public=True, at=responded + timedelta(minutes=1), body=(
+    lifecycle.move(session, case, Action.first_reply, by=owner, at=responded)
+    record(session, case, EventKind.reply, by=owner, public=True, at=responded + timedelta(minutes=1), body=(
         f"Hello {customer.first_name}, I'm {owner.first_name} from the {category.team.name} and I'll look after "
         "this until it's put right. I'm sorry this happened; I'll come back to you with options shortly."))
     if status in (CaseStatus.resolved, CaseStatus.closed):
         resolved = responded + timedelta(hours=rng.uniform(2, category.resolution_hours))
-        case.resolved_at = resolved
-        record(session, case, "status", by=owner, at=resolved, detail={"from": "acknowledged", "to": "resolved"})
+        lifecycle.move(session, case, Action.resolve, by=owner, at=resolved)
         if status is CaseStatus.closed:
-            case.closed_at = resolved + timedelta(days=7)
-            record(session, case, "status", at=case.closed_at, detail={"from": "resolved", "to": "closed"})
+            lifecycle.move(session, case, Action.close, at=resolved + timedelta(days=7))
     case.updated_at = max(e.at for e in case.events)
     return case
 

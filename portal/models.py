@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import (
     Attachment,

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from portal import create_app
+from portal.app import create_app
 from portal.db import Base, make_engine
 from portal.migrate import upgrade
 from tests.browserlike import BrowserLikeClient

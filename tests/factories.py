@@ -15,6 +15,22 @@ from portal.cases.references import next_reference
 from portal.db import utcnow
 
 PASSWORD = "correct horse battery"
+# A one-pixel PNG: the smallest picture the upload checks accept.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4bb0000000049454e44ae426082"
+)
+# A handoff context note long enough for the rule (six words or more).
+NOTE = "Customer wants a refund for the cup match; I checked the payment logs and the double charge is real."
+# A focus group's member list as a club exports it: one good row, a duplicate in another case, bad rows.
+CSV = b"""name,email,membership_number,member_since
+Olivia Taylor,Olivia@Fans.example,ST-1001,2012-08-01
+James Smith,james@fans.example,ST-1002,2023-07-15
+Olivia Taylor,olivia@fans.example,ST-1001,2012-08-01
+Nobody,not-an-address,ST-1003,2020-01-01
+,missing@fans.example,,
+Ravi Patel,ravi@fans.example,ST-1004,last summer
+"""
 _counter = itertools.count(1)
 _password_hash = hash_password(PASSWORD)
 
@@ -135,3 +151,11 @@ def make_offer(session: Session, *, case: Case | None = None, costs: tuple[str, 
     case = case or make_case(session)
     return compose_offer(session, case, remedy_drafts(*costs), by=case.owner,
                          settings=RemedySettings(secret_key=secret_key), now=now)
+
+
+def sign_in(client, who: Employee | str, password: str = PASSWORD) -> None:
+    """Sign an employee in on the staff sign-in page: an Employee, an address, or a short name ("maria" is
+    maria@staff.example, as the tests' clubs spell their staff)."""
+    email = who.email if isinstance(who, Employee) else who if "@" in who else f"{who}@staff.example"
+    response = client.post("/staff/sign-in", data={"email": email, "password": password})
+    assert response.status_code == 302, f"{email} could not sign in"

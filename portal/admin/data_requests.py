@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
+from portal.admin.errors import ErasureRefused
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
 from portal.cases import privacy as cases_privacy
@@ -29,10 +30,6 @@ __all__ = ["ERASED_TEXT", "Erasure", "ErasureRefused", "erase_customer", "export
 # address and words, comes last because the others find their rows through them.
 PRIVACY: tuple[PrivacyModule, ...] = (remedies_privacy, changes_privacy, surveys_privacy, mail_privacy,
                                       cases_privacy)
-
-
-class ErasureRefused(ValueError):
-    """The erasure cannot go ahead as asked; the message says why."""
 
 
 def find_customer(session: Session, email: str) -> Customer | None:

@@ -8,7 +8,8 @@ import filetype
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
+from portal.admin.errors import OrganisationRefused
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
 from portal.organisation import Organisation, forget_cached_branding
@@ -16,9 +17,7 @@ from portal.organisation import Organisation, forget_cached_branding
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 MAX_LOGO_BYTES = 1024 * 1024
 
-
-class OrganisationRefused(ValueError):
-    """The change cannot be made; the message says why."""
+__all__ = ["OrganisationRefused", "update_organisation"]
 
 
 def update_organisation(

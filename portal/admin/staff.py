@@ -9,18 +9,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
+from portal.admin.errors import StaffChangeRefused
 from portal.auth import reset
-from portal.auth.accounts import create_employee
+from portal.auth.accounts import EMPLOYEE_FIELDS, create_employee
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import require_admin
 
-EMPLOYEE_FIELDS = ("name", "email", "job_title", "role", "team", "authority_limit", "active")
 PAGE_SIZE = 50
-
-
-class StaffChangeRefused(ValueError):
-    """The change to an employee cannot be made; the message says why."""
 
 
 def invite_employee(

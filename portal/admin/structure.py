@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.admin import audit
+from portal import audit
+from portal.admin.errors import StructureRefused
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import load_checked, managed_teams, require, require_admin
 from portal.cases.models import Category
@@ -15,20 +16,8 @@ TEAM_FIELDS = ("name", "manager")
 CATEGORY_FIELDS = ("name", "description", "team", "first_response_hours", "resolution_hours", "active")
 
 
-class StructureRefused(ValueError):
-    """The change would leave the organisation inconsistent; the message says why."""
-
-
 def teams_managed_by(session: Session, by: Employee) -> list[Team]:
     return list(session.scalars(select(Team).where(managed_teams(by)).order_by(Team.name)))
-
-
-def categories_managed_by(session: Session, by: Employee) -> list[Category]:
-    """The categories ``by`` may change: active first, then by name."""
-    return list(session.scalars(
-        select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(by))
-        .order_by(Category.active.desc(), Category.name)
-    ))
 
 
 def category_to_manage(session: Session, category_id: int, by: Employee) -> Category | None:

@@ -18,9 +18,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from portal import audit, page_cache
 from portal import organisation as branding_settings
-from portal import page_cache
-from portal.admin import audit, data_requests, organisation, staff, structure
+from portal.admin import data_requests, organisation, staff, structure
 from portal.admin.forms import (
     CategoryForm,
     CustomerSearchForm,
@@ -34,6 +34,7 @@ from portal.auth.access import role_required
 from portal.auth.accounts import AccountRefused
 from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Case, Customer
+from portal.cases.permissions import categories_managed_by
 from portal.db import db
 from portal.forms import placeholder
 from portal.inputs import db_int
@@ -99,7 +100,7 @@ def team(team_id: int | None) -> str | Response | tuple[str, int]:
 @bp.get("/categories")
 @role_required(Role.manager)
 def categories() -> str:
-    return render_template("admin/categories.html", categories=structure.categories_managed_by(db.session,
+    return render_template("admin/categories.html", categories=categories_managed_by(db.session,
                                                                                                 current_user))
 
 

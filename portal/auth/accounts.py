@@ -7,13 +7,13 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
+from portal.auth.errors import AccountRefused
 from portal.auth.models import Employee, Role, Team
 from portal.auth.passwords import PasswordRefused, hash_password
 from portal.auth.signin import find_employee, normalise_email
 
-
-class AccountRefused(ValueError):
-    """The account cannot be created as asked; the message says why."""
+# What the audit log keeps of an employee before and after a change, wherever the change is made.
+EMPLOYEE_FIELDS = ("name", "email", "job_title", "role", "team", "authority_limit", "active")
 
 
 def create_employee(

@@ -5,15 +5,13 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from portal.auth.errors import PasswordRefused
+
 _hasher = PasswordHasher()
 # Verifying against this when an address has no account keeps both paths equally slow.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 MIN_LENGTH = 12
-
-
-class PasswordRefused(ValueError):
-    """A new password that does not meet the rules; the message says which."""
 
 
 def check_new_password(password: str) -> None:

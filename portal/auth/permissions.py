@@ -23,13 +23,10 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import Session
 
+from portal.auth.errors import NotPermitted
 from portal.auth.models import Employee, Role, Team
 
 T = TypeVar("T")
-
-
-class NotPermitted(Exception):  # noqa: N818 - the domain's word, like the capabilities' "…Refused"
-    """The actor may not do this to this object (views answer 403); the message says whose it is."""
 
 
 def is_admin(actor: Employee) -> bool:

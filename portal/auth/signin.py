@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.auth import throttle
+from portal.auth.errors import SignInRefused
 from portal.auth.models import Employee
 from portal.auth.passwords import verify_password
 from portal.auth.sessions import account_for_session
 from portal.db import utcnow
-
-
-class SignInRefused(Exception):
-    """Wrong e-mail or password, a client that must wait, or an inactive account; the message is for the user."""
-
-    def __init__(self, message: str, retry_after: timedelta | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
 
 WRONG = "Enter a correct e-mail address and password."
 WAIT = {

@@ -10,7 +10,6 @@ e-mail address typed, whether or not an account has it, so a wait says nothing a
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from portal.auth.errors import Throttled
 from portal.auth.models import SignInThrottle
 
 
@@ -39,20 +39,6 @@ class Policy:
 PER_ACCOUNT = Policy("account", 5, timedelta(minutes=1), timedelta(hours=1), timedelta(days=1))
 # An office behind one address mistypes too, so the bar for everyone behind it is higher.
 PER_ADDRESS = Policy("address", 20, timedelta(minutes=1), timedelta(hours=1), timedelta(days=1))
-
-
-class Throttled(Exception):
-    """This client must wait before trying again; ``scope`` says whether for one account or for all."""
-
-    def __init__(self, scope: str, wait: timedelta) -> None:
-        super().__init__(f"wait {wait} ({scope})")
-        self.scope = scope
-        self.wait = wait
-
-    @property
-    def wait_text(self) -> str:
-        minutes = max(1, math.ceil(self.wait.total_seconds() / 60))
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _keys(account: str, address: str) -> list[tuple[Policy, str]]:

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.cases.models import OPEN_STATUSES, Case, Category
+from portal.cases.lifecycle import OPEN_STATUSES
+from portal.cases.models import Case, Category
 
 
 class Unassignable(RuntimeError):

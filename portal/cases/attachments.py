@@ -12,6 +12,7 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
+from portal.cases.errors import AttachmentRefused
 from portal.cases.models import Attachment, Case, Event
 
 MAX_FILES = 3
@@ -30,10 +31,6 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "imag
 INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 # Far above any camera (a phone photo is about 12 megapixels), far below what would exhaust memory to show.
 MAX_PIXELS = 40_000_000
-
-
-class AttachmentRefused(ValueError):
-    """A file that cannot be accepted; the message says which and why."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from portal import mail
 from portal.auth import throttle
 from portal.auth.passwords import hash_password, verify_password
 from portal.auth.sessions import account_for_session
+from portal.cases.errors import CustomerSignInRefused
 from portal.cases.models import Case, CaseLink, Customer
 from portal.db import utcnow
 from portal.tokens import TokenInvalid, sign, unsign
@@ -99,10 +100,6 @@ def customer_for_sign_in_token(session: Session, token: str, *, secret_key: str)
         raise TokenInvalid("This sign-in link has already been used or is no longer valid.")
     customer.last_signed_in_at = utcnow()
     return customer
-
-
-class CustomerSignInRefused(Exception):
-    """Wrong e-mail address or password for a customer account, or a client that must wait."""
 
 
 WRONG = "Enter a correct e-mail address and password, or ask for a sign-in link by e-mail instead."

@@ -5,16 +5,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from portal import mail
+from portal.cases import lifecycle
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
-from portal.cases.models import Case, CaseStatus, Event
+from portal.cases.errors import CustomerActionRefused
+from portal.cases.lifecycle import Action
+from portal.cases.models import Case, Event, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 
 MAX_REPLY = 5000
-
-
-class CustomerActionRefused(ValueError):
-    """What the customer asked cannot be done on this case now; the message says why."""
 
 
 def add_customer_reply(
@@ -26,7 +25,7 @@ def add_customer_reply(
     upload_dir: str,
     channel: str = "web",
 ) -> Event:
-    if not case.takes_replies:
+    if not case.can_reply:
         raise CustomerActionRefused(
             f"This case is {case.status.label.lower()}, so it cannot take replies. Tell us again as a new case."
         )
@@ -39,7 +38,7 @@ def add_customer_reply(
     except AttachmentRefused as refused:
         raise CustomerActionRefused(str(refused)) from refused
     now = utcnow()
-    event = record(session, case, "customer_reply", by_customer=True, public=True, body=body.strip(), at=now,
+    event = record(session, case, EventKind.customer_reply, by_customer=True, public=True, body=body.strip(), at=now,
                    detail={"channel": channel})
     case.last_customer_activity_at = now
     case.updated_at = now
@@ -85,7 +84,7 @@ def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str,
     their files not kept. The owner decides what to do with it."""
     files_note = f"\n\n({attachments} attached file{'' if attachments == 1 else 's'} not kept.)" if attachments else ""
     text = (body.strip()[:MAX_REPLY] or "(The e-mail had no text.)") + files_note
-    event = record(session, case, "email_held", public=False, body=text, detail={"sender": sender[:254]})
+    event = record(session, case, EventKind.email_held, public=False, body=text, detail={"sender": sender[:254]})
     mail.queue(
         session,
         case.owner.email,
@@ -99,13 +98,9 @@ def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str,
 
 def withdraw_case(session: Session, case: Case, reason: str = "") -> Event:
     """The customer no longer needs anything: the case stops, and its owner is told."""
-    if not case.takes_replies:
+    if not case.can_reply:
         raise CustomerActionRefused(f"This case is already {case.status.label.lower()}.")
-    previous = case.status
-    case.status = CaseStatus.withdrawn
-    case.closed_at = case.updated_at = utcnow()
-    event = record(session, case, "withdrawn", by_customer=True, public=True, body=reason.strip()[:1000],
-                   detail={"from": previous.value, "to": CaseStatus.withdrawn.value})
+    event = lifecycle.move(session, case, Action.withdraw, by_customer=True, body=reason.strip()[:1000])
     mail.queue(
         session,
         case.owner.email,

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Customer, CustomerNote
+from portal.cases.lifecycle import OPEN_STATUSES
+from portal.cases.models import Case, CaseHelper, Customer, CustomerNote, EventKind
 from portal.cases.naming import name_from_team
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -38,7 +39,7 @@ def load_workspace_demo(session: Session, rng: random.Random) -> None:
         helper = rng.choice([e for e in staff if e.id != case.owner_id])
         session.add(CaseHelper(case_id=case.id, employee_id=helper.id, added_by_id=case.owner_id,
                                added_at=case.created_at + timedelta(hours=3)))
-        record(session, case, "helper_added", by=case.owner, at=case.created_at + timedelta(hours=3),
+        record(session, case, EventKind.helper_added, by=case.owner, at=case.created_at + timedelta(hours=3),
                detail={"helper": helper.id, "name": helper.name})
     for case, note in zip(rng.sample(open_cases, k=min(3, len(open_cases))), HANDOFF_NOTES, strict=False):
         teammates = [e for e in staff if e.team_id == case.owner.team_id and e.id != case.owner_id]
@@ -46,9 +47,9 @@ def load_workspace_demo(session: Session, rng: random.Random) -> None:
             continue
         previous, new_owner = case.owner, rng.choice(teammates)
         at = min(now - timedelta(hours=2), case.created_at + timedelta(hours=6))
-        record(session, case, "handoff", by=previous, body=note, at=at,
+        record(session, case, EventKind.handoff, by=previous, body=note, at=at,
                detail={"from": previous.id, "to": new_owner.id, "reason": "specialist", "note": note})
-        record(session, case, "owner_changed", public=True, at=at, detail={"to": new_owner.id}, body=(
+        record(session, case, EventKind.owner_changed, public=True, at=at, detail={"to": new_owner.id}, body=(
             f"Your case is now looked after by {name_from_team(new_owner.first_name, new_owner.team.name)}. "
             f"{new_owner.first_name} has read everything so far, so you will not need to explain again."))
         case.owner = new_owner

@@ -13,17 +13,14 @@ from portal import mail
 from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
 from portal.cases.customer_access import find_customer, issue_link
-from portal.cases.models import Case, CaseKind, Category, Channel, Customer
+from portal.cases.errors import FilingRefused
+from portal.cases.models import Case, CaseKind, Category, Channel, Customer, EventKind
 from portal.cases.naming import name_from_team
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.db import utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
-
-
-class FilingRefused(ValueError):
-    """The case cannot be filed as sent; the message says why and nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +112,10 @@ def file_case(
     )
     session.add(case)
     owner.last_assigned_at = now
-    filed = record(session, case, "filed", by_customer=True, public=True, at=now,
+    filed = record(session, case, EventKind.filed, by_customer=True, public=True, at=now,
                    detail={"owner": owner.id, "channel": filing.channel.value})
     if flagged:
-        record(session, case, "flagged", at=now, detail={"reason": "no active agent in the team",
+        record(session, case, EventKind.flagged, at=now, detail={"reason": "no active agent in the team",
                                                          "team": category.team.name})
     session.flush()
     if files:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, func, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee, Team
@@ -30,17 +30,35 @@ class CaseStatus(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-OPEN_STATUSES = (
-    CaseStatus.new,
-    CaseStatus.acknowledged,
-    CaseStatus.remedy_offered,
-    CaseStatus.remedy_chosen,
-    CaseStatus.reopened,
-)
-# Only these can be reopened (by hand, or by a low rating of the remedy).
-REOPENABLE = (CaseStatus.resolved, CaseStatus.closed)
-# A withdrawn or closed case takes no more replies, from the customer or from staff, until it is reopened.
-CONVERSATION_ENDED = (CaseStatus.withdrawn, CaseStatus.closed)
+class EventKind(enum.StrEnum):
+    """Every kind of entry a case's timeline holds (stored as its value; event_words says how each reads)."""
+
+    filed = "filed"
+    reply = "reply"
+    customer_reply = "customer_reply"
+    note = "note"
+    draft_reply = "draft_reply"
+    draft_sent = "draft_sent"
+    email_held = "email_held"
+    email_bounced = "email_bounced"
+    handoff = "handoff"
+    owner_changed = "owner_changed"
+    helper_added = "helper_added"
+    flagged = "flagged"
+    status = "status"  # a status set by hand, or by the first reply
+    withdrawn = "withdrawn"
+    offer_proposed = "offer_proposed"
+    offer_approved = "offer_approved"
+    offer_returned = "offer_returned"
+    offer_sent = "offer_sent"
+    offer_reminder = "offer_reminder"
+    offer_expired = "offer_expired"
+    remedy_chosen = "remedy_chosen"
+    counter_proposal = "counter_proposal"
+    remedy_fulfilled = "remedy_fulfilled"
+    rated = "rated"
+    reopened = "reopened"
+    change_published = "change_published"
 
 
 class CaseKind(enum.StrEnum):
@@ -138,18 +156,36 @@ class Case(Base):
         back_populates="case", order_by="Event.id", cascade="all, delete-orphan"
     )
 
+    # The lifecycle answers these (one home for every rule about statuses); templates ask the case.
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        from portal.cases import lifecycle
+
+        return lifecycle.is_open(self)
+
+    @property
+    def can_reply(self) -> bool:
+        from portal.cases import lifecycle
+
+        return lifecycle.can_reply(self)
 
     @property
     def can_reopen(self) -> bool:
-        return self.status in REOPENABLE
+        from portal.cases import lifecycle
+
+        return lifecycle.can_reopen(self)
 
     @property
-    def takes_replies(self) -> bool:
-        """Whether either side can still write on the case (and the customer still withdraw it)."""
-        return self.status not in CONVERSATION_ENDED
+    def can_offer(self) -> bool:
+        from portal.cases import lifecycle
+
+        return lifecycle.can_offer(self)
+
+
+@event.listens_for(Case, "init")
+def _new_from_the_start(case: Case, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    # A case is new from the moment it is made, not only once flushed, so the lifecycle can move it at once.
+    kwargs.setdefault("status", CaseStatus.new)
 
 
 class Event(Base):
@@ -161,7 +197,7 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # an EventKind's value
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     by_customer: Mapped[bool] = mapped_column(default=False)
     public: Mapped[bool] = mapped_column(default=False)

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
-from portal.admin import audit
-from portal.admin.staff import EMPLOYEE_FIELDS
+from portal import audit, mail
+from portal.auth.accounts import EMPLOYEE_FIELDS
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
-from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, Event
+from portal.cases.errors import HandoffRefused
+from portal.cases.lifecycle import OPEN_STATUSES
+from portal.cases.models import Case, CaseHelper, Event, EventKind
 from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, manages_team
 from portal.cases.replies import CaseActionRefused
@@ -29,10 +30,6 @@ HANDOFF_REASONS = {
 MIN_NOTE_WORDS = 6
 # More handoffs than this and the customer is bouncing between people: the team's manager is told.
 HANDOFFS_BEFORE_FLAG = 2
-
-
-class HandoffRefused(CaseActionRefused):
-    """The handoff cannot happen as asked; the message says why."""
 
 
 def _check_note(note: str) -> str:
@@ -61,17 +58,17 @@ def hand_off(
         raise HandoffRefused(f"{to.name} already owns this case.")
     previous = case.owner
     now = utcnow()
-    event = record(session, case, "handoff", by=by, body=text, at=now,
+    event = record(session, case, EventKind.handoff, by=by, body=text, at=now,
                    detail={"from": previous.id, "to": to.id, "reason": reason, "note": text})
     case.owner = to
     to.last_assigned_at = now
     case.updated_at = now
     new_owner = name_from_team(to.first_name, to.team.name if to.team else None)
-    record(session, case, "owner_changed", public=True, at=now, body=(
+    record(session, case, EventKind.owner_changed, public=True, at=now, body=(
         f"Your case is now looked after by {new_owner}. {to.first_name} has read everything "
         f"so far, so you will not need to explain again."), detail={"to": to.id})
     session.flush()
-    handoffs = session.scalars(select(Event.id).where(Event.case_id == case.id, Event.kind == "handoff")).all()
+    handoffs = session.scalars(select(Event.id).where(Event.case_id == case.id, Event.kind == EventKind.handoff)).all()
     mail.queue(session, to.email, "case_handed_to_you",
                {"name": to.first_name, "handed_by": by.name, "reference": case.reference, "note": text,
                 "reason": HANDOFF_REASONS[reason], "customer": case.customer.name}, case_id=case.id)
@@ -85,7 +82,7 @@ def hand_off(
 
 def _flag_to_manager(session: Session, case: Case, handoffs: int) -> None:
     case.needs_manager = True
-    record(session, case, "flagged", detail={"reason": f"handed off {handoffs} times"})
+    record(session, case, EventKind.flagged, detail={"reason": f"handed off {handoffs} times"})
     manager = case.category.team.manager
     if manager is not None and manager.active:
         mail.queue(session, manager.email, "case_flagged",
@@ -96,7 +93,7 @@ def _flag_to_manager(session: Session, case: Case, handoffs: int) -> None:
 def latest_handoff_to_owner(events: list[Event], owner_id: int) -> Event | None:
     """The handoff that gave the current owner this case: its note is what they read first."""
     for event in reversed(events):
-        if event.kind == "handoff":
+        if event.kind == EventKind.handoff:
             return event if event.detail.get("to") == owner_id else None
     return None
 
@@ -114,7 +111,7 @@ def add_helper(session: Session, case: Case, helper: Employee, *, by: Employee) 
         raise CaseActionRefused(f"{helper.name} is already helping on this case.")
     link = CaseHelper(case_id=case.id, employee=helper, added_by_id=by.id)
     session.add(link)
-    record(session, case, "helper_added", by=by, detail={"helper": helper.id, "name": helper.name})
+    record(session, case, EventKind.helper_added, by=by, detail={"helper": helper.id, "name": helper.name})
     mail.queue(session, helper.email, "helper_asked",
                {"name": helper.first_name, "owner": by.name, "reference": case.reference}, case_id=case.id)
     return link

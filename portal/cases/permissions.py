@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee
-from portal.auth.permissions import manages_team, require
+from portal.auth.models import Employee, Team
+from portal.auth.permissions import managed_teams, manages_team, require
 from portal.cases.models import Case, CaseHelper, Category
 
 __all__ = ["can_view", "can_work_on", "is_helper", "manages_category", "manages_team", "require_category"]
@@ -39,3 +39,11 @@ def can_view(session: Session, employee: Employee, case: Case) -> bool:
     if can_work_on(employee, case) or employee.team_id == case.category.team_id:
         return True
     return is_helper(session, case, employee)
+
+
+def categories_managed_by(session: Session, by: Employee) -> list[Category]:
+    """The categories ``by`` may change: active first, then by name."""
+    return list(session.scalars(
+        select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(by))
+        .order_by(Category.active.desc(), Category.name)
+    ))

@@ -9,13 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
+from portal.cases.errors import NoteRefused
 from portal.cases.models import Case, Customer, CustomerNote
 
 NOTE_KINDS = {"note": "Note", "likes": "Likes", "dislikes": "Dislikes", "preference": "Preference"}
-
-
-class NoteRefused(ValueError):
-    """The note cannot be saved; the message says why."""
 
 
 @dataclass(frozen=True)

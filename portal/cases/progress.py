@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.cases.event_words import customer_heading
-from portal.cases.models import Attachment, Case, CaseStatus, Event
+from portal.cases.models import Attachment, Case, CaseStatus, Event, EventKind
 
 STEPS = [
     (CaseStatus.new, "Received"),
@@ -52,7 +52,7 @@ def steps_for(status: CaseStatus) -> list[Step]:
 
 def _heading(event: Event) -> str:
     step = ""
-    if event.kind == "status":
+    if event.kind == EventKind.status:
         to = event.detail.get("to", "")
         step = {status.value: text for status, text in STEPS}.get(to, to.replace("_", " "))
     return customer_heading(event, step)

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.auth.models import Employee
+from portal.cases import lifecycle
 from portal.cases.customer_access import issue_link
-from portal.cases.models import Case, CaseStatus, Event
+from portal.cases.errors import CaseActionRefused, StaleCase
+from portal.cases.lifecycle import Action
+from portal.cases.models import Case, CaseStatus, Event, EventKind
 from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, is_helper
 from portal.cases.timeline import record
@@ -25,21 +28,9 @@ MANUAL_STATUSES = {
     CaseStatus.closed: "Closed",
     CaseStatus.reopened: "Reopened",
 }
-
-
-class CaseActionRefused(ValueError):
-    """What an employee asked cannot be done on this case; the message says why."""
-
-
-class StaleCase(CaseActionRefused):
-    """Someone added to the case after this employee loaded it; nothing was saved, the newer entries are shown."""
-
-    def __init__(self, newer: list[Event]) -> None:
-        super().__init__(
-            f"{len(newer)} new entr{'y' if len(newer) == 1 else 'ies'} arrived while you were writing. "
-            "Read them below; your text is kept so you can send it again."
-        )
-        self.newer = newer
+# The lifecycle's action for each of them.
+MANUAL_ACTIONS = {CaseStatus.acknowledged: Action.acknowledge, CaseStatus.resolved: Action.resolve,
+                  CaseStatus.closed: Action.close, CaseStatus.reopened: Action.reopen}
 
 
 def latest_event_id(session: Session, case: Case) -> int:
@@ -52,7 +43,7 @@ def _check_fresh(session: Session, case: Case, seen_event_id: int | None, by: Em
     newer = session.scalars(
         select(Event).where(Event.case_id == case.id, Event.id > seen_event_id).order_by(Event.id)
     ).all()
-    newer = [e for e in newer if e.employee_id != by.id and e.kind not in ("viewed",)]
+    newer = [e for e in newer if e.employee_id != by.id]
     if newer:
         raise StaleCase(newer)
 
@@ -76,14 +67,14 @@ def reply(
                                 "Helpers can write a draft for the owner to send.")
     text = _text(body, "reply")
     _check_fresh(session, case, seen_event_id, by)
-    if not case.takes_replies:
+    if not case.can_reply:
         raise CaseActionRefused(f"This case is {case.status.label.lower()}; reopen it before replying.")
     now = utcnow()
-    event = record(session, case, "reply", by=by, public=True, body=text, at=now)
+    event = record(session, case, EventKind.reply, by=by, public=True, body=text, at=now)
     if case.first_responded_at is None:
         case.first_responded_at = now
     if case.status is CaseStatus.new:
-        _move(session, case, CaseStatus.acknowledged, by=by, reason="First reply sent")
+        lifecycle.move(session, case, Action.first_reply, by=by, at=now, reason="First reply sent")
     case.updated_at = now
     session.flush()
     mail.queue(
@@ -102,46 +93,34 @@ def note(session: Session, case: Case, body: str, *, by: Employee) -> Event:
     """An internal note: owners, managers and helpers write them; customers never see them."""
     if not (can_work_on(by, case) or is_helper(session, case, by)):
         raise CaseActionRefused("Only the owner, the case's helpers and its team's managers can add notes.")
-    return record(session, case, "note", by=by, body=_text(body, "note"))
+    return record(session, case, EventKind.note, by=by, body=_text(body, "note"))
 
 
 def draft_reply(session: Session, case: Case, body: str, *, by: Employee) -> Event:
     """A helper's suggested reply, which only the owner can send: the owner stays accountable."""
     if not (is_helper(session, case, by) or can_work_on(by, case)):
         raise CaseActionRefused("Only the case's helpers can draft replies for the owner.")
-    return record(session, case, "draft_reply", by=by, body=_text(body, "draft"))
+    return record(session, case, EventKind.draft_reply, by=by, body=_text(body, "draft"))
 
 
 def pending_drafts(events: list[Event]) -> list[Event]:
-    sent = {e.detail.get("draft") for e in events if e.kind == "draft_sent"}
-    return [e for e in events if e.kind == "draft_reply" and e.id not in sent]
+    sent = {e.detail.get("draft") for e in events if e.kind == EventKind.draft_sent}
+    return [e for e in events if e.kind == EventKind.draft_reply and e.id not in sent]
 
 
 def send_draft(
     session: Session, case: Case, draft: Event, *, by: Employee, seen_event_id: int | None,
     link_for: Callable[[str], str], body: str | None = None,
 ) -> Event:
-    if draft.case_id != case.id or draft.kind != "draft_reply":
+    if draft.case_id != case.id or draft.kind != EventKind.draft_reply:
         raise CaseActionRefused("That draft does not belong to this case.")
     if draft.id not in {e.id for e in pending_drafts(case.events)}:
         raise CaseActionRefused("That draft has already been sent.")
     sent = reply(session, case, body if body is not None else draft.body, by=by, seen_event_id=seen_event_id,
                  link_for=link_for)
-    record(session, case, "draft_sent", by=by, detail={"draft": draft.id, "reply": sent.id,
+    record(session, case, EventKind.draft_sent, by=by, detail={"draft": draft.id, "reply": sent.id,
                                                        "drafted_by": draft.employee_id})
     return sent
-
-
-def _move(session: Session, case: Case, to: CaseStatus, *, by: Employee, reason: str) -> Event:
-    previous = case.status
-    case.status = to
-    now = utcnow()
-    if to is CaseStatus.resolved:
-        case.resolved_at = now
-    if to is CaseStatus.closed:
-        case.closed_at = now
-    return record(session, case, "status", by=by, public=True, at=now,
-                  detail={"from": previous.value, "to": to.value, "reason": reason})
 
 
 def change_status(session: Session, case: Case, to: CaseStatus, *, reason: str, by: Employee) -> Event:
@@ -159,4 +138,4 @@ def change_status(session: Session, case: Case, to: CaseStatus, *, reason: str, 
         raise CaseActionRefused("The customer withdrew this case.")
     if not reason.strip():
         raise CaseActionRefused("Give a reason for the change; it goes on the case's timeline.")
-    return _move(session, case, to, by=by, reason=reason.strip()[:500])
+    return lifecycle.move(session, case, MANUAL_ACTIONS[to], by=by, reason=reason.strip()[:500])

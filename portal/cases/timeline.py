@@ -1,4 +1,5 @@
-"""Writing to a case's append-only timeline."""
+"""Writing to a case's append-only timeline. Status changes come through portal.cases.lifecycle.move, which
+writes their event here; other entries (replies, notes, handoffs, offers proposed...) are recorded directly."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
-from portal.cases.models import Case, Event
+from portal.cases.models import Case, Event, EventKind
 from portal.db import utcnow
 
 
 def record(
     session: Session,
     case: Case,
-    kind: str,
+    kind: EventKind,
     *,
     by: Employee | None = None,
     by_customer: bool = False,

@@ -9,7 +9,8 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee, Team
-from portal.cases.models import OPEN_STATUSES, Case, CaseHelper, CaseStatus, Category
+from portal.cases.lifecycle import OPEN_STATUSES
+from portal.cases.models import Case, CaseHelper, CaseStatus, Category
 
 PAGE_SIZE = 25
 SORTS = {"due": "Due first", "oldest": "Oldest first", "activity": "Latest customer activity"}

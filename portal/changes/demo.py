@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.cases.models import Case, Category
+from portal.cases.models import Case, Category, EventKind
 from portal.cases.timeline import record
 from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Quote, Theme, ThemeCase
 from portal.db import utcnow
@@ -61,7 +61,7 @@ def load_changes_demo(session: Session) -> None:
         session.flush()
         if published:
             for case in cases:
-                record(session, case, "change_published", by=manager, public=True, at=change.published_at,
+                record(session, case, EventKind.change_published, by=manager, public=True, at=change.published_at,
                        body=f"We made a change because of feedback like yours: {change_title}.",
                        detail={"change": change.id, "slug": change.slug})
             session.add_all(ChangeFeedback(change_id=change.id, helped=i % 4 != 0,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.auth.models import Employee
 from portal.cases.models import Case, Category
 from portal.db import Base, utcnow
-
-if TYPE_CHECKING:
-    from portal.surveys.models import Survey
 
 
 class ChangeStatus(enum.StrEnum):
@@ -37,11 +33,11 @@ class Theme(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    # A theme drawn from a focus-group survey keeps the link back to it (and to the question, when one).
+    # A theme drawn from a focus-group survey keeps the link back to it (and to the question, when one); the
+    # `survey` attribute is declared by portal.surveys.models, which builds on changes (not the other way round).
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
     survey_question_id: Mapped[int | None] = mapped_column(ForeignKey("survey_question.id", ondelete="SET NULL"))
     category: Mapped[Category | None] = relationship()
-    survey: Mapped[Survey | None] = relationship("Survey")
     created_by: Mapped[Employee] = relationship()
     quotes: Mapped[list[Quote]] = relationship(back_populates="theme", order_by="Quote.id",
                                                cascade="all, delete-orphan")

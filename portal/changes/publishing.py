@@ -15,18 +15,15 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
-from portal.cases.models import Case, Customer
+from portal.cases.models import Case, Customer, EventKind
 from portal.cases.timeline import record
+from portal.changes.errors import ChangeRefused
 from portal.changes.models import Change, ChangeFeedback, ChangeNotification, ChangeStatus, Theme, ThemeCase
 from portal.changes.permissions import require_change, require_theme
 from portal.db import utcnow
 
 COVER_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_COVER_BYTES = 3 * 1024 * 1024
-
-
-class ChangeRefused(ValueError):
-    """The change cannot be saved or published as it is; the message says why."""
 
 
 def slugify(text: str) -> str:
@@ -103,7 +100,7 @@ def publish(session: Session, change: Change, *, by: Employee, public_url: str,
     cases = session.scalars(select(Case).join(ThemeCase, ThemeCase.case_id == Case.id)
                             .where(ThemeCase.theme_id == change.theme_id)).all()
     for case in cases:
-        record(session, case, "change_published", by=by, public=True,
+        record(session, case, EventKind.change_published, by=by, public=True,
                body=f"We made a change because of feedback like yours: {change.title}.",
                detail={"change": change.id, "slug": change.slug})
     session.flush()

@@ -12,14 +12,11 @@ from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Case, Category
 from portal.cases.permissions import require_category
+from portal.changes.errors import ThemeRefused
 from portal.changes.models import Quote, Theme, ThemeCase
 from portal.changes.permissions import cases_in_reach, require_theme
 
 PAGE_SIZE = 20
-
-
-class ThemeRefused(ValueError):
-    """The change to a theme cannot be made; the message says why."""
 
 
 def create_theme(session: Session, *, title: str, description: str, category: Category | None, by: Employee

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import page_cache
-from portal.admin import structure
 from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.cases.models import Case, Category
+from portal.cases.permissions import categories_managed_by
 from portal.changes import permissions, public, publishing, themes
 from portal.changes.feed import atom_feed
 from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
@@ -57,7 +57,7 @@ def _public_url(change: Change) -> str:
 def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
     form = ThemeForm()
     form.category_id.choices = [(0, "Any category")] + [
-        (c.id, c.name) for c in structure.categories_managed_by(db.session, current_user)]
+        (c.id, c.name) for c in categories_managed_by(db.session, current_user)]
     if form.validate_on_submit():
         theme = themes.create_theme(db.session, title=form.title.data, description=form.description.data or "",
                                     category=db.session.get(Category, form.category_id.data or 0), by=current_user)

@@ -15,14 +15,11 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import require_change
 from portal.db import utcnow
+from portal.ideas.errors import IdeaRefused
 from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
 from portal.ideas.permissions import require_decide
 
 PAGE_SIZE = 20
-
-
-class IdeaRefused(ValueError):
-    """What was asked cannot be done to this idea; the message says why."""
 
 
 def submit_idea(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.cases.models import Case, Customer
+from portal.cases.models import Case, Customer, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.inputs import optional_db_int
@@ -114,7 +114,7 @@ def _undeliverable(session: Session, email: str, message: OutboxMessage | None, 
     case = session.get(Case, message.case_id) if message is not None and message.case_id else None
     if case is None:
         return
-    record(session, case, "email_bounced", detail={"email": email, "reason": reason, "outbox": message.id})
+    record(session, case, EventKind.email_bounced, detail={"email": email, "reason": reason, "outbox": message.id})
     mail.queue(session, case.owner.email, "email_bounced",
                {"name": case.owner.first_name, "customer": customer.name, "reference": case.reference,
                 "phone": customer.phone, "reason": reason, "bounced_subject": message.subject}, case_id=case.id)

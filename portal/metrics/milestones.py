@@ -9,17 +9,18 @@ from datetime import UTC, datetime
 from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.cases.models import Case, CaseStatus, Category, Event
+from portal.cases.models import Case, CaseStatus, Category, Event, EventKind
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Period
 
 # Event kinds that mark each milestone (see DESIGN.md: every transition is an event).
-RESPONSE_KINDS = ("reply",)
-OFFER_SENT = "offer_sent"
-OFFER_PROPOSED = "offer_proposed"
-OFFER_APPROVED = "offer_approved"
-CHOICE_KINDS = ("remedy_chosen", "counter_proposal")
-RESOLVED_KINDS = ("remedy_fulfilled", "resolved")
+RESPONSE_KINDS = (EventKind.reply,)
+OFFER_SENT = EventKind.offer_sent
+OFFER_PROPOSED = EventKind.offer_proposed
+OFFER_APPROVED = EventKind.offer_approved
+CHOICE_KINDS = (EventKind.remedy_chosen, EventKind.counter_proposal)
+# Resolved by fulfilling the chosen remedy; a status set to resolved by hand counts too (see from_timeline).
+RESOLVED_KINDS = (EventKind.remedy_fulfilled,)
 SCORE_BASE = 100  # scores are 1 to 5 (remedies.fulfilment.rate); see case_rows
 
 
@@ -57,7 +58,8 @@ def _count(events: Subquery, condition: ColumnElement[bool]) -> ColumnElement[in
 
 # The only kinds the milestones read: the rest of a timeline (filings, notes, drafts...) is skipped early.
 MILESTONE_KINDS = tuple(dict.fromkeys((*RESPONSE_KINDS, OFFER_SENT, OFFER_PROPOSED, OFFER_APPROVED, *CHOICE_KINDS,
-                                         *RESOLVED_KINDS, "status", "handoff", "reopened", "rated")))
+                                         *RESOLVED_KINDS, EventKind.status, EventKind.handoff,
+                                         EventKind.reopened, EventKind.rated)))
 # Each kind read as a small number once per event: a dozen filters then compare integers rather than text.
 KIND_CODES = {kind: code for code, kind in enumerate(MILESTONE_KINDS, start=1)}
 
@@ -79,7 +81,7 @@ def from_timeline(case_ids: Sequence[int] | None = None) -> Select:
         return e.c.code.in_([KIND_CODES[k] for k in kinds]) if len(kinds) > 1 else e.c.code == KIND_CODES[kinds[0]]
 
     to_status = e.c.detail["to"].as_string()
-    resolved = or_(kind(*RESOLVED_KINDS), and_(kind("status"), to_status == CaseStatus.resolved.value))
+    resolved = or_(kind(*RESOLVED_KINDS), and_(kind(EventKind.status), to_status == CaseStatus.resolved.value))
     query = select(
         e.c.case_id,
         _first(e, kind(*RESPONSE_KINDS)).label("first_response_at"),
@@ -88,16 +90,17 @@ def from_timeline(case_ids: Sequence[int] | None = None) -> Select:
         _first(e, kind(OFFER_APPROVED)).label("first_approved_at"),
         _first(e, kind(*CHOICE_KINDS)).label("first_choice_at"),
         _first(e, resolved).label("resolved_at"),
-        _count(e, kind("handoff")).label("handoffs"),
-        _count(e, or_(kind("reopened"), and_(kind("status"), to_status == "reopened"))).label("reopens"),
-        _count(e, kind("counter_proposal")).label("counter_proposals"),
-        _count(e, kind("remedy_chosen")).label("choices"),
+        _count(e, kind(EventKind.handoff)).label("handoffs"),
+        _count(e, or_(kind(EventKind.reopened),
+                      and_(kind(EventKind.status), to_status == CaseStatus.reopened.value))).label("reopens"),
+        _count(e, kind(EventKind.counter_proposal)).label("counter_proposals"),
+        _count(e, kind(EventKind.remedy_chosen)).label("choices"),
         # The latest rating wins. Its score rides along with its id (id * 100 + score, the largest is the
         # latest) so that no second look at the timeline is needed; 0 stands for a rating without a score.
         cast(func.nullif(func.max(
             cast(e.c.id, BigInteger) * SCORE_BASE
             + func.coalesce(cast(func.nullif(e.c.detail["score"].as_string(), ""), Integer), 0),
-        ).filter(kind("rated")) % SCORE_BASE, 0), Integer).label("rating"),
+        ).filter(kind(EventKind.rated)) % SCORE_BASE, 0), Integer).label("rating"),
     ).group_by(e.c.case_id)
     if case_ids is not None:
         query = query.where(e.c.case_id.in_(case_ids))

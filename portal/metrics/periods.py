@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from portal.metrics.errors import PeriodRefused
+
 PRESETS = {
     "30d": "Last 30 days",
     "90d": "Last 90 days",
@@ -13,10 +15,6 @@ PRESETS = {
     "ytd": "This year so far",
     "custom": "Dates I choose",
 }
-
-
-class PeriodRefused(ValueError):
-    """The dates asked for do not make a period; the message says why."""
 
 
 @dataclass(frozen=True)

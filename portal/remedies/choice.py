@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from portal.cases.models import CaseStatus
-from portal.cases.timeline import record
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action
 from portal.db import utcnow
 from portal.remedies import notify
 from portal.remedies.errors import ChoiceRefused
@@ -31,7 +31,11 @@ def closed_message(offer: Offer, zone: str = DEFAULT_ZONE) -> str:
 
 
 def _claim(session: Session, offer: Offer, to: OfferStatus, now: datetime, zone: str) -> None:
-    """Move a sent offer to ``to``; a second click or a concurrent one finds it no longer sent, and fails."""
+    """Move a sent offer to ``to``; a second click or a concurrent one finds it no longer sent, and fails. An
+    offer on a case that has ended meanwhile (withdrawn, resolved or closed by hand) is no longer open either."""
+    action = Action.choose_remedy if to is OfferStatus.chosen else Action.decline_offer
+    if not lifecycle.allowed(offer.case, action):
+        raise ChoiceRefused(closed_message(offer, zone))
     result = session.execute(
         update(Offer)
         .where(Offer.id == offer.id, Offer.status == OfferStatus.sent)
@@ -55,11 +59,9 @@ def choose(session: Session, offer: Offer, remedy_id: int | None, *, now: dateti
     choice = Choice(offer=offer, remedy=remedy, chosen_at=now)
     session.add(choice)
     case = offer.case
-    previous = case.status
-    case.status = CaseStatus.remedy_chosen
     case.last_customer_activity_at = now
-    record(session, case, "remedy_chosen", by_customer=True, public=True, at=now, body=remedy.description,
-           detail={"offer": offer.id, "remedy": remedy.id, "from": previous.value, "to": case.status.value})
+    lifecycle.move(session, case, Action.choose_remedy, by_customer=True, at=now, body=remedy.description,
+                   detail={"offer": offer.id, "remedy": remedy.id})
     session.flush()
     notify.owner_told(session, offer, "chosen")
     return choice
@@ -80,11 +82,9 @@ def decline(session: Session, offer: Offer, proposal: str, *, now: datetime | No
     choice = Choice(offer=offer, remedy=None, counter_proposal=proposal, chosen_at=now)
     session.add(choice)
     case = offer.case
-    previous = case.status
-    case.status = CaseStatus.acknowledged
     case.last_customer_activity_at = now
-    record(session, case, "counter_proposal", by_customer=True, public=True, at=now, body=proposal,
-           detail={"offer": offer.id, "from": previous.value, "to": case.status.value})
+    lifecycle.move(session, case, Action.decline_offer, by_customer=True, at=now, body=proposal,
+                   detail={"offer": offer.id})
     session.flush()
     notify.owner_told(session, offer, "counter_proposal")
     return choice

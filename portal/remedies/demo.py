@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.cases.models import Case, CaseStatus, Category
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action
+from portal.cases.models import Case, CaseStatus, Category, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.remedies.catalogue import suggest
@@ -192,12 +194,11 @@ def _offer(session: Session, case: Case, remedies: list[Remedy], status: OfferSt
     return offer
 
 
-def _sent(session: Session, offer: Offer, at: datetime, previous: CaseStatus) -> None:
+def _sent(offer: Offer, at: datetime) -> dict[str, object]:
+    """The offer goes out at ``at``; returns what its offer_sent event says about it."""
     offer.sent_at = at
     offer.expires_at = at + timedelta(days=14)
-    record(session, offer.case, "offer_sent", by=offer.proposed_by, public=True, at=at, detail={
-        "offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}",
-        "from": previous.value, "to": CaseStatus.remedy_offered.value})
+    return {"offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}"}
 
 
 def _open_case(session, rng, case, entries, managers, approvals_left, now) -> int:
@@ -211,7 +212,7 @@ def _open_case(session, rng, case, entries, managers, approvals_left, now) -> in
         approvals_left[manager.team_id] -= 1
         offer = _offer(session, case, _options(rng, case, entries, above_limit=True),
                        OfferStatus.awaiting_approval, start)
-        record(session, case, "offer_proposed", by=case.owner, at=start, detail={
+        record(session, case, EventKind.offer_proposed, by=case.owner, at=start, detail={
             "offer": offer.id, "highest_cost": f"{offer.highest_cost:.2f}",
             "limit": f"{case.owner.authority_limit:.2f}"})
         return 1
@@ -227,23 +228,21 @@ def _open_case(session, rng, case, entries, managers, approvals_left, now) -> in
         offer.status = OfferStatus.returned_for_changes
         comment = rng.choice(RETURN_COMMENTS)
         decided = start + timedelta(hours=3)
-        record(session, case, "offer_proposed", by=case.owner, at=start, detail={"offer": offer.id})
+        record(session, case, EventKind.offer_proposed, by=case.owner, at=start, detail={"offer": offer.id})
         session.add(ApprovalDecision(offer=offer, manager=manager, approved=False, comment=comment,
                                      decided_at=decided))
-        record(session, case, "offer_returned", by=manager, at=decided, body=comment, detail={"offer": offer.id})
+        record(session, case, EventKind.offer_returned, by=manager, at=decided, body=comment,
+               detail={"offer": offer.id})
         return 1
-    _sent(session, offer, start, CaseStatus.acknowledged)
-    case.status = CaseStatus.remedy_offered
+    lifecycle.move(session, case, Action.send_offer, by=offer.proposed_by, at=start, detail=_sent(offer, start))
     if waiting or roll < 0.78:
         if age >= 11:
             offer.reminded_at = offer.expires_at - timedelta(days=3)
-            record(session, case, "offer_reminder", at=offer.reminded_at, detail={"offer": offer.id})
+            record(session, case, EventKind.offer_reminder, at=offer.reminded_at, detail={"offer": offer.id})
         if not waiting:
             offer.status = OfferStatus.expired
             offer.answered_at = offer.expires_at
-            case.status = CaseStatus.acknowledged
-            record(session, case, "offer_expired", at=offer.expires_at, detail={
-                "offer": offer.id, "from": "remedy_offered", "to": "acknowledged"})
+            lifecycle.move(session, case, Action.expire_offer, at=offer.expires_at, detail={"offer": offer.id})
         return 1
     answered = start + timedelta(hours=rng.uniform(2, min(age * 24, 72) or 2))
     offer.answered_at = answered
@@ -252,23 +251,22 @@ def _open_case(session, rng, case, entries, managers, approvals_left, now) -> in
         offer.status = OfferStatus.declined
         proposal = rng.choice(COUNTER_PROPOSALS)
         session.add(Choice(offer=offer, remedy=None, counter_proposal=proposal, chosen_at=answered))
-        case.status = CaseStatus.acknowledged
-        record(session, case, "counter_proposal", by_customer=True, public=True, at=answered, body=proposal,
-               detail={"offer": offer.id, "from": "remedy_offered", "to": "acknowledged"})
+        lifecycle.move(session, case, Action.decline_offer, by_customer=True, at=answered, body=proposal,
+                       detail={"offer": offer.id})
         return 1
     offer.status = OfferStatus.chosen
     remedy = rng.choice(offer.remedies)
     session.add(Choice(offer=offer, remedy=remedy, chosen_at=answered))
-    case.status = CaseStatus.remedy_chosen
-    record(session, case, "remedy_chosen", by_customer=True, public=True, at=answered, body=remedy.description,
-           detail={"offer": offer.id, "remedy": remedy.id, "from": "remedy_offered", "to": "remedy_chosen"})
+    lifecycle.move(session, case, Action.choose_remedy, by_customer=True, at=answered, body=remedy.description,
+                   detail={"offer": offer.id, "remedy": remedy.id})
     return 1
 
 
 def _resolved_case(session, rng, case, entries, now) -> int:
     """Rewrite the end of a resolved case's timeline as offer → choice → fulfilment (→ rating)."""
     resolved_at = case.resolved_at
-    tail = [e for e in case.events if e.kind == "status" and e.detail.get("to") in ("resolved", "closed")]
+    # History is rewritten here, not lived: the case keeps its status while its ending events are replaced.
+    tail = [e for e in case.events if e.kind == EventKind.status and e.detail.get("to") in ("resolved", "closed")]
     if resolved_at is None or not tail:
         return 0
     for event in tail:
@@ -279,16 +277,17 @@ def _resolved_case(session, rng, case, entries, now) -> int:
     sent = case.first_responded_at + timedelta(seconds=span * 0.3)
     chosen_at = case.first_responded_at + timedelta(seconds=span * 0.6)
     offer = _offer(session, case, _options(rng, case, entries, above_limit=False), OfferStatus.chosen, sent)
-    _sent(session, offer, sent, CaseStatus.acknowledged)
+    record(session, case, EventKind.offer_sent, by=offer.proposed_by, public=True, at=sent,
+           detail={**_sent(offer, sent), "from": "acknowledged", "to": "remedy_offered"})
     remedy = offer.remedies[0] if rng.random() < 0.6 else rng.choice(offer.remedies)
     offer.answered_at = chosen_at
     session.add(Choice(offer=offer, remedy=remedy, chosen_at=chosen_at))
-    record(session, case, "remedy_chosen", by_customer=True, public=True, at=chosen_at, body=remedy.description,
+    record(session, case, EventKind.remedy_chosen, by_customer=True, public=True, at=chosen_at, body=remedy.description,
            detail={"offer": offer.id, "remedy": remedy.id, "from": "remedy_offered", "to": "remedy_chosen"})
     offer.fulfilled_at = resolved_at
     offer.fulfilled_by = case.owner
     offer.fulfilment = FULFILMENTS[remedy.kind.value].format(amount=f"£{remedy.cost:,.2f}")
-    record(session, case, "remedy_fulfilled", by=case.owner, public=True, at=resolved_at, body=offer.fulfilment,
+    record(session, case, EventKind.remedy_fulfilled, by=case.owner, public=True, at=resolved_at, body=offer.fulfilment,
            detail={"offer": offer.id, "from": "remedy_chosen", "to": "resolved"})
     if rng.random() < 0.65:
         rated_at = resolved_at + timedelta(hours=rng.uniform(2, 48))
@@ -297,15 +296,14 @@ def _resolved_case(session, rng, case, entries, now) -> int:
         comment = rng.choice(LOW_COMMENTS) if low else rng.choice(GOOD_COMMENTS)
         session.add(Rating(offer=offer, score=score, made_it_right=not low, comment=comment,
                            rated_at=min(rated_at, now)))
-        record(session, case, "rated", by_customer=True, public=True, at=min(rated_at, now), body=comment,
+        record(session, case, EventKind.rated, by_customer=True, public=True, at=min(rated_at, now), body=comment,
                detail={"offer": offer.id, "score": score, "made_it_right": not low})
         if low:
-            case.status = CaseStatus.reopened
-            record(session, case, "reopened", by_customer=True, public=True, at=min(rated_at, now), body=comment,
-                   detail={"offer": offer.id, "reason": "rating", "score": score, "from": "resolved",
-                           "to": "reopened"})
+            lifecycle.move(session, case, Action.reopen_after_rating, by_customer=True, at=min(rated_at, now),
+                           body=comment, detail={"offer": offer.id, "reason": "rating", "score": score})
             return 1
     if case.status is CaseStatus.closed and case.closed_at is not None:
-        record(session, case, "status", at=case.closed_at, detail={"from": "resolved", "to": "closed"})
+        record(session, case, EventKind.status, public=True, at=case.closed_at,
+               detail={"from": "resolved", "to": "closed"})
     return 1
 

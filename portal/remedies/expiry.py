@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.cases.models import CaseStatus
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action
+from portal.cases.models import EventKind
 from portal.cases.timeline import record
 from portal.remedies import notify
 from portal.remedies.models import Offer, OfferStatus
@@ -51,7 +53,7 @@ def _remind(session: Session, offer: Offer, now: datetime, settings: RemedySetti
     session.refresh(offer)
     if claimed != 1:
         return 0
-    record(session, offer.case, "offer_reminder", at=now, detail={"offer": offer.id})
+    record(session, offer.case, EventKind.offer_reminder, at=now, detail={"offer": offer.id})
     notify.offer_to_customer(session, offer, settings, reminder=True)
     return 1
 
@@ -67,10 +69,10 @@ def _expire(session: Session, offer: Offer, now: datetime) -> int:
     if claimed != 1:
         return 0
     case = offer.case
-    previous = case.status
-    if case.status is CaseStatus.remedy_offered:
-        case.status = CaseStatus.acknowledged
-    record(session, case, "offer_expired", at=now,
-           detail={"offer": offer.id, "from": previous.value, "to": case.status.value})
+    if lifecycle.allowed(case, Action.expire_offer):
+        lifecycle.move(session, case, Action.expire_offer, at=now, detail={"offer": offer.id})
+    else:  # the case moved on by hand meanwhile: the expiry is noted, the status stays
+        record(session, case, EventKind.offer_expired, at=now,
+               detail={"offer": offer.id, "from": case.status.value, "to": case.status.value})
     notify.owner_told(session, offer, "expired")
     return 1

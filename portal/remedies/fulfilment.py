@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
-from portal.cases.models import Case, CaseStatus
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action
+from portal.cases.models import Case, CaseStatus, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.remedies import notify
@@ -49,10 +51,7 @@ def fulfil(
     offer.fulfilled_at = now
     offer.fulfilled_by = by
     offer.fulfilment = what_was_done
-    case.status = CaseStatus.resolved
-    case.resolved_at = now
-    record(session, case, "remedy_fulfilled", by=by, public=True, at=now, body=what_was_done,
-           detail={"offer": offer.id, "from": CaseStatus.remedy_chosen.value, "to": CaseStatus.resolved.value})
+    lifecycle.move(session, case, Action.fulfil, by=by, at=now, body=what_was_done, detail={"offer": offer.id})
     session.flush()
     letter = render_letter(offer, org_name=settings.org_name, now=now, zone=settings.timezone)
     notify.resolution(session, offer, settings, letter)
@@ -84,13 +83,9 @@ def rate(
     session.expire(offer, ["rating"])
     case = offer.case
     case.last_customer_activity_at = now
-    record(session, case, "rated", by_customer=True, public=True, at=now, body=comment,
+    record(session, case, EventKind.rated, by_customer=True, public=True, at=now, body=comment,
            detail={"offer": offer.id, "score": score, "made_it_right": made_it_right})
     if (score <= LOW_SCORE or not made_it_right) and case.can_reopen:
-        previous = case.status
-        case.status = CaseStatus.reopened
-        case.closed_at = None
-        record(session, case, "reopened", by_customer=True, public=True, at=now, body=comment,
-               detail={"offer": offer.id, "reason": "rating", "score": score, "from": previous.value,
-                       "to": CaseStatus.reopened.value})
+        lifecycle.move(session, case, Action.reopen_after_rating, by_customer=True, at=now, body=comment,
+                       detail={"offer": offer.id, "reason": "rating", "score": score})
     return rating

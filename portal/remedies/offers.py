@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import managed_teams
-from portal.cases.models import Case, CaseKind, CaseStatus, Category
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action, why_no_offer
+from portal.cases.models import Case, Category, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.remedies import notify
@@ -25,7 +27,6 @@ from portal.remedies.settings import RemedySettings
 MIN_OPTIONS, MAX_OPTIONS = 2, 3
 MAX_COST = Decimal("99999999.99")
 LIVE = (OfferStatus.awaiting_approval, OfferStatus.sent)
-COMPOSABLE = (CaseStatus.new, CaseStatus.acknowledged, CaseStatus.reopened)
 
 
 @dataclass(frozen=True)
@@ -37,19 +38,6 @@ class RemedyDraft:
     when_text: str
     cost: Decimal | str
     catalogue_entry_id: int | None = None
-
-
-def why_no_offer(case: Case) -> str | None:
-    """Why no new offer can be made on ``case`` now, or None when one can (its live offer aside)."""
-    if case.kind is not CaseKind.complaint:
-        return f"{case.reference} is a suggestion: suggestions are answered and can become changes, not offers."
-    if case.status not in COMPOSABLE:
-        return f"{case.reference} is {case.status.label.lower()}, so no new offer can be made now."
-    return None
-
-
-def can_offer(case: Case) -> bool:
-    return why_no_offer(case) is None
 
 
 def live_offer(session: Session, case: Case) -> Offer | None:
@@ -85,7 +73,7 @@ def compose_offer(
     if covers(by, offer.highest_cost):
         _send(session, offer, by=by, settings=settings, now=now)
     else:
-        record(session, case, "offer_proposed", by=by, at=now, detail={
+        record(session, case, EventKind.offer_proposed, by=by, at=now, detail={
             "offer": offer.id, "highest_cost": f"{offer.highest_cost:.2f}",
             "limit": f"{by.authority_limit:.2f}",
         })
@@ -120,12 +108,8 @@ def _send(session: Session, offer: Offer, *, by: Employee, settings: RemedySetti
     offer.status = OfferStatus.sent
     offer.sent_at = now
     offer.expires_at = now + timedelta(days=settings.expiry_days)
-    previous = case.status
-    case.status = CaseStatus.remedy_offered
-    record(session, case, "offer_sent", by=by, public=True, at=now, detail={
-        "offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}",
-        "from": previous.value, "to": CaseStatus.remedy_offered.value,
-    })
+    lifecycle.move(session, case, Action.send_offer, by=by, at=now, detail={
+        "offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}"})
     notify.offer_to_customer(session, offer, settings)
 
 
@@ -163,7 +147,7 @@ def approve(
     _decide(session, offer, by=by, to=OfferStatus.sent)
     now = now or utcnow()
     session.add(ApprovalDecision(offer=offer, manager=by, approved=True, comment=comment.strip(), decided_at=now))
-    record(session, offer.case, "offer_approved", by=by, at=now, body=comment.strip(),
+    record(session, offer.case, EventKind.offer_approved, by=by, at=now, body=comment.strip(),
            detail={"offer": offer.id, "highest_cost": f"{offer.highest_cost:.2f}"})
     _send(session, offer, by=by, settings=settings, now=now)
     return offer
@@ -177,7 +161,8 @@ def return_for_changes(
     _decide(session, offer, by=by, to=OfferStatus.returned_for_changes)
     now = now or utcnow()
     session.add(ApprovalDecision(offer=offer, manager=by, approved=False, comment=comment.strip(), decided_at=now))
-    record(session, offer.case, "offer_returned", by=by, at=now, body=comment.strip(), detail={"offer": offer.id})
+    record(session, offer.case, EventKind.offer_returned, by=by, at=now, body=comment.strip(),
+           detail={"offer": offer.id})
     return offer
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.cases.models import Case, CaseStatus, Event
+from portal.cases.models import Case, CaseStatus, Event, EventKind
 from portal.remedies.models import Offer, OfferStatus, Rating, Remedy
 
 HEADLINES = {
@@ -64,7 +64,7 @@ def offer_summary_for_case(session: Session, case: Case) -> OfferSummary | None:
     title, text = "", ""
     if case.status is CaseStatus.reopened:
         reopened = session.scalar(
-            select(Event).where(Event.case_id == case.id, Event.kind == "reopened").order_by(Event.id.desc())
+            select(Event).where(Event.case_id == case.id, Event.kind == EventKind.reopened).order_by(Event.id.desc())
         )
         title, text = "The customer says we did not make it right", reopened.body if reopened else ""
     elif offer.status is OfferStatus.declined and offer.choice:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
+from portal.cases import lifecycle
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
 from portal.db import db
@@ -127,7 +128,7 @@ def compose(reference: str):
     return render_template(
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
-        no_offer=offers.why_no_offer(case), picked=request.args.getlist("entry", type=db_int),
+        no_offer=lifecycle.why_no_offer(case), picked=request.args.getlist("entry", type=db_int),
         customer_link=_customer_link,
     ), status
 

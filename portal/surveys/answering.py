@@ -12,12 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.surveys import questions as kinds
+from portal.surveys.errors import AnswerRefused
 from portal.surveys.models import Answer, Invitation, Question, Response, Section, Survey, SurveyStatus
 from portal.times import DEFAULT_ZONE, day
-
-
-class AnswerRefused(ValueError):
-    """The survey is not taking answers (closed or not yet open); the message says so."""
 
 
 def hash_key(key: str) -> str:
@@ -164,7 +161,6 @@ def summary(survey: Survey, response: Response) -> list[tuple[Section, list[tupl
     choices = chosen(response)
     return [(section, [(q, kinds.describe(q, grouped.get(q.id, []))) for q in section.questions
                        if kinds.shown(q, choices)]) for section in survey.sections]
-
 
 
 def next_page(survey: Survey, response: Response | None, page: int, step: int) -> int | None:

@@ -14,15 +14,12 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
+from portal.surveys.errors import SurveyRefused
 from portal.surveys.models import FocusGroup, Question, QuestionKind, Response, Section, Survey, SurveyStatus
 from portal.surveys.permissions import require_group
 
 MAX_OPTIONS = 12
 RATING_SCALES = {5: 1, 10: 0}  # the top of the scale and where it starts: 1–5 or 0–10
-
-
-class SurveyRefused(ValueError):
-    """The survey cannot be changed as asked; the message says why and what to do instead."""
 
 
 @dataclass

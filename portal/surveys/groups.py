@@ -14,14 +14,11 @@ from sqlalchemy.orm import Session
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Customer
+from portal.surveys.errors import GroupRefused
 from portal.surveys.models import FocusGroup, Member
 
 COLUMNS = ("name", "email", "membership_number", "member_since")
 MAX_ROWS = 5000
-
-
-class GroupRefused(ValueError):
-    """The group or its members cannot be saved as asked; the message says why."""
 
 
 def create_group(session: Session, *, name: str, description: str, by: Employee) -> FocusGroup:

@@ -15,14 +15,11 @@ from sqlalchemy.orm import Session
 
 from portal.mail.outbox import queue
 from portal.surveys.answering import hash_key
+from portal.surveys.errors import InvitationRefused
 from portal.surveys.models import Invitation, Member, Response, Survey, SurveyStatus
 from portal.times import DEFAULT_ZONE, exact_time
 
 LinkMaker = Callable[[str], str]  # token → the absolute address of the survey for that invitation
-
-
-class InvitationRefused(ValueError):
-    """Invitations or reminders cannot go out now; the message says why."""
 
 
 @dataclass(frozen=True)

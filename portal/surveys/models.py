@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee
 from portal.cases.models import Customer
+from portal.changes.models import Theme
 from portal.db import Base, utcnow
 
 
@@ -102,6 +103,8 @@ class Survey(Base):
 
     group: Mapped[FocusGroup | None] = relationship()
     created_by: Mapped[Employee] = relationship()
+    # Themes drawn from this survey's results; each theme reads its survey back as `theme.survey`.
+    themes: Mapped[list[Theme]] = relationship(backref="survey")
     sections: Mapped[list[Section]] = relationship(back_populates="survey", order_by="Section.position",
                                                    cascade="all, delete-orphan")
 

@@ -2,21 +2,16 @@ from decimal import Decimal
 
 import pytest
 
-from portal.admin import audit
-from portal.admin.models import AuditEntry
+from portal import audit
 from portal.admin.organisation import OrganisationRefused, update_organisation
 from portal.organisation import branding
 from portal.admin.staff import invite_employee, update_employee
 from portal.admin.structure import StructureRefused, save_category, save_team
+from portal.audit import AuditEntry
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
 from portal.mail.models import OutboxMessage
-from tests.factories import make_employee, make_team
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4bb0000000049454e44ae426082"
-)
+from tests.factories import PNG, make_employee, make_team
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
-from tests.admin.test_admin_services import PNG
-from tests.factories import PASSWORD, make_employee, make_team
+from tests.factories import PNG, make_employee, make_team, sign_in
 
 
 @pytest.fixture
@@ -21,10 +20,6 @@ def people(db_session):
     }
     db_session.commit()
     return people
-
-
-def sign_in(client, who):
-    client.post("/staff/sign-in", data={"email": f"{who}@staff.example", "password": PASSWORD})
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
 from tests.factories import PASSWORD, make_case, make_category, make_employee, make_team

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from portal import mail
 from portal.admin.data_requests import ERASED_TEXT, ErasureRefused, erase_customer, export_customer
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import Role
 from portal.cases.models import Case, Customer, Event
 from portal.cases.timeline import record

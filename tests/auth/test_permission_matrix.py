@@ -25,7 +25,6 @@ from portal.cases.models import Attachment, CaseStatus
 from portal.db import Base, utcnow
 from tests.conftest import make_test_app
 from tests.factories import (
-    PASSWORD,
     make_case,
     make_catalogue_entry,
     make_category,
@@ -33,6 +32,7 @@ from tests.factories import (
     make_employee,
     make_offer,
     make_team,
+    sign_in,
 )
 
 # Every object of the Ticket Office carries this in its words; Catering must never read it.
@@ -186,11 +186,6 @@ def app(db_url, tmp_path):
 @pytest.fixture
 def world(app, db_session, tmp_path) -> World:
     return _build_world(db_session, tmp_path / "uploads")
-
-
-def sign_in(client, who: str) -> None:
-    response = client.post("/staff/sign-in", data={"email": f"{who}@staff.example", "password": PASSWORD})
-    assert response.status_code == 302, f"{who} could not sign in"
 
 
 def fingerprint(engine) -> dict[str, str]:

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from portal.admin.staff import update_employee
-from portal.admin.structure import categories_managed_by, save_category, save_team
+from portal.admin.structure import save_category, save_team
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted, manages_team, manages_work_of
+from portal.cases.permissions import categories_managed_by
 from portal.surveys.building import create_survey
 from portal.surveys.models import FocusGroup
 from tests.factories import make_category, make_employee, make_team

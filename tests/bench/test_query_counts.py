@@ -3,7 +3,7 @@
 
 from bench.dataset import build
 from bench.queries import all_counts
-from portal import create_app
+from portal.app import create_app
 from portal.db import make_engine
 from portal.migrate import upgrade
 

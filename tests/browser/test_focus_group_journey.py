@@ -2,8 +2,7 @@ import pytest
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_employee
-from tests.surveys.test_groups import CSV
+from tests.factories import CSV, make_employee
 
 pytestmark = pytest.mark.browser
 

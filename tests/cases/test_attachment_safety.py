@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.cases.attachments import MAX_PIXELS, AttachmentRefused, check_files, served_name
 from portal.cases.models import Attachment, Case
-from tests.cases.test_customer_views import category, form_data, private_link  # noqa: F401 - category is a fixture
+from tests.cases.conftest import form_data, private_link
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -21,7 +21,7 @@ def mail_settings():
 @pytest.mark.parametrize("status", list(CaseStatus))
 def test_a_withdrawn_or_closed_case_takes_no_reply_from_either_side(session, tmp_path, status):
     case = make_case(session, status=status)
-    assert case.takes_replies is (status not in ENDED)
+    assert case.can_reply is (status not in ENDED)
     if status in ENDED:
         with pytest.raises(CustomerActionRefused):
             add_customer_reply(session, case, "Any news?", upload_dir=str(tmp_path))

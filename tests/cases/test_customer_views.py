@@ -1,7 +1,6 @@
 import re
 from io import BytesIO
 
-import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
@@ -10,31 +9,9 @@ from portal.cases.customer_access import issue_link
 from portal.cases.models import Attachment, Case, CaseStatus, Customer, Event
 from portal.cases.timeline import record
 from tests.browserlike import without_csrf_tokens
-from tests.cases.test_filing_service import PNG
+from tests.cases.conftest import form_data, private_link
 from tests.conftest import make_test_app
-from tests.factories import make_case, make_category, make_customer, make_employee, make_team
-
-
-@pytest.fixture
-def category(db_session):
-    team = make_team(db_session, "Ticket Office")
-    make_employee(db_session, name="Maria Lopez", team=team)
-    category = make_category(db_session, team=team, name="Tickets")
-    db_session.commit()
-    return category
-
-
-def form_data(category, **changes):
-    data = {"name": "James Smith", "email": "james@fans.example", "category_id": str(category.id),
-            "what_happened": "My card would not scan.", "make_it_right": "Refund the match.",
-            "preferred_contact": "email", "consent_to_contact": "y"}
-    data.update(changes)
-    return data
-
-
-def private_link(outbox) -> str:
-    text = outbox()[-1].get_body(("plain",)).get_content()
-    return re.search(r"http://127\.0\.0\.1:5000(/my-case/\S+)", text).group(1)
+from tests.factories import PNG, make_case, make_customer
 
 
 def signed_in_as(client, customer) -> None:

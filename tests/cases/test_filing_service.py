@@ -10,12 +10,7 @@ from portal.cases.filing import Filing, FilingRefused, file_case
 from portal.cases.models import Attachment, CaseKind, CaseStatus, Customer, Event
 from portal.db import utcnow
 from portal.mail.models import OutboxMessage
-from tests.factories import make_case, make_category, make_employee, make_team
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4bb0000000049454e44ae426082"
-)
+from tests.factories import PNG, make_case, make_category, make_employee, make_team
 
 
 def filing(category, **changes):

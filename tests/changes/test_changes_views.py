@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.cases.models import Case, Customer
 from portal.changes.models import Change
-from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+from tests.factories import make_case, make_category, make_customer, make_employee, make_team, sign_in
 
 
 @pytest.fixture
@@ -23,10 +23,6 @@ def kiosk(db_session):
         case.consent_to_contact = True
     db_session.commit()
     return category
-
-
-def sign_in(client, who):
-    client.post("/staff/sign-in", data={"email": f"{who}@staff.example", "password": PASSWORD})
 
 
 def build_and_publish(client, category):

@@ -1,6 +1,6 @@
 import pytest
 
-from portal import create_app
+from portal.app import create_app
 from portal.config import DEV_SECRET_KEY, ConfigError, Settings
 
 
@@ -58,7 +58,7 @@ def test_portal_run_on_another_port_e_mails_links_to_that_port(monkeypatch, sqli
     import flask.cli
     from click.testing import CliRunner
 
-    from portal import cli
+    from portal.__main__ import portal_group
 
     served = {}
 
@@ -72,7 +72,7 @@ def test_portal_run_on_another_port_e_mails_links_to_that_port(monkeypatch, sqli
     monkeypatch.setenv("PORT", "5000")  # so that what the command sets is undone after the test
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
-    result = CliRunner().invoke(cli.portal_group(), ["run", "--port", "5101"], catch_exceptions=False)
+    result = CliRunner().invoke(portal_group(), ["run", "--port", "5101"], catch_exceptions=False)
     assert served == {"host": "127.0.0.1", "port": 5101, "base_url": "http://127.0.0.1:5101"}, result.output
 
 

@@ -14,9 +14,8 @@ from portal.cases.customer_access import issue_link
 from portal.cases.models import Attachment, Customer, Event
 from portal.mail.inbound import reply_address, strip_quoted
 from portal.mail.models import OutboxEvent, OutboxMessage
-from tests.cases.test_filing_service import PNG
 from tests.conftest import make_test_app
-from tests.factories import make_case, make_customer
+from tests.factories import PNG, make_case, make_customer
 
 SECRET = "test-secret-key-that-is-long-enough"
 

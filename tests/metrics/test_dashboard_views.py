@@ -10,7 +10,7 @@ import pytest
 from portal.auth.models import Role
 from portal.cases.timeline import record
 from portal.db import utcnow
-from tests.factories import PASSWORD, make_case, make_category, make_employee, make_team
+from tests.factories import make_case, make_category, make_employee, make_team, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +47,6 @@ def follow(client, dashboard: str, words: str, href: str = r"[^\"]*") -> str:
     link = re.search(rf'<a href="({href})">{words}</a>', dashboard)
     assert link, f"no link {words!r} on the dashboard"
     return client.get(html.unescape(link.group(1))).get_data(as_text=True)
-
-
-def sign_in(client, email):
-    client.post("/staff/sign-in", data={"email": email, "password": PASSWORD})
 
 
 def test_agents_cannot_see_the_dashboard(client, club):

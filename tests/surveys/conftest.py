@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from portal.auth.models import Role
 from portal.surveys import building
@@ -9,6 +10,23 @@ from portal.surveys.models import QuestionKind
 from tests.factories import make_employee
 
 SECRET = "test-secret-key-that-is-long-enough"
+
+
+def fill(survey, values: dict) -> MultiDict:
+    """Form fields by question prompt keyword: travel, hardest, ease, parking, option, rank, comments."""
+    first, second = survey.sections[:2]
+    names = dict(zip(["travel", "hardest", "ease"], first.questions, strict=True)) | dict(
+        zip(["parking", "option", "rank", "comments"], second.questions, strict=True))
+    form = MultiDict()
+    for key, value in values.items():
+        question = names[key]
+        if key == "rank":
+            for index, rank in enumerate(value):
+                form.add(f"q{question.id}-{index}", str(rank))
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                form.add(f"q{question.id}", item)
+    return form
 
 
 def link(token: str) -> str:

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.surveys import answering, building, invitations
 from portal.surveys.models import Answer, QuestionKind, Response
-from tests.surveys.conftest import SECRET, link
+from tests.surveys.conftest import SECRET, fill, link
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -30,21 +30,7 @@ def page_one(**overrides) -> MultiDict:
     return MultiDict({"travel": "0", "hardest": ["0", "2"], "ease": "7", **overrides})
 
 
-def fill(survey, values: dict) -> MultiDict:
-    """Form fields by question prompt keyword: travel, hardest, ease, parking, option, rank, comments."""
-    first, second = survey.sections[:2]
-    names = dict(zip(["travel", "hardest", "ease"], first.questions, strict=True)) | dict(
-        zip(["parking", "option", "rank", "comments"], second.questions, strict=True))
-    form = MultiDict()
-    for key, value in values.items():
-        question = names[key]
-        if key == "rank":
-            for index, rank in enumerate(value):
-                form.add(f"q{question.id}-{index}", str(rank))
-        else:
-            for item in value if isinstance(value, list) else [value]:
-                form.add(f"q{question.id}", item)
-    return form
+
 
 
 def test_one_response_per_invitation_however_often_it_is_opened(session, invited):

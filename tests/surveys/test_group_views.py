@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from portal.auth.models import Role
 from portal.surveys.models import Member
-from tests.factories import PASSWORD, make_employee
-from tests.surveys.test_groups import CSV
+from tests.factories import CSV, PASSWORD, make_employee
 
 
 @pytest.fixture

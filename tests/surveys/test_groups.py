@@ -11,16 +11,7 @@ from portal.surveys.groups import (
     preview_import,
     tenure_band,
 )
-from tests.factories import make_customer, make_employee
-
-CSV = b"""name,email,membership_number,member_since
-Olivia Taylor,Olivia@Fans.example,ST-1001,2012-08-01
-James Smith,james@fans.example,ST-1002,2023-07-15
-Olivia Taylor,olivia@fans.example,ST-1001,2012-08-01
-Nobody,not-an-address,ST-1003,2020-01-01
-,missing@fans.example,,
-Ravi Patel,ravi@fans.example,ST-1004,last summer
-"""
+from tests.factories import CSV, make_customer, make_employee
 
 
 @pytest.fixture

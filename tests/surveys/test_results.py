@@ -8,8 +8,7 @@ from sqlalchemy import select
 from portal.surveys import answering, building, invitations, results
 from portal.surveys.groups import add_member
 from portal.surveys.models import Invitation, Member
-from tests.surveys.conftest import SECRET, link
-from tests.surveys.test_answering import fill
+from tests.surveys.conftest import SECRET, fill, link
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)

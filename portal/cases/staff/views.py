@@ -38,7 +38,6 @@ from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
-from portal.remedies import offers
 from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
 
@@ -137,7 +136,7 @@ def _render_case(case: Case, status: int = 200, **forms):
         "cases/staff/case.html", case=case, events=events, files=files, helpers=helpers, viewers=viewers,
         handoff=ownership.latest_handoff_to_owner(list(events), case.owner_id),
         drafts=replies.pending_drafts(list(events)), latest_event_id=latest,
-        can_act=permissions.can_work_on(current_user, case), can_offer=offers.can_offer(case),
+        can_act=permissions.can_work_on(current_user, case),
         is_helper=current_user.id in helper_ids,
         offer_summary=offer_summary_for_case(db.session, case), audience="staff",
         reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=latest),

@@ -6,7 +6,8 @@ from portal.cases.naming import name_from_team
 from portal.cases.ownership import hand_off
 from portal.cases.replies import reply
 from portal.mail.models import OutboxMessage
-from tests.cases.staff.test_ownership import NOTE, desk, link  # noqa: F401  (desk is a fixture)
+from tests.cases.staff.conftest import link
+from tests.factories import NOTE
 
 
 @pytest.mark.parametrize(("team", "words"), [

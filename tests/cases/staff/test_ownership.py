@@ -1,30 +1,12 @@
 import pytest
 
-from portal.auth.models import Role
 from portal.cases.models import CaseStatus, Event
 from portal.cases.ownership import HandoffRefused, add_helper, deactivate, hand_off, latest_handoff_to_owner
 from portal.cases.replies import CaseActionRefused, StaleCase, change_status, draft_reply, note, reply, send_draft
 from portal.cases.timeline import record
 from portal.mail.models import OutboxMessage
-from tests.factories import make_case, make_category, make_employee, make_team
-
-NOTE = "Customer wants a refund for the cup match; I checked the payment logs and the double charge is real."
-
-
-def link(token):
-    return f"http://portal.test/my-case/{token}"
-
-
-@pytest.fixture
-def desk(session):
-    team = make_team(session, "Ticket Office")
-    manager = make_employee(session, name="Priya Shah", role=Role.manager, team=team)
-    team.manager = manager
-    maria = make_employee(session, name="Maria Lopez", team=team)
-    tom = make_employee(session, name="Tom Fletcher", team=team)
-    case = make_case(session, owner=maria, category=make_category(session, team=team))
-    session.flush()
-    return {"team": team, "manager": manager, "maria": maria, "tom": tom, "case": case}
+from tests.cases.staff.conftest import link
+from tests.factories import NOTE, make_case, make_employee, make_team
 
 
 def test_a_handoff_without_a_note_is_refused(session, desk):

@@ -4,38 +4,11 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from portal.auth.models import Role
 from portal.cases.models import Case, CaseHelper, CaseStatus
 from portal.cases.timeline import record
 from portal.db import utcnow
-from tests.cases.staff.test_ownership import NOTE
-from tests.factories import PASSWORD, make_case, make_category, make_customer, make_employee, make_team
+from tests.factories import NOTE, PASSWORD, make_case, make_category, make_customer, make_employee, make_team, sign_in
 from tests.page_checks import label_targets
-
-
-@pytest.fixture
-def club(db_session):
-    tickets, catering = make_team(db_session, "Ticket Office"), make_team(db_session, "Catering")
-    people = {
-        "maria": make_employee(db_session, name="Maria Lopez", email="maria@staff.example", team=tickets),
-        "tom": make_employee(db_session, name="Tom Fletcher", email="tom@staff.example", team=tickets),
-        "sam": make_employee(db_session, name="Sam Whitaker", email="sam@staff.example", team=catering),
-        "priya": make_employee(db_session, name="Priya Shah", email="priya@staff.example", role=Role.manager,
-                               team=tickets),
-        "grace": make_employee(db_session, name="Grace Okafor", email="grace@staff.example", role=Role.manager,
-                               team=catering),
-    }
-    tickets.manager, catering.manager = people["priya"], people["grace"]
-    customer = make_customer(db_session, name="James Smith", email="james@fans.example")
-    people["case"] = make_case(db_session, owner=people["maria"], customer=customer,
-                               category=make_category(db_session, team=tickets, name="Tickets"))
-    people["food"] = make_case(db_session, owner=people["sam"], category=make_category(db_session, team=catering))
-    db_session.commit()
-    return people
-
-
-def sign_in(client, name):
-    client.post("/staff/sign-in", data={"email": f"{name}@staff.example", "password": PASSWORD})
 
 
 @pytest.mark.parametrize(
@@ -277,3 +250,14 @@ def test_staff_open_a_cases_attachment_but_not_through_another_case(client, club
     client.post("/staff/sign-out")
     sign_in(client, "sam")
     assert client.get(f"/staff/cases/{club['case'].reference}/attachments/{photo.id}").status_code == 403
+
+
+def test_a_closed_case_shows_no_reply_box_but_says_how_to_write_again(client, club, db_session):
+    closed = make_case(db_session, owner=club["maria"], category=club["case"].category, status=CaseStatus.closed)
+    db_session.commit()
+    sign_in(client, "maria")
+    page = client.get(f"/staff/cases/{closed.reference}").get_data(as_text=True)
+    assert 'name="body"' not in page.split('id="reply-title"')[1].split("</section>")[0]
+    assert "This case is closed, so it takes no replies: reopen it under “Change the status”" in page
+    open_page = client.get(f"/staff/cases/{club['case'].reference}").get_data(as_text=True)
+    assert "Send reply" in open_page

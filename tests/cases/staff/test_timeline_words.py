@@ -4,27 +4,34 @@ import re
 from pathlib import Path
 
 from portal.cases import event_words
+from portal.cases.lifecycle import TRANSITIONS
+from portal.cases.models import EventKind
 from portal.cases.timeline import record
-from tests.cases.staff.test_ownership import NOTE
-from tests.cases.staff.test_staff_views import club, sign_in  # noqa: F401  (club is a fixture)
+from tests.factories import NOTE, sign_in
 
 PORTAL = Path(__file__).resolve().parents[3] / "portal"
 
 
 def _recorded_kinds() -> tuple[set[str], set[str]]:
-    """Every kind of event the code records, and those it records as public, read from the source."""
+    """Every kind of event the code records, and those it records as public: read from the source for direct
+    records, and from the lifecycle's table for status changes."""
     kinds, public = set(), set()
     for path in PORTAL.rglob("*.py"):
-        for call in re.finditer(r'record\(\s*\w+,\s*[\w.]+,\s*"(\w+)"[^)]*', path.read_text()):
+        for call in re.finditer(r'record\(\s*\w+,\s*[\w.]+,\s*EventKind\.(\w+)[^)]*', path.read_text()):
             kinds.add(call.group(1))
             if "public=True" in call.group(0):
                 public.add(call.group(1))
+    for transition in TRANSITIONS.values():
+        kinds.add(transition.kind.value)
+        if transition.public:
+            public.add(transition.kind.value)
     return kinds, public
 
 
 def test_every_kind_of_event_recorded_has_staff_wording_and_public_ones_customer_wording():
     kinds, public = _recorded_kinds()
-    assert {"rated", "offer_proposed", "remedy_fulfilled"} <= kinds  # the reading finds them
+    assert {"rated", "offer_proposed", "remedy_fulfilled", "withdrawn"} <= kinds  # the reading finds them
+    assert kinds == {kind.value for kind in EventKind}  # and nothing is recorded that the enum does not name
     assert kinds - event_words.STAFF.keys() == set()
     assert public - event_words.CUSTOMER.keys() == set()
 

@@ -10,21 +10,16 @@ from portal.cases.models import Case, CaseKind, CaseStatus
 from portal.remedies.links import offer_token
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
 from tests.factories import (
-    PASSWORD,
     make_case,
     make_catalogue_entry,
     make_category,
     make_employee,
     make_offer,
     make_team,
+    sign_in,
 )
 
 SECRET = "test-secret-key-that-is-long-enough"
-
-
-def sign_in(client, employee):
-    response = client.post("/staff/sign-in", data={"email": employee.email, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def _option(i, kind, description, when, cost):

@@ -1,19 +1,45 @@
-"""Writing and reading the audit log."""
+"""The audit log: who changed what, when, and the values before and after.
+
+Every capability that changes settings or people writes here (admin, and case ownership when an employee is
+deactivated), so the log sits below them all."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.admin.models import AuditEntry
 from portal.auth.models import Employee
+from portal.db import Base, utcnow
 
 PAGE_SIZE = 50
+
+
+class AuditEntry(Base):
+    """Who changed what, when, and the values before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[Employee | None] = relationship()
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        keys = sorted(set(self.before) | set(self.after))
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
 
 
 def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:

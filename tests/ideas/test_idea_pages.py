@@ -5,7 +5,7 @@ import pytest
 
 from portal.auth.models import Role
 from portal.ideas.models import Idea, IdeaStatus
-from tests.factories import PASSWORD, make_employee, make_team
+from tests.factories import make_employee, make_team, sign_in
 
 
 @pytest.fixture
@@ -19,10 +19,6 @@ def staff(db_session):
     }
     db_session.commit()
     return people
-
-
-def sign_in(client, email):
-    client.post("/staff/sign-in", data={"email": email, "password": PASSWORD})
 
 
 def file_idea(client, **fields):

@@ -1,0 +1,147 @@
+"""The application factory: configuration, database, mail, extensions, blueprints, error pages, commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from portal.config import Settings
+from portal.db import db as database
+from portal.mail import delivery, outbox
+from portal.mail.rendering import MailSettings
+from portal.mail.transports import FileTransport
+
+ROOT = Path(__file__).resolve().parent.parent  # templates/ and static/ sit beside the package
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    settings = Settings.from_env()
+    for key, value in (overrides or {}).items():
+        if hasattr(settings, key) and key != "extra":
+            setattr(settings, key, value)
+        else:
+            settings.extra[key] = value
+    settings.check()
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(settings.flask_config())
+    register_converters(app)
+    register_database(app)
+    register_mail(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_converters(app: Flask) -> None:
+    # Before any blueprint: every `<int:...>` route then takes only ids a database column can hold (else 404).
+    from portal.inputs import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
+
+
+def register_database(app: Flask) -> None:
+    database.configure(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
+    app.teardown_appcontext(database.remove)
+
+
+def register_mail(app: Flask) -> None:
+    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"],
+                                  secret_key=app.config["SECRET_KEY"], inbound_domain=app.config["INBOUND_DOMAIN"]))
+    factory = database.session.session_factory
+    for listener in database.mail_listeners:
+        if event.contains(factory, *listener):
+            event.remove(factory, *listener)
+    database.mail_listeners = [("after_rollback", delivery.forget_after_rollback)]
+    if not app.config["SENDGRID_API_KEY"]:
+        # Without SendGrid, mail goes to .eml files the moment its transaction commits; with it, the worker sends.
+        transport = FileTransport(app.config["OUTBOX_DIR"])
+        database.mail_listeners.append(
+            ("after_commit", delivery.deliver_after_commit(factory, transport, app.config["MAIL_FROM"]))
+        )
+    for listener in database.mail_listeners:
+        event.listen(factory, *listener)
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.auth.access import login_manager
+    from portal.security import register_security
+
+    register_security(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal import pages
+    from portal.admin import views as admin_views
+    from portal.auth import views as auth_views
+    from portal.cases import views as case_views
+    from portal.cases.staff import views as staff_views
+    from portal.changes import views as change_views
+    from portal.ideas import views as ideas_views
+    from portal.mail import views as mail_views
+    from portal.metrics import views as metrics_views
+    from portal.remedies import views as remedies_views
+    from portal.surveys.views import answer, builder, groups
+    from portal.surveys.views import results as _results  # noqa: F401 - adds the results pages to builder.bp
+    from portal.templating import add_admin_link, add_nav
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(case_views.bp)
+    add_nav(app, "Tell us", "cases.tell_us", public=True)
+    add_nav(app, "Your cases", "cases.account", public=True)
+    app.register_blueprint(staff_views.bp)
+    app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
+    add_nav(app, "My cases", "staff.my_cases")
+    add_nav(app, "Team", "staff.team", roles=("manager",))
+    app.register_blueprint(ideas_views.bp)
+    add_nav(app, "Ideas", "ideas.index")
+    app.register_blueprint(metrics_views.bp)
+    add_nav(app, "Dashboard", "metrics.index", roles=("manager",))
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(admin_views.branding_bp)
+    add_nav(app, "Admin", "admin.index", roles=("manager",))
+    app.register_blueprint(remedies_views.staff)
+    app.register_blueprint(remedies_views.customer)
+    add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
+    app.register_blueprint(change_views.staff)
+    app.register_blueprint(change_views.site)
+    add_nav(app, "Themes", "themes.theme_list", roles=("manager",))
+    add_nav(app, "You said, we did", "you_said.index", public=True)
+    app.register_blueprint(groups.bp)
+    app.register_blueprint(builder.bp)
+    app.register_blueprint(answer.bp)
+    add_nav(app, "Surveys", "surveys.index", roles=("manager",))
+    add_admin_link(app, "Focus groups", "focus_groups.index",
+                   "Long-standing customers to consult: members added by hand or from a CSV file.")
+    app.register_blueprint(mail_views.webhooks)
+    app.register_blueprint(mail_views.public)
+    app.register_blueprint(mail_views.staff)
+    add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
+    add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
+                   "The remedies each category offers by default, with typical costs.")
+
+
+def register_error_pages(app: Flask) -> None:
+    from portal.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal import templating
+
+    templating.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)
