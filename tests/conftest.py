@@ -76,6 +76,14 @@ def fresh_branding_cache() -> None:
     forget_cached_branding()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def mail_outcomes_registered() -> None:
+    # As the app factory does at start-up: services tested without an app still act on bounces and opt-outs.
+    from portal.cases import mail_outcomes
+
+    mail_outcomes.register()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db import utcnow
@@ -39,3 +41,21 @@ def deliver_after_commit(factory: sessionmaker[Session], transport: Transport, s
 
 def forget_after_rollback(session: Session) -> None:
     session.info.pop("outbox_queued", None)
+
+
+# (session factory, event name, listener) that `listen` attached, so the next app's mail replaces them.
+_listening: list[tuple[sessionmaker[Session], str, Any]] = []
+
+
+def listen(factory: sessionmaker[Session], transport: Transport | None, sender: str) -> None:
+    """Forget what a rolled-back transaction queued; with a ``transport``, deliver what a commit queued at once
+    (without one, the worker sends)."""
+    for attached in _listening:
+        if event.contains(*attached):
+            event.remove(*attached)
+    _listening.clear()
+    _listening.append((factory, "after_rollback", forget_after_rollback))
+    if transport is not None:
+        _listening.append((factory, "after_commit", deliver_after_commit(factory, transport, sender)))
+    for attached in _listening:
+        event.listen(*attached)

@@ -1,4 +1,5 @@
-"""The e-mails of the remedy loop, queued in the caller's transaction."""
+"""The e-mails of the remedy loop, queued in the caller's transaction; each carries the case's reference (for
+the Reply-To that brings answers back) and the organisation's name as an admin last set it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.mail import queue
+from portal.cases.notify import about_case
 from portal.mail.attachments import Attachment
 from portal.remedies.access import covers, manages_category
 from portal.remedies.links import offer_token
@@ -23,8 +24,9 @@ def _options(offer: Offer) -> list[dict[str, str]]:
 
 def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, *, reminder: bool = False) -> None:
     case = offer.case
-    queue(
+    about_case(
         session,
+        case,
         case.customer.email,
         "remedy_offer_reminder" if reminder else "remedy_offer",
         {
@@ -35,7 +37,6 @@ def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, 
             "path": f"/offers/{offer_token(settings.secret_key, offer.id)}",
             "expires": exact_time(offer.expires_at, settings.timezone),
         },
-        case_id=case.id,
     )
 
 
@@ -53,8 +54,9 @@ def approvers(session: Session, offer: Offer) -> list[Employee]:
 def approval_needed(session: Session, offer: Offer) -> None:
     case = offer.case
     for manager in approvers(session, offer):
-        queue(
+        about_case(
             session,
+            case,
             manager.email,
             "offer_approval_needed",
             {
@@ -66,7 +68,6 @@ def approval_needed(session: Session, offer: Offer) -> None:
                 "options": _options(offer),
                 "path": f"/staff/approvals/{offer.id}",
             },
-            case_id=case.id,
         )
 
 
@@ -74,8 +75,9 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
     """``outcome`` is "chosen", "counter_proposal" or "expired"."""
     case = offer.case
     chosen = offer.chosen_remedy
-    queue(
+    about_case(
         session,
+        case,
         case.owner.email,
         "remedy_chosen_owner",
         {
@@ -89,7 +91,6 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
             "proposal": offer.choice.counter_proposal if offer.choice else "",
             "path": f"/staff/cases/{case.reference}/{'fulfil' if outcome == 'chosen' else 'offer'}",
         },
-        case_id=case.id,
     )
 
 
@@ -97,8 +98,9 @@ def resolution(session: Session, offer: Offer, settings: RemedySettings, letter:
     case = offer.case
     token = offer_token(settings.secret_key, offer.id)
     chosen = offer.chosen_remedy
-    queue(
+    about_case(
         session,
+        case,
         case.customer.email,
         "remedy_resolution",
         {
@@ -110,6 +112,5 @@ def resolution(session: Session, offer: Offer, settings: RemedySettings, letter:
             "rate_path": f"/offers/{token}/rate",
             "letter_path": f"/offers/{token}/letter.pdf",
         },
-        case_id=case.id,
-        attachments=[Attachment(f"{case.reference}-resolution-letter.pdf", "application/pdf", letter)],
+        [Attachment(f"{case.reference}-resolution-letter.pdf", "application/pdf", letter)],
     )

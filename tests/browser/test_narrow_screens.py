@@ -16,7 +16,7 @@ from portal.changes.models import Change, Theme
 from portal.demo import DEMO_PASSWORD, load_demo
 from portal.ideas.models import Idea, TaskForce
 from portal.mail.models import OutboxMessage
-from portal.mail.preferences import PURPOSE as PREFERENCES
+from portal.cases.contact_preferences import PURPOSE as PREFERENCES
 from portal.remedies.links import offer_token
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
 from portal.surveys.invitations import token_for

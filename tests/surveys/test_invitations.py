@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.mail.models import OutboxMessage
-from portal.mail.preferences import set_news
+from portal.cases.contact_preferences import set_news
 from portal.surveys import answering, building, invitations
 from portal.surveys.models import Invitation
 from tests.factories import make_customer
