@@ -72,10 +72,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
-    from portal.admin import outbox_views
     from portal.admin import views as admin_views
     from portal.auth import views as auth_views
-    from portal.cases import preferences_views
     from portal.cases import views as case_views
     from portal.cases.staff import views as staff_views
     from portal.changes import views as change_views
@@ -117,8 +115,8 @@ def register_blueprints(app: Flask) -> None:
     add_admin_link(app, "Focus groups", "focus_groups.index",
                    "Long-standing customers to consult: members added by hand or from a CSV file.")
     app.register_blueprint(mail_views.webhooks)
-    app.register_blueprint(preferences_views.bp)
-    app.register_blueprint(outbox_views.bp)
+    app.register_blueprint(case_views.preferences_bp)
+    app.register_blueprint(admin_views.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")

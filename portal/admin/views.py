@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit, page_cache
 from portal import organisation as branding_settings
-from portal.admin import data_requests, organisation, staff, structure
+from portal.admin import data_requests, organisation, outbox, staff, structure
 from portal.admin.forms import (
     CategoryForm,
     CustomerSearchForm,
@@ -38,9 +38,12 @@ from portal.cases.permissions import categories_managed_by
 from portal.db import db
 from portal.forms import placeholder
 from portal.inputs import db_int
+from portal.mail import worker
+from portal.mail.models import OutboxMessage, OutboxStatus
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/staff/admin/outbox")
 
 
 @bp.after_request
@@ -280,3 +283,46 @@ def logo() -> Response:
     if path is None:
         abort(404)
     return send_file(path, mimetype=current.logo_content_type, max_age=300)
+
+
+# The outbox: every e-mail sent or waiting, a message and its preview, and sending a failed one again.
+@outbox_bp.get("/", endpoint="index")
+@role_required()
+def outbox_list() -> str:
+    status = request.args.get("status", "")
+    result = outbox.list_outbox(db.session, status=OutboxStatus(status) if status in OutboxStatus.__members__ else None,
+                               search=request.args.get("q", ""), before=request.args.get("before", type=db_int),
+                               after=request.args.get("after", type=db_int))
+    return render_template("mail_admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
+
+
+@outbox_bp.get("/<int:message_id>", endpoint="show")
+@role_required()
+def outbox_message(message_id: int) -> str:
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("mail_admin/message.html", message=message)
+
+
+@outbox_bp.get("/<int:message_id>/preview", endpoint="preview")
+@role_required()
+def outbox_preview(message_id: int) -> Response:
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    response = Response(message.body_html, mimetype="text/html")
+    # Shown in a sandboxed frame: the e-mail's own inline styles, nothing that runs or loads.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@outbox_bp.post("/<int:message_id>/retry", endpoint="retry")
+@role_required()
+def outbox_retry(message_id: int) -> Response:
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    try:
+        worker.retry(db.session, message)
+    except ValueError as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(f"Message {message.id} to {message.to_address} will be sent again.", "success")
+    return redirect(url_for("outbox.show", message_id=message.id))
