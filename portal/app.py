@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from portal import urls
 from portal.config import Settings
 from portal.db import db as database
 from portal.mail import delivery, outbox
@@ -35,6 +36,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_template_helpers(app)
     register_commands(app)
+    # Links that leave the request (e-mails, feeds) are built from these routes, with or without a request.
+    urls.configure(app.config["BASE_URL"], app.url_map)
     return app
 
 

@@ -77,11 +77,11 @@ def fresh_branding_cache() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def mail_outcomes_registered() -> None:
-    # As the app factory does at start-up: services tested without an app still act on bounces and opt-outs.
-    from portal.cases import mail_outcomes
-
-    mail_outcomes.register()
+def started_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What start-up wires, for services tested without an app of their own: the routes e-mail links are built
+    from, and what a bounce, an opt-out or an e-mailed reply means for a case."""
+    folder = tmp_path_factory.mktemp("started-once")
+    make_test_app(f"sqlite:///{folder / 'unused.sqlite3'}", folder)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,7 @@ from portal.forms import placeholder
 from portal.inputs import db_int
 from portal.mail import worker
 from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.urls import public_url
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
@@ -160,14 +161,13 @@ def invite() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.authority_limit.data = Decimal("50")
     if form.validate_on_submit():
-        base_url = current_app.config["BASE_URL"].rstrip("/")
         try:
             employee = staff.invite_employee(
                 db.session, email=form.email.data, name=form.name.data, job_title=form.job_title.data or "",
                 role=Role(form.role.data), team=db.session.get(Team, form.team_id.data or 0),
                 authority_limit=form.authority_limit.data, by=current_user,
                 secret_key=current_app.config["SECRET_KEY"],
-                link=lambda token: base_url + url_for("auth.accept_invitation", token=token),
+                link=lambda token: public_url("auth.accept_invitation", token=token),
             )
         except AccountRefused as refused:
             form.email.errors = [str(refused)]

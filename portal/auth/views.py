@@ -13,6 +13,7 @@ from portal.db import db
 from portal.inputs import safe_next
 from portal.security import limiter
 from portal.tokens import TokenInvalid
+from portal.urls import public_url
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -64,12 +65,11 @@ def forgot_password() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("auth/forgot_password.html", form=form), status
-    base_url = current_app.config["BASE_URL"].rstrip("/")
     reset.request_reset(
         db.session,
         form.email.data or "",
         secret_key=current_app.config["SECRET_KEY"],
-        link=lambda token: base_url + url_for("auth.reset_password", token=token),
+        link=lambda token: public_url("auth.reset_password", token=token),
     )
     db.session.commit()
     flash(

@@ -8,6 +8,7 @@ from typing import Any
 import css_inline
 
 from portal.rendering import environment
+from portal.urls import public_url
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,13 @@ class Rendered:
 def render(template: str, context: dict[str, Any], settings: MailSettings) -> Rendered:
     """Render ``mail/<template>.txt`` and ``.html``; the text template sets ``subject``."""
     env = environment()
-    values = {"org_name": settings.org_name, "base_url": settings.base_url.rstrip("/"), **context}
+    base_url = settings.base_url.rstrip("/")
+
+    def link(endpoint: str, **route_values: Any) -> str:
+        return public_url(endpoint, base_url=base_url, **route_values)
+
+    # Links go through `public_url`, from mail's own BASE_URL: ``{{ public_url("staff.case", reference=reference) }}``.
+    values = {"org_name": settings.org_name, "base_url": base_url, "public_url": link, **context}
     text_module = env.get_template(f"mail/{template}.txt").make_module(values)
     subject = " ".join(str(getattr(text_module, "subject", "")).split())
     if not subject:

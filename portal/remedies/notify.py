@@ -14,6 +14,7 @@ from portal.remedies.links import offer_token
 from portal.remedies.models import Offer
 from portal.remedies.settings import RemedySettings
 from portal.times import exact_time
+from portal.urls import path_for
 
 
 def _options(offer: Offer) -> list[dict[str, str]]:
@@ -34,7 +35,7 @@ def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, 
             "reference": case.reference,
             "owner_name": case.owner.name,
             "options": _options(offer),
-            "path": f"/offers/{offer_token(settings.secret_key, offer.id)}",
+            "path": path_for("offers.show", token=offer_token(settings.secret_key, offer.id)),
             "expires": exact_time(offer.expires_at, settings.timezone),
         },
     )
@@ -66,7 +67,7 @@ def approval_needed(session: Session, offer: Offer) -> None:
                 "highest_cost": f"{offer.highest_cost:.2f}",
                 "proposer_limit": f"{offer.proposed_by.authority_limit:.2f}",
                 "options": _options(offer),
-                "path": f"/staff/approvals/{offer.id}",
+                "path": path_for("remedies.review", offer_id=offer.id),
             },
         )
 
@@ -89,7 +90,8 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
             "chosen_kind": chosen.kind.label if chosen else "",
             "chosen_when": chosen.when_text if chosen else "",
             "proposal": offer.choice.counter_proposal if offer.choice else "",
-            "path": f"/staff/cases/{case.reference}/{'fulfil' if outcome == 'chosen' else 'offer'}",
+            "path": path_for("remedies.fulfil" if outcome == "chosen" else "remedies.compose",
+                             reference=case.reference),
         },
     )
 
@@ -109,8 +111,8 @@ def resolution(session: Session, offer: Offer, settings: RemedySettings, letter:
             "owner_name": offer.fulfilled_by.name if offer.fulfilled_by else case.owner.name,
             "chosen": chosen.description if chosen else "",
             "what_was_done": offer.fulfilment,
-            "rate_path": f"/offers/{token}/rate",
-            "letter_path": f"/offers/{token}/letter.pdf",
+            "rate_path": path_for("offers.rate", token=token),
+            "letter_path": path_for("offers.letter", token=token),
         },
         [Attachment(f"{case.reference}-resolution-letter.pdf", "application/pdf", letter)],
     )
