@@ -17,7 +17,8 @@ def deliver(session: Session, ids: Iterable[int], transport: Transport, sender: 
     """Send the messages among ``ids`` that are still due; return how many were sent.
 
     They are claimed and sent exactly as the worker does it, so a worker running beside this never sends one of
-    them too. A failed send is recorded as ``failed`` with a retry time (backoff), and the worker retries it."""
+    them too. A failed send is recorded as ``failed`` with a retry time (backoff) for the worker to retry, or as
+    ``dead`` once it has used its attempts."""
     wanted = list(ids)
     settings = WorkerSettings(worker_id="after-commit", sender=sender, batch=len(wanted), concurrency=1)
     taken = claim(session, settings, now=utcnow(), only=wanted)

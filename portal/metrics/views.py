@@ -94,6 +94,7 @@ def monthly_report() -> Response:
     """The month's figures as a PDF: ?month=2026-10 (the last whole month by default)."""
     from portal.organisation import branding
     from portal.pdf import render_pdf
+    from portal.rendering import environment
 
     today = utcnow().astimezone(_zone()).date()
     try:
@@ -108,8 +109,9 @@ def monthly_report() -> Response:
     data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by="team", grain="week")
     kinds = dashboard.remedy_kinds_chosen(db.session, period, scope)
     labels = [bucket.label for bucket, _ in data.trend]
-    html = render_template(
-        "metrics/report.html", data=data, month=first, targets=dashboard.TARGETS, columns=reports.ON_PAGE,
+    # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
+    html = environment(_zone().key).get_template("metrics/report.html").render(
+        data=data, month=first, targets=dashboard.TARGETS, columns=reports.ON_PAGE,
         breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)], remedy_kinds=kinds,
         org=branding(db.session, current_app.config["ORG_NAME"]).name,
         volume_chart=charts.bar_chart("Cases filed per week", labels, [f.cases for _, f in data.trend]),
