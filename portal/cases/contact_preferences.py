@@ -15,6 +15,7 @@ from portal.db import utcnow
 from portal.mail.models import OutboxMessage
 from portal.organisation import name_for_mail
 from portal.tokens import sign, unsign
+from portal.urls import public_url
 
 PURPOSE = "email-preferences"
 VALID_FOR_SECONDS = 2 * 365 * 24 * 3600
@@ -27,7 +28,7 @@ def wants_news(session: Session, email: str) -> bool:
 
 def preferences_link(email: str, *, secret_key: str, base_url: str) -> str:
     token = sign(secret_key or "unsigned", PURPOSE, email.strip().lower())
-    return f"{base_url.rstrip('/')}/email-preferences/{token}"
+    return public_url("email_preferences.email_preferences", token=token, base_url=base_url)
 
 
 def email_for_token(token: str, *, secret_key: str) -> str:
