@@ -14,6 +14,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.db import Base, utcnow
+from portal.mail.outbox import settings as mail_settings
 
 # Several worker processes each keep their own copy; a change shows everywhere within this many seconds.
 CACHE_SECONDS = 30.0
@@ -55,9 +56,7 @@ def branding(session: Session, default_name: str) -> Branding:
 
 def name_for_mail(session: Session) -> str:
     """The name e-mails are signed with: as an admin last set it, else ORG_NAME as mail was configured with."""
-    from portal.mail.outbox import settings
-
-    return branding(session, settings().org_name).name
+    return branding(session, mail_settings().org_name).name
 
 
 def forget_cached_branding() -> None:
