@@ -23,7 +23,7 @@ from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, C
 from portal.changes.models import Change, ChangeStatus, Theme, ThemeCase
 from portal.db import utcnow
 from portal.demo import CATEGORIES, EMPLOYEES, STORIES, TEAMS
-from portal.metrics.summary import rebuild as rebuild_milestones
+from portal.metrics.milestone_sync import rebuild as rebuild_milestones
 
 PASSWORD = "bench-password-123"
 OPEN_CASES, OPEN_DAYS = 600, 14

@@ -49,8 +49,11 @@ def register_converters(app: Flask) -> None:
 
 
 def register_database(app: Flask) -> None:
+    from portal.metrics.milestone_sync import keep_milestones_in_step
+
     database.configure(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
     app.teardown_appcontext(database.remove)
+    keep_milestones_in_step()  # every flush that adds events refreshes their cases' milestones rows
 
 
 def register_mail(app: Flask) -> None:
@@ -105,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.branding_bp)
     add_nav(app, "Admin", "admin.index", roles=("manager",))
     app.register_blueprint(remedies_views.staff)
+    remedies_views.register_case_sections()
     app.register_blueprint(remedies_views.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
     app.register_blueprint(change_views.staff)

@@ -5,17 +5,17 @@ deactivated), so the log sits below them all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, func, select
+from sqlalchemy import JSON, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.auth.models import Employee
 from portal.db import Base, utcnow
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 50
 
@@ -76,28 +76,15 @@ def record(
     return entry
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[AuditEntry]
-    total: int
-    page: int
-    pages: int
-
-
 def list_entries(session: Session, *, entity: str | None = None, actor_id: int | None = None, page: int = 1
-                 ) -> AuditPage:
+                 ) -> Page[AuditEntry]:
     query = select(AuditEntry)
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if actor_id:
         query = query.where(AuditEntry.actor_id == actor_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    entries = session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return AuditPage(list(entries), total, page, pages)
+    return paginate(session, query, page=page, per_page=PAGE_SIZE,
+                    order_by=(AuditEntry.at.desc(), AuditEntry.id.desc()))
 
 
 def entity_names(session: Session) -> list[str]:

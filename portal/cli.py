@@ -165,8 +165,7 @@ def offers_expire() -> None:
     from portal.remedies.settings import RemedySettings
 
     config = current_app.config
-    settings = RemedySettings(secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-                              expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"])
+    settings = RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()
     click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")
@@ -180,7 +179,7 @@ def metrics_group() -> None:
 @metrics_group.command("rebuild", help="Recompute every case's milestones from its timeline (after a bulk load).")
 @with_appcontext
 def metrics_rebuild() -> None:
-    from portal.metrics.summary import rebuild
+    from portal.metrics.milestone_sync import rebuild
 
     rebuild(db.session)
     db.session.commit()

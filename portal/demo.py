@@ -221,7 +221,7 @@ def _demo_case(session: Session, rng: random.Random, customer: Customer, categor
     # The case lives its history through the lifecycle, as a live one would, at the times the story gives.
     responded = filed + timedelta(hours=rng.uniform(0.5, category.first_response_hours * 1.4))
     case.first_responded_at = responded
-    lifecycle.move(session, case, Action.first_reply, by=owner, at=responded)
+    lifecycle.move(session, case, Action.first_reply, by=owner, at=responded, reason="First reply sent")
     record(session, case, EventKind.reply, by=owner, public=True, at=responded + timedelta(minutes=1), body=(
         f"Hello {customer.first_name}, I'm {owner.first_name} from the {category.team.name} and I'll look after "
         "this until it's put right. I'm sorry this happened; I'll come back to you with options shortly."))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.app import create_app
 from portal.db import Base, make_engine
+from portal.metrics.milestone_sync import keep_milestones_in_step
 from portal.migrate import upgrade
 from tests.browserlike import BrowserLikeClient
 
@@ -134,7 +135,9 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def session(db_url: str) -> Iterator[Session]:
-    """A plain SQLAlchemy session on a migrated database, as services receive it."""
+    """A plain SQLAlchemy session on a migrated database, as services receive it (with the milestones kept in step,
+    as the app keeps them)."""
+    keep_milestones_in_step()
     engine = make_engine(db_url)
     with Session(engine, expire_on_commit=False) as s:
         yield s

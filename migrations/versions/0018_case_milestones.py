@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_milestones'))
     )
     # Filled by the app's own definition of a case's milestones, so the rows match what it keeps up to date.
-    from portal.metrics.summary import rebuild
+    from portal.metrics.milestone_sync import rebuild
 
     rebuild(op.get_bind())
 

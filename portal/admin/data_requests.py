@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -16,6 +15,7 @@ from portal.admin.errors import ErasureRefused
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
 from portal.cases import privacy as cases_privacy
+from portal.cases.customers import find_customer
 from portal.cases.models import Customer
 from portal.changes import privacy as changes_privacy
 from portal.db import utcnow
@@ -30,10 +30,6 @@ __all__ = ["ERASED_TEXT", "Erasure", "ErasureRefused", "erase_customer", "export
 # address and words, comes last because the others find their rows through them.
 PRIVACY: tuple[PrivacyModule, ...] = (remedies_privacy, changes_privacy, surveys_privacy, mail_privacy,
                                       cases_privacy)
-
-
-def find_customer(session: Session, email: str) -> Customer | None:
-    return session.scalar(select(Customer).where(func.lower(Customer.email) == email.strip().lower()))
 
 
 def export_customer(session: Session, customer: Customer, *, by: Employee) -> dict[str, Any]:

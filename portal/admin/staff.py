@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from portal.auth import reset
 from portal.auth.accounts import EMPLOYEE_FIELDS, create_employee
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import require_admin
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 50
 
@@ -93,18 +93,10 @@ def _active_admins(session: Session) -> int:
     return session.scalar(select(func.count()).where(Employee.role == Role.admin, Employee.active)) or 0
 
 
-@dataclass(frozen=True)
-class EmployeePage:
-    employees: list[Employee]
-    total: int
-    page: int
-    pages: int
-
-
 def list_employees(
     session: Session, *, team_id: int | None = None, role: Role | None = None, active: bool | None = True,
     page: int = 1,
-) -> EmployeePage:
+) -> Page[Employee]:
     query = select(Employee)
     if team_id:
         query = query.where(Employee.team_id == team_id)
@@ -112,9 +104,4 @@ def list_employees(
         query = query.where(Employee.role == role)
     if active is not None:
         query = query.where(Employee.active.is_(active))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    employees = session.scalars(query.order_by(Employee.name, Employee.id).limit(PAGE_SIZE)
-                                .offset((page - 1) * PAGE_SIZE)).all()
-    return EmployeePage(list(employees), total, page, pages)
+    return paginate(session, query, page=page, per_page=PAGE_SIZE, order_by=(Employee.name, Employee.id))

@@ -41,6 +41,7 @@ from portal.inputs import db_int
 from portal.mail import worker
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.urls import public_url
+from portal.web import form_status, get_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
@@ -53,9 +54,6 @@ def _fresh_public_pages(response: Response) -> Response:
         page_cache.clear()
     return response
 
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -82,7 +80,7 @@ def teams() -> str:
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @role_required()
 def team(team_id: int | None) -> str | Response | tuple[str, int]:
-    existing = db.session.get(Team, team_id) or abort(404) if team_id else None
+    existing = get_or_404(Team, team_id) if team_id else None
     form = TeamForm(obj=existing)
     managers = db.session.scalars(
         select(Employee).where(Employee.active, Employee.role.in_([Role.manager, Role.admin])).order_by(Employee.name)
@@ -98,7 +96,7 @@ def team(team_id: int | None) -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(f"Team {saved.name} saved.", "success")
             return redirect(url_for("admin.teams"))
-    return render_template("admin/team_form.html", form=form, team=existing), _status()
+    return render_template("admin/team_form.html", form=form, team=existing), form_status()
 
 
 @bp.get("/categories")
@@ -133,7 +131,7 @@ def category(category_id: int | None) -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(f"Category {saved.name} saved.", "success")
             return redirect(url_for("admin.categories"))
-    return render_template("admin/category_form.html", form=form, category=existing), _status()
+    return render_template("admin/category_form.html", form=form, category=existing), form_status()
 
 
 @bp.get("/employees")
@@ -176,13 +174,13 @@ def invite() -> str | Response | tuple[str, int]:
             flash(f"{employee.name} has been invited. The e-mail's link lets them choose a password for 7 days.",
                   "success")
             return redirect(url_for("admin.employees"))
-    return render_template("admin/invite.html", form=form), _status()
+    return render_template("admin/invite.html", form=form), form_status()
 
 
 @bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
 @role_required()
 def employee(employee_id: int) -> str | Response | tuple[str, int]:
-    person = db.session.get(Employee, employee_id) or abort(404)
+    person = get_or_404(Employee, employee_id)
     form = EmployeeForm(obj=person, role=person.role.value)
     _employee_choices(form)
     if form.validate_on_submit():
@@ -198,7 +196,7 @@ def employee(employee_id: int) -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(f"{person.name}'s account saved.", "success")
             return redirect(url_for("admin.employees"))
-    return render_template("admin/employee_form.html", form=form, employee=person), _status()
+    return render_template("admin/employee_form.html", form=form, employee=person), form_status()
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -220,7 +218,7 @@ def organisation_settings() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash("Organisation details saved.", "success")
             return redirect(url_for("admin.organisation_settings"))
-    return render_template("admin/organisation.html", form=form, branding=current), _status()
+    return render_template("admin/organisation.html", form=form, branding=current), form_status()
 
 
 @bp.get("/audit")
@@ -248,7 +246,7 @@ def data_requests_search() -> str | Response:
 @bp.route("/data-requests/<int:customer_id>", methods=["GET", "POST"])
 @role_required()
 def data_request(customer_id: int) -> str | Response | tuple[str, int]:
-    customer = db.session.get(Customer, customer_id) or abort(404)
+    customer = get_or_404(Customer, customer_id)
     form = ErasureForm()
     if form.validate_on_submit():
         try:
@@ -262,13 +260,13 @@ def data_request(customer_id: int) -> str | Response | tuple[str, int]:
                   f"{_count(erased.emails, 'e-mail')} cleared.", "success")
             return redirect(url_for("admin.data_request", customer_id=customer.id))
     cases = db.session.scalar(select(func.count()).where(Case.customer_id == customer.id))
-    return render_template("admin/data_request.html", customer=customer, form=form, cases=cases), _status()
+    return render_template("admin/data_request.html", customer=customer, form=form, cases=cases), form_status()
 
 
 @bp.get("/data-requests/<int:customer_id>/export.json")
 @role_required()
 def data_export(customer_id: int) -> Response:
-    customer = db.session.get(Customer, customer_id) or abort(404)
+    customer = get_or_404(Customer, customer_id)
     data = data_requests.export_customer(db.session, customer, by=current_user)
     db.session.commit()
     response = jsonify(data)
@@ -299,14 +297,14 @@ def outbox_list() -> str:
 @outbox_bp.get("/<int:message_id>", endpoint="show")
 @role_required()
 def outbox_message(message_id: int) -> str:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     return render_template("mail_admin/message.html", message=message)
 
 
 @outbox_bp.get("/<int:message_id>/preview", endpoint="preview")
 @role_required()
 def outbox_preview(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     response = Response(message.body_html, mimetype="text/html")
     # Shown in a sandboxed frame: the e-mail's own inline styles, nothing that runs or loads.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -317,7 +315,7 @@ def outbox_preview(message_id: int) -> Response:
 @outbox_bp.post("/<int:message_id>/retry", endpoint="retry")
 @role_required()
 def outbox_retry(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     try:
         worker.retry(db.session, message)
     except ValueError as refused:

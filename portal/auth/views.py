@@ -14,6 +14,7 @@ from portal.inputs import safe_next
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 from portal.urls import public_url
+from portal.web import form_status
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -30,7 +31,7 @@ def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(next_url))
     if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
+        status = form_status()
         return render_template("auth/sign_in.html", form=form, next_url=next_url), status
     try:
         employee = signin.sign_in(db.session, form.email.data or "", form.password.data or "",
@@ -63,7 +64,7 @@ def sign_out() -> Response:
 def forgot_password() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
+        status = form_status()
         return render_template("auth/forgot_password.html", form=form), status
     reset.request_reset(
         db.session,
@@ -110,7 +111,7 @@ def _choose_password(token: str, *, invitation: bool) -> str | Response | tuple[
             done = "Your password is set" if invitation else "Your password has been changed"
             flash(f"{done}, {employee.first_name}. Sign in with it now.", "success")
             return redirect(url_for("auth.sign_in"))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     action = url_for("auth.accept_invitation" if invitation else "auth.reset_password", token=token)
     return render_template(
         "auth/reset_password.html", form=form, token=token, action=action, invitation=invitation, employee=employee

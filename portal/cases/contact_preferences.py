@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.cases.customer_access import find_customer
+from portal.cases.customers import find_customer
 from portal.cases.models import Customer
 from portal.db import utcnow
 from portal.mail.models import OutboxMessage
@@ -45,7 +45,7 @@ def set_news(session: Session, email: str, *, wanted: bool) -> Customer | None:
 
 def opted_out(session: Session, email: str, at: datetime) -> None:
     """The customer unsubscribed or reported spam at SendGrid: no more news, as if they had said so here."""
-    customer = find_customer(session, email) if email else None
+    customer = find_customer(session, email)
     if customer is not None and customer.email_opt_out_at is None:
         customer.email_opt_out_at = at
 

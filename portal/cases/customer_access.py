@@ -7,13 +7,14 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.auth import throttle
 from portal.auth.passwords import hash_password, verify_password
 from portal.auth.sessions import account_for_session
 from portal.cases import notify
+from portal.cases.customers import find_customer
 from portal.cases.errors import CustomerSignInRefused
 from portal.cases.models import Case, CaseLink, Customer
 from portal.db import utcnow
@@ -58,10 +59,6 @@ def revoke_links(session: Session, case: Case) -> int:
         update(CaseLink).where(CaseLink.case_id == case.id, CaseLink.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
     return result.rowcount
-
-
-def find_customer(session: Session, email: str) -> Customer | None:
-    return session.scalar(select(Customer).where(func.lower(Customer.email) == email.strip().lower()))
 
 
 def send_links(session: Session, email: str, *, link_for: Callable[[str], str]) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from portal.cases import notify
 from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
-from portal.cases.customer_access import find_customer, issue_link
+from portal.cases.customer_access import issue_link
+from portal.cases.customers import find_customer
 from portal.cases.errors import FilingRefused
 from portal.cases.models import Case, CaseKind, Category, Channel, Customer, EventKind
 from portal.cases.references import next_reference

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.cases import contact_preferences, notify
-from portal.cases.customer_access import find_customer
 from portal.cases.customer_replies import receive_emailed_reply
+from portal.cases.customers import find_customer
 from portal.cases.errors import CustomerActionRefused
 from portal.cases.models import Case, EventKind
 from portal.cases.timeline import record
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def undeliverable(session: Session, email: str, message: OutboxMessage | None, reason: str) -> None:
     """The customer's address does not take mail: mark it, and tell the owner to phone instead."""
-    customer = find_customer(session, email) if email else None
+    customer = find_customer(session, email)
     if customer is None:
         return
     customer.email_undeliverable = True

@@ -47,3 +47,13 @@ def categories_managed_by(session: Session, by: Employee) -> list[Category]:
         select(Category).join(Team, Team.id == Category.team_id).where(managed_teams(by))
         .order_by(Category.active.desc(), Category.name)
     ))
+
+
+def case_for_staff(session: Session, reference: str, employee: Employee, *, to_work_on: bool = False) -> Case | None:
+    """The case with this reference, or None when there is none; ``NotPermitted`` (403) when ``employee`` may not
+    see it, or with ``to_work_on`` may not act on it (reply, offer, fulfil: the owner and its team's managers)."""
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is not None:
+        allowed = can_work_on(employee, case) if to_work_on else can_view(session, employee, case)
+        require(allowed, f"{case.reference} is not yours to {'work on' if to_work_on else 'see'}.")
+    return case

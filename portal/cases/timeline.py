@@ -27,7 +27,7 @@ def record(
 ) -> Event:
     event = Event(
         case=case,
-        kind=kind,
+        kind=EventKind(kind).value,  # a misspelt kind fails here, not later on a page that cannot word it
         employee=by,
         by_customer=by_customer,
         public=public,

@@ -33,15 +33,15 @@ from portal.cases.forms import (
 )
 from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
+from portal.cases.sections import case_sections
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.page_cache import cached_page
-from portal.remedies.links import offer_token
-from portal.remedies.summary import offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
 from portal.urls import case_link, public_url
+from portal.web import form_status
 
 bp = Blueprint("cases", __name__)
 preferences_bp = Blueprint("email_preferences", __name__)
@@ -51,12 +51,9 @@ def _email_key() -> str:
     return "email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-def _files(field) -> list[tuple[str, bytes]]:
+def _uploaded_files(field) -> list[tuple[str, bytes]]:
     return [(f.filename or "", f.read()) for f in (field.data or []) if f and (f.filename or "")]
 
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 # --- Telling us ---------------------------------------------------------------------------------------------------
@@ -71,7 +68,7 @@ _filing_by_email = limiter.shared_limit("6 per hour", scope="filing-email", meth
 @_filing_by_email
 @cached_page(with_form=True)
 def tell_us() -> str | Response | tuple[str, int]:
-    return _file("complaint")
+    return _file_a_case("complaint")
 
 
 @bp.route("/suggest", methods=["GET", "POST"])
@@ -79,10 +76,11 @@ def tell_us() -> str | Response | tuple[str, int]:
 @_filing_by_email
 @cached_page(with_form=True)
 def suggest() -> str | Response | tuple[str, int]:
-    return _file("suggestion")
+    return _file_a_case("suggestion")
 
 
-def _file(kind: str) -> str | Response | tuple[str, int]:
+def _file_a_case(kind: str) -> str | Response | tuple[str, int]:
+    """The filing form and its POST, for a complaint or a suggestion."""
     form = SuggestionForm() if kind == "suggestion" else FilingForm()
     categories = db.session.scalars(select(Category).where(Category.active).order_by(Category.name)).all()
     form.category_id.choices = [placeholder("Choose one")] + [(c.id, c.name) for c in categories]
@@ -98,7 +96,7 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
             booking_reference=form.booking_reference.data or "",
             preferred_contact=form.preferred_contact.data, consent_to_contact=form.consent_to_contact.data,
         )
-        files = _files(form.attachments)
+        files = _uploaded_files(form.attachments)
         for attempt in (1, 2):
             try:
                 filed = filing.file_case(db.session, details, files=files,
@@ -118,7 +116,7 @@ def _file(kind: str) -> str | Response | tuple[str, int]:
                 session["filed_case"] = filed.case.id
                 session["filed_duplicate"] = filed.duplicate
                 return redirect(url_for("cases.received"))
-    return render_template("cases/file.html", form=form, kind=kind, categories=categories), _status()
+    return render_template("cases/file.html", form=form, kind=kind, categories=categories), form_status()
 
 
 @bp.get("/tell-us/received")
@@ -138,12 +136,10 @@ def _case_by_token(token: str) -> Case:
 
 def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, status: int = 200):
     data = case_page_data(db.session, case)
-    summary = offer_summary_for_case(db.session, case)
-    offer_url = url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], summary.offer.id)) \
-        if summary else ""
     return render_template(
-        "cases/case.html", case=case, data=data, actions=actions, offer_summary=summary, offer_url=offer_url,
-        audience="customer", reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        "cases/case.html", case=case, data=data, actions=actions, audience="customer",
+        reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        **case_sections(db.session, case, "customer"),
     ), status
 
 
@@ -185,7 +181,8 @@ def _reply(case: Case, actions: dict[str, str]):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            customer_replies.add_customer_reply(db.session, case, form.body.data or "", files=_files(form.attachments),
+            customer_replies.add_customer_reply(db.session, case, form.body.data or "",
+                                                files=_uploaded_files(form.attachments),
                                                 upload_dir=current_app.config["UPLOAD_DIR"])
         except customer_replies.CustomerActionRefused as refused:
             form.body.errors = [str(refused)]
@@ -239,7 +236,7 @@ def find_cases() -> str | Response | tuple[str, int]:
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed a link to each of them. "
               "It can take a few minutes to arrive.", "info")
         return redirect(url_for("cases.find_cases"))
-    return render_template("cases/find.html", form=form), _status()
+    return render_template("cases/find.html", form=form), form_status()
 
 
 CUSTOMER_SESSION = "customer"  # the account's session key (portal.auth.sessions), never a bare customer id
@@ -277,7 +274,7 @@ def account_sign_in() -> str | Response | tuple[str, int]:
         flash(f"If {form.email.data.strip()} has cases with us, we have e-mailed it a sign-in link. "
               "It works once, within 30 minutes.", "info")
         return redirect(url_for("cases.account_sign_in"))
-    return render_template("cases/account_sign_in.html", form=form), _status()
+    return render_template("cases/account_sign_in.html", form=form), form_status()
 
 
 @bp.get("/account/sign-in/<token>")
@@ -317,7 +314,7 @@ def account_password() -> str | Response | tuple[str, int]:
         _start_customer_session(customer)  # other copies of the old cookie stop working; this browser stays in
         flash("Your password is set. Next time you can sign in with it.", "success")
         return redirect(url_for("cases.account"))
-    return render_template("cases/account_password.html", form=form), _status()
+    return render_template("cases/account_password.html", form=form), form_status()
 
 
 @bp.post("/account/sign-out")

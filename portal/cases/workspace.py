@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.auth.models import Employee, Team
 from portal.cases.lifecycle import OPEN_STATUSES
 from portal.cases.models import Case, CaseHelper, CaseStatus, Category
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 25
 SORTS = {"due": "Due first", "oldest": "Oldest first", "activity": "Latest customer activity"}
@@ -29,14 +30,6 @@ class QueueFilters:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    cases: list[Case]
-    total: int
-    page: int
-    pages: int
-
-
 def due_at(c: Case) -> datetime | None:
     return c.first_response_due if c.first_responded_at is None else c.resolution_due
 
@@ -53,22 +46,16 @@ def _filtered(query: Select, filters: QueueFilters, now: datetime) -> Select:
     return query
 
 
-def _page(session: Session, query: Select, filters: QueueFilters) -> QueuePage:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def _page(session: Session, query: Select, filters: QueueFilters) -> Page[Case]:
     order = {
         "oldest": (Case.created_at, Case.id),
         "activity": (Case.last_customer_activity_at.desc().nulls_last(), Case.id),
     }.get(filters.sort, (DUE.asc().nulls_last(), Case.id))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    rows = session.scalars(
-        query.options(selectinload(Case.customer), selectinload(Case.category), selectinload(Case.owner))
-        .order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return QueuePage(list(rows), total, page, pages)
+    query = query.options(selectinload(Case.customer), selectinload(Case.category), selectinload(Case.owner))
+    return paginate(session, query, page=filters.page, per_page=PAGE_SIZE, order_by=order)
 
 
-def my_cases(session: Session, employee: Employee, filters: QueueFilters, *, now: datetime) -> QueuePage:
+def my_cases(session: Session, employee: Employee, filters: QueueFilters, *, now: datetime) -> Page[Case]:
     status_filter = [filters.status] if filters.status else OPEN_STATUSES
     query = select(Case).where(Case.owner_id == employee.id, Case.status.in_(status_filter))
     return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now), filters)
@@ -82,7 +69,7 @@ def helping_on(session: Session, employee: Employee) -> list[Case]:
     ))
 
 
-def team_cases(session: Session, teams: list[Team], filters: QueueFilters, *, now: datetime) -> QueuePage:
+def team_cases(session: Session, teams: list[Team], filters: QueueFilters, *, now: datetime) -> Page[Case]:
     status_filter = [filters.status] if filters.status else OPEN_STATUSES
     query = (
         select(Case).join(Category, Category.id == Case.category_id)

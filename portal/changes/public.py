@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.cases.models import Case, Category
 from portal.changes.models import Change, ChangeFeedback, ChangeStatus, Quote, Theme, ThemeCase
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 12
 
@@ -21,14 +22,6 @@ class PublicChange:
     change: Change
     supporters: int
     category: str
-
-
-@dataclass(frozen=True)
-class ChangesPage:
-    items: list[PublicChange]
-    total: int
-    page: int
-    pages: int
 
 
 def _supporters(session: Session, theme_ids: list[int]) -> dict[int, int]:
@@ -43,7 +36,7 @@ def _supporters(session: Session, theme_ids: list[int]) -> dict[int, int]:
 
 
 def list_published(session: Session, *, category_id: int | None = None, status: ChangeStatus | None = None,
-                   search: str = "", page: int = 1, page_size: int = PAGE_SIZE) -> ChangesPage:
+                   search: str = "", page: int = 1, page_size: int = PAGE_SIZE) -> Page[PublicChange]:
     query = select(Change).join(Theme, Theme.id == Change.theme_id).where(Change.published.is_(True))
     if category_id:
         query = query.where(Theme.category_id == category_id)
@@ -53,17 +46,12 @@ def list_published(session: Session, *, category_id: int | None = None, status: 
         pattern = f"%{term.lower()}%"
         query = query.where(or_(func.lower(Change.title).like(pattern), func.lower(Change.you_said).like(pattern),
                                 func.lower(Change.we_did).like(pattern)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    changes = session.scalars(
-        query.options(selectinload(Change.theme).selectinload(Theme.category))
-        .order_by(Change.published_at.desc(), Change.id.desc()).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    counts = _supporters(session, [c.theme_id for c in changes])
+    found = paginate(session, query.options(selectinload(Change.theme).selectinload(Theme.category)), page=page,
+                     per_page=page_size, order_by=(Change.published_at.desc(), Change.id.desc()))
+    counts = _supporters(session, [c.theme_id for c in found.items])
     items = [PublicChange(c, counts.get(c.theme_id, 0), c.theme.category.name if c.theme.category else "")
-             for c in changes]
-    return ChangesPage(items, total, page, pages)
+             for c in found.items]
+    return Page(items, found.total, found.page, found.pages)
 
 
 @dataclass(frozen=True)

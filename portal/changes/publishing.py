@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import filetype
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
@@ -140,3 +141,29 @@ def record_feedback(session: Session, change: Change, *, helped: bool, comment: 
     feedback = ChangeFeedback(change_id=change.id, helped=helped, comment=comment.strip())
     session.add(feedback)
     return feedback
+
+
+@dataclass(frozen=True)
+class Votes:
+    """What readers answered to "Did this help?" on a change's public page."""
+
+    helped: int = 0
+    not_helped: int = 0
+
+
+def votes_by_change(session: Session) -> dict[int, Votes]:
+    """Every change's votes, counted in the database (a change nobody answered is absent: no votes)."""
+    counts: dict[int, dict[bool, int]] = {}
+    for change_id, helped, count in session.execute(
+        select(ChangeFeedback.change_id, ChangeFeedback.helped, func.count())
+        .group_by(ChangeFeedback.change_id, ChangeFeedback.helped)
+    ):
+        counts.setdefault(change_id, {})[helped] = count
+    return {change_id: Votes(c.get(True, 0), c.get(False, 0)) for change_id, c in counts.items()}
+
+
+def feedback_on(session: Session, change: Change) -> tuple[Votes, list[ChangeFeedback]]:
+    """A change's votes and its answers, newest first (the comments are read on the change's staff page)."""
+    answers = list(session.scalars(select(ChangeFeedback).where(ChangeFeedback.change_id == change.id)
+                                   .order_by(ChangeFeedback.id.desc())))
+    return Votes(sum(a.helped for a in answers), sum(not a.helped for a in answers)), answers

@@ -15,6 +15,7 @@ from portal.cases.permissions import require_category
 from portal.changes.errors import ThemeRefused
 from portal.changes.models import Quote, Theme, ThemeCase
 from portal.changes.permissions import cases_in_reach, require_theme
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 20
 
@@ -79,16 +80,8 @@ def _aware(value):
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-@dataclass(frozen=True)
-class CaseSearch:
-    cases: list[Case]
-    total: int
-    page: int
-    pages: int
-
-
 def search_cases(session: Session, *, words: str, category_id: int | None, viewer: Employee, page: int = 1
-                 ) -> CaseSearch:
+                 ) -> Page[Case]:
     """Cases of the teams ``viewer`` manages whose words mention every term given, newest first."""
     query = select(Case).where(cases_in_reach(viewer))
     for term in words.split()[:8]:
@@ -98,12 +91,8 @@ def search_cases(session: Session, *, words: str, category_id: int | None, viewe
                                 func.lower(Case.better_in_future).like(pattern)))
     if category_id:
         query = query.where(Case.category_id == category_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    cases = session.scalars(query.options(selectinload(Case.category)).order_by(Case.created_at.desc(), Case.id.desc())
-                            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return CaseSearch(list(cases), total, page, pages)
+    return paginate(session, query.options(selectinload(Case.category)), page=page, per_page=PAGE_SIZE,
+                    order_by=(Case.created_at.desc(), Case.id.desc()))
 
 
 def add_quote(session: Session, theme: Theme, case: Case, text: str, *, customer_agreed: bool) -> Quote:

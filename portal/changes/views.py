@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import page_cache
@@ -18,7 +18,7 @@ from portal.cases.permissions import categories_managed_by
 from portal.changes import permissions, public, publishing, themes
 from portal.changes.feed import atom_feed
 from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
-from portal.changes.models import Change, ChangeFeedback, ChangeStatus
+from portal.changes.models import Change, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.forms import placeholder
@@ -26,6 +26,7 @@ from portal.inputs import db_int, optional_db_int
 from portal.page_cache import cached_page
 from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
+from portal.web import form_status
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
 site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
@@ -37,9 +38,6 @@ def _fresh_public_pages(response: Response) -> Response:
         page_cache.clear()
     return response
 
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 def _categories() -> list[Category]:
@@ -66,7 +64,7 @@ def theme_list() -> str | WerkzeugResponse | tuple[str, int]:
         return redirect(url_for("themes.theme", theme_id=theme.id))
     rows = permissions.themes_managed_by(db.session, current_user)
     return render_template("changes/themes.html", themes=rows, stats={t.id: themes.stats(db.session, t.id)
-                                                                     for t in rows}, form=form), _status()
+                                                                     for t in rows}, form=form), form_status()
 
 
 @staff.route("/themes/<int:theme_id>", methods=["GET", "POST"])
@@ -114,14 +112,6 @@ def link_cases(theme_id: int) -> WerkzeugResponse:
                     else url_for("themes.theme", theme_id=theme_id))
 
 
-@staff.post("/themes/add-cases")
-@role_required(Role.manager)
-def add_cases() -> WerkzeugResponse:
-    """From any case list: the selected cases join the chosen theme."""
-    theme_id = request.form.get("theme_id", type=db_int) or 0
-    return link_cases(theme_id)
-
-
 @staff.post("/themes/<int:theme_id>/cases/<int:case_id>/remove")
 @role_required(Role.manager)
 def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
@@ -138,15 +128,9 @@ def unlink_case(theme_id: int, case_id: int) -> WerkzeugResponse:
 @role_required(Role.manager)
 def change_list() -> str:
     rows = permissions.changes_managed_by(db.session, current_user)
-    votes: dict[int, tuple[int, int]] = {}
-    for change_id, helped, count in db.session.execute(
-        select(ChangeFeedback.change_id, ChangeFeedback.helped, func.count())
-        .group_by(ChangeFeedback.change_id, ChangeFeedback.helped)
-    ):
-        yes, no = votes.get(change_id, (0, 0))
-        votes[change_id] = (yes + count, no) if helped else (yes, no + count)
     start, end = quarter_of(utcnow().date())
-    return render_template("changes/changes.html", changes=rows, votes=votes, quarter=(start, end))
+    return render_template("changes/changes.html", changes=rows, votes=publishing.votes_by_change(db.session),
+                           no_votes=publishing.Votes(), quarter=(start, end))
 
 
 def _change_form(change: Change | None) -> ChangeForm:
@@ -188,10 +172,9 @@ def change(change_id: int | None):
             flash("Change saved." + ("" if saved.published else " It is a draft: only staff can see it."), "success")
             return redirect(url_for("themes.change", change_id=saved.id))
     stats = themes.stats(db.session, item_theme.id)
-    feedback = db.session.scalars(select(ChangeFeedback).where(ChangeFeedback.change_id == existing.id)
-                                  .order_by(ChangeFeedback.id.desc())).all() if existing else []
+    votes, feedback = publishing.feedback_on(db.session, existing) if existing else (publishing.Votes(), [])
     return render_template("changes/change_form.html", form=form, change=existing, theme=item_theme, stats=stats,
-                           feedback=feedback), _status()
+                           votes=votes, feedback=feedback), form_status()
 
 
 @staff.post("/changes/<int:change_id>/publish")
@@ -291,7 +274,7 @@ def show(slug: str):
                                 samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
     return render_template("changes/public_change.html", detail=detail, form=form, voted=voted,
-                           page_url=public_url("you_said.show", slug=slug)), _status()
+                           page_url=public_url("you_said.show", slug=slug)), form_status()
 
 
 @site.get("/<slug>/cover")

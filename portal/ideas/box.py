@@ -18,6 +18,7 @@ from portal.ideas import notify
 from portal.ideas.errors import IdeaRefused
 from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
 from portal.ideas.permissions import require_decide
+from portal.paging import Page, paginate
 
 PAGE_SIZE = 20
 
@@ -126,15 +127,7 @@ class IdeaRow:
     comments: int
 
 
-@dataclass(frozen=True)
-class IdeaPage:
-    rows: list[IdeaRow]
-    total: int
-    page: int
-    pages: int
-
-
-def list_ideas(session: Session, filters: IdeaFilters) -> IdeaPage:
+def list_ideas(session: Session, filters: IdeaFilters) -> Page[IdeaRow]:
     support_count = (
         select(func.count()).where(IdeaSupport.idea_id == Idea.id).correlate(Idea).scalar_subquery()
     )
@@ -150,14 +143,11 @@ def list_ideas(session: Session, filters: IdeaFilters) -> IdeaPage:
         query = query.where(Idea.category_id == filters.category_id)
     if filters.author_id:
         query = query.where(Idea.author_id == filters.author_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = (Idea.created_at.desc(), Idea.id.desc())
     if filters.sort != "newest":
         order = (support_count.desc(), *order)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    rows = session.execute(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return IdeaPage([IdeaRow(r[0], r[1], r[2]) for r in rows], total, page, pages)
+    return paginate(session, query, page=filters.page, per_page=PAGE_SIZE, order_by=order,
+                    row=lambda r: IdeaRow(r[0], r[1], r[2]))
 
 
 def link_change(session: Session, idea: Idea, change: Change | None, *, by: Employee) -> Idea:

@@ -17,6 +17,7 @@ from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
 from portal.ideas.permissions import may_decide, require_decide
 from portal.inputs import db_int
+from portal.web import form_status, get_or_404
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
 
@@ -28,7 +29,7 @@ def _categories() -> list[tuple[int, str]]:
 
 
 def _idea_or_404(idea_id: int) -> Idea:
-    return db.session.get(Idea, idea_id) or abort(404)
+    return get_or_404(Idea, idea_id)
 
 
 def _idea_to_decide(idea_id: int) -> Idea:
@@ -76,7 +77,7 @@ def new() -> str | Response | tuple[str, int]:
     form = IdeaForm()
     form.category_id.choices = _categories()
     if not form.validate_on_submit():
-        return render_template("ideas/new.html", form=form), 422 if request.method == "POST" else 200
+        return render_template("ideas/new.html", form=form), form_status()
     category = db.session.get(Category, form.category_id.data) if form.category_id.data else None
     idea = box.submit_idea(
         db.session, author=current_user, title=form.title.data, body=form.body.data,
@@ -179,13 +180,13 @@ def new_task_force() -> str | Response | tuple[str, int]:
             flash(f"Task force “{task_force.name}” formed. The colleagues who raised its ideas have been told.",
                   "success")
             return redirect(url_for("ideas.task_force", task_force_id=task_force.id))
-    return render_template("ideas/task_force_form.html", form=form), 422 if request.method == "POST" else 200
+    return render_template("ideas/task_force_form.html", form=form), form_status()
 
 
 @bp.get("/task-forces/<int:task_force_id>")
 @login_required
 def task_force(task_force_id: int) -> str:
-    force = db.session.get(TaskForce, task_force_id) or abort(404)
+    force = get_or_404(TaskForce, task_force_id)
     return render_template("ideas/task_force.html", task_force=force)
 
 

@@ -17,6 +17,7 @@ from portal.metrics.figures import Figures, figures
 from portal.metrics.milestones import Milestones, case_rows, milestones_of
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Bucket, Period, buckets
+from portal.paging import Page, paginate
 
 # Where the organisation wants to be; shown beside each headline figure.
 TARGETS = {"first_response_target_met": 90.0, "resolution_target_met": 85.0, "csat": 80.0}
@@ -143,11 +144,7 @@ GROUP_WORDING = {"team": "for the team {}", "employee": "owned by {}", "category
 
 
 @dataclass(frozen=True)
-class DrillPage:
-    rows: list[Milestones]
-    total: int
-    page: int
-    pages: int
+class DrillPage(Page[Milestones]):
     whose: str = ""  # "owned by Maria Lopez" when the list is one breakdown row's
 
 
@@ -161,17 +158,14 @@ def drilldown(session: Session, period: Period, scope: Scope, figure: str, *, as
     if group in GROUP_COLUMNS and key:
         query = query.where(GROUP_COLUMNS[group] == key)
         whose = GROUP_WORDING[group].format(_grouping(session, group)[1].get(key, "Unknown"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = session.execute(query.order_by(Case.created_at, Case.id).limit(per_page).offset((page - 1) * per_page))
-    return DrillPage([milestones_of(row) for row in rows], total, page, pages, whose)
+    found = paginate(session, query, page=page, per_page=per_page, order_by=(Case.created_at, Case.id),
+                     row=milestones_of)
+    return DrillPage(found.items, found.total, found.page, found.pages, whose)
 
 
 def remedy_kinds_chosen(session: Session, period: Period, scope: Scope, *, team_id: int | None = None
                         ) -> list[tuple[str, int]]:
     """How often each kind of remedy was chosen, for the cases filed in the period, most chosen first."""
-    from sqlalchemy import func
 
     from portal.cases.models import Case
     from portal.remedies.models import Choice, Offer, Remedy

@@ -115,7 +115,7 @@ def case_rows(
     owner_id: int | None = None,
     team_ids: tuple[int, ...] | None = None,
 ) -> Select:
-    """One row per case filed in ``period`` with its milestones (kept per case by ``portal.metrics.summary``);
+    """One row per case filed in ``period`` with its milestones (kept per case by ``portal.metrics.milestone_sync``);
     the columns are named as :class:`Milestones`' fields (``id`` for ``case_id``).
     ``team_ids`` (a viewer's scope) narrows it like the other filters; an empty tuple gives no cases."""
     m = CaseMilestones

@@ -12,7 +12,7 @@ from portal.db import Base
 
 
 class CaseMilestones(Base):
-    """Never written by hand: `portal.metrics.summary` recomputes a case's row from its events whenever events
+    """Never written by hand: `portal.metrics.milestone_sync` recomputes a case's row from its events whenever events
     are added to it, and `portal metrics rebuild` recomputes every row, so it cannot drift from the timeline."""
 
     __tablename__ = "case_milestones"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -10,7 +10,7 @@ from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
 from portal.inputs import db_int, optional_db_int
-from portal.metrics import charts, dashboard, reports
+from portal.metrics import dashboard, pages, reports
 from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
 
 bp = Blueprint("metrics", __name__, url_prefix="/staff/metrics")
@@ -61,30 +61,12 @@ def _build():
 @bp.get("/")
 @role_required(Role.manager)
 def index():
-    data, problem, options, scope, _team_id = _build()
+    data, problem, options, scope, team_id = _build()
     context = {"data": data, "problem": problem, "options": options, "presets": PRESETS,
                "groupings": dashboard.GROUPINGS, "teams": dashboard.visible_teams(db.session, scope),
                "targets": dashboard.TARGETS, "columns": reports.ON_PAGE, "drilldowns": dashboard.DRILLDOWNS}
     if data is not None:
-        labels = [bucket.label for bucket, _ in data.trend]
-        context.update(
-            days=data.period.days(_zone()),
-            volume_chart=charts.bar_chart("Cases filed", labels, [f.cases for _, f in data.trend]),
-            turnaround_chart=charts.line_chart(
-                "Median hours to first response and to resolution", labels,
-                {"First response": [f.first_response.median for _, f in data.trend],
-                 "Resolution": [f.to_resolution.median for _, f in data.trend]}, unit="h"),
-            targets_chart=charts.line_chart(
-                "Share of cases on target", labels,
-                {"First response on target": [f.first_response_target_met.percent for _, f in data.trend],
-                 "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
-            remedy_kinds=(kinds := dashboard.remedy_kinds_chosen(
-                db.session, data.period, dashboard.scope_for(db.session, current_user),
-                team_id=optional_db_int(options["team"]))),
-            remedies_chart=charts.bar_chart("Remedies chosen", [k for k, _ in kinds], [n for _, n in kinds]),
-            breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
-            trend=[reports.on_page(r) for r in reports.trend_rows(data)],
-        )
+        context.update(pages.dashboard_extras(db.session, data, scope, team_id=team_id, zone=_zone()))
     return render_template("metrics/dashboard.html", **context), 200 if not problem else 422
 
 
@@ -97,27 +79,14 @@ def monthly_report() -> Response:
     from portal.rendering import environment
 
     today = utcnow().astimezone(_zone()).date()
-    try:
-        year, month = (int(part) for part in request.args.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        last_month_end = today.replace(day=1) - timedelta(days=1)
-        first = last_month_end.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    period = period_for("custom", today=today, zone=_zone(), start=first, end=following - timedelta(days=1))
-    scope = dashboard.scope_for(db.session, current_user)
-    data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by="team", grain="week")
-    kinds = dashboard.remedy_kinds_chosen(db.session, period, scope)
-    labels = [bucket.label for bucket, _ in data.trend]
+    report = pages.month_report(db.session, pages.month_of(request.args.get("month", ""), today=today),
+                                dashboard.scope_for(db.session, current_user), today=today, now=utcnow(), zone=_zone())
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
     html = environment(_zone().key).get_template("metrics/report.html").render(
-        data=data, month=first, targets=dashboard.TARGETS, columns=reports.ON_PAGE,
-        breakdown=[reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)], remedy_kinds=kinds,
-        org=branding(db.session, current_app.config["ORG_NAME"]).name,
-        volume_chart=charts.bar_chart("Cases filed per week", labels, [f.cases for _, f in data.trend]),
-    )
+        **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
+        org=branding(db.session, current_app.config["ORG_NAME"]).name)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="make-it-right-{first:%Y-%m}.pdf"'})
+        "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
 
 
 @bp.get("/<any(breakdown, trend):table>.csv")
@@ -149,7 +118,7 @@ def cases():
                                  key=request.args.get("key", type=db_int),
                                  page=request.args.get("page", 1, type=db_int) or 1)
     return render_template(
-        "metrics/cases.html", rows=result.rows, total=result.total, page=result.page, pages=result.pages,
+        "metrics/cases.html", rows=result.items, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
         days=period.days(_zone()),
         has_case_page="staff.case" in current_app.view_functions,

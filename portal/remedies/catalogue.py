@@ -7,16 +7,17 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Team
 from portal.auth.permissions import managed_teams
 from portal.cases.models import Category
+from portal.paging import Page, paginate
 from portal.remedies.access import manages_category
 from portal.remedies.errors import CatalogueRefused, NotAllowed
 from portal.remedies.models import CatalogueEntry, RemedyKind
-from portal.remedies.offers import MAX_COST, Page
+from portal.remedies.offers import MAX_COST
 
 # Words customers use for each kind, so "my money back" finds a refund even if the entry never says "money".
 KIND_WORDS: dict[RemedyKind, set[str]] = {
@@ -73,7 +74,7 @@ SORTS = {
 def list_entries(
     session: Session, employee: Employee, *, category_id: int | None = None, include_retired: bool = False,
     sort: str = "category", page: int = 1, per_page: int = 20,
-) -> Page:
+) -> Page[CatalogueEntry]:
     categories = [c.id for c in manageable_categories(session, employee)]
     query = (
         select(CatalogueEntry).join(Category, Category.id == CatalogueEntry.category_id)
@@ -83,13 +84,7 @@ def list_entries(
         query = query.where(CatalogueEntry.category_id == category_id)
     if not include_retired:
         query = query.where(CatalogueEntry.active)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = list(session.scalars(
-        query.order_by(*SORTS.get(sort, SORTS["category"])).limit(per_page).offset((page - 1) * per_page)
-    ))
-    return Page(items, page, pages, total)
+    return paginate(session, query, page=page, per_page=per_page, order_by=SORTS.get(sort, SORTS["category"]))
 
 
 def save_entry(

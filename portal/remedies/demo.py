@@ -26,6 +26,7 @@ from portal.remedies.models import (
     Remedy,
     RemedyKind,
 )
+from portal.remedies.settings import RemedySettings
 
 # category -> (kind, title, description for the customer, what it means and when, typical cost)
 CATALOGUE = {
@@ -197,7 +198,7 @@ def _offer(session: Session, case: Case, remedies: list[Remedy], status: OfferSt
 def _sent(offer: Offer, at: datetime) -> dict[str, object]:
     """The offer goes out at ``at``; returns what its offer_sent event says about it."""
     offer.sent_at = at
-    offer.expires_at = at + timedelta(days=14)
+    offer.expires_at = at + timedelta(days=RemedySettings.expiry_days)
     return {"offer": offer.id, "options": len(offer.remedies), "highest_cost": f"{offer.highest_cost:.2f}"}
 
 

@@ -18,6 +18,7 @@ from portal.cases.lifecycle import Action, why_no_offer
 from portal.cases.models import Case, Category, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
+from portal.paging import Page, paginate
 from portal.remedies import notify
 from portal.remedies.access import can_work_on, covers, manages_category
 from portal.remedies.errors import NotAllowed, OfferRefused
@@ -144,6 +145,11 @@ def approve(
         )
     if by.id == offer.proposed_by_id and by.role is not Role.admin:
         raise NotAllowed("Another manager must approve an offer you proposed.")
+    # The case may have moved on while the offer waited (resolved or closed by hand, withdrawn by the customer):
+    # then it no longer goes out. Return it for changes, or leave it, instead.
+    reason = why_no_offer(offer.case)
+    if offer.status is OfferStatus.awaiting_approval and reason:
+        raise OfferRefused(f"{reason} Return the offer to its owner instead.")
     _decide(session, offer, by=by, to=OfferStatus.sent)
     now = now or utcnow()
     session.add(ApprovalDecision(offer=offer, manager=by, approved=True, comment=comment.strip(), decided_at=now))
@@ -166,21 +172,13 @@ def return_for_changes(
     return offer
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    pages: int
-    total: int
-
-
 APPROVAL_SORTS = ("oldest", "newest", "cost")
 
 
 def approvals_queue(
     session: Session, manager: Employee, *, page: int = 1, per_page: int = 20, sort: str = "oldest",
     team_id: int | None = None,
-) -> Page:
+) -> Page[Offer]:
     """Offers awaiting approval that ``manager`` may approve: their team's, within their limit."""
     highest = (
         select(Remedy.offer_id, func.max(Remedy.cost).label("highest")).group_by(Remedy.offer_id).subquery()
@@ -198,12 +196,8 @@ def approvals_queue(
         query = query.where(highest.c.highest <= manager.authority_limit)
     if team_id:
         query = query.where(Category.team_id == team_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = {
         "newest": (Offer.created_at.desc(), Offer.id.desc()),
         "cost": (highest.c.highest.desc(), Offer.id.asc()),
     }.get(sort, (Offer.created_at.asc(), Offer.id.asc()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = list(session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, page, pages, total)
+    return paginate(session, query, page=page, per_page=per_page, order_by=order)

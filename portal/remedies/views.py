@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.auth.access import role_required
@@ -13,13 +14,15 @@ from portal.auth.models import Role, Team
 from portal.cases import lifecycle
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
+from portal.cases.permissions import case_for_staff
+from portal.cases.sections import Audience, add_case_section
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.inputs import db_int
 from portal.organisation import branding
 from portal.remedies import catalogue, choice, fulfilment, offers
-from portal.remedies.access import can_work_on, manages_category
+from portal.remedies.access import manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
 from portal.remedies.forms import (
     ApproveForm,
@@ -37,6 +40,7 @@ from portal.remedies.settings import RemedySettings
 from portal.remedies.summary import latest_offer, offer_summary_for_case
 from portal.security import limiter
 from portal.tokens import TokenInvalid
+from portal.web import form_status
 
 staff = Blueprint("remedies", __name__, url_prefix="/staff")
 customer = Blueprint("offers", __name__, url_prefix="/offers")
@@ -44,10 +48,7 @@ customer = Blueprint("offers", __name__, url_prefix="/offers")
 
 def remedy_settings() -> RemedySettings:
     config = current_app.config
-    return RemedySettings(
-        secret_key=config["SECRET_KEY"], org_name=branding(db.session, config["ORG_NAME"]).name,
-        expiry_days=int(config.get("OFFER_EXPIRY_DAYS", 14)), timezone=config["ORG_TIMEZONE"],
-    )
+    return RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
 
 
 def _letter(offer: Offer) -> Response:
@@ -60,12 +61,7 @@ def _page_number() -> int:
 
 
 def _case_for_staff(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404)
-    if not can_work_on(current_user, case):
-        abort(403)
-    return case
+    return case_for_staff(db.session, reference, current_user, to_work_on=True) or abort(404)
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -124,7 +120,7 @@ def compose(reference: str):
                 flash("The most expensive option is above your authority limit, so a manager will approve it "
                       "first. We have asked them.", "info")
             return redirect(url_for("remedies.compose", reference=reference))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
@@ -135,6 +131,19 @@ def compose(reference: str):
 
 def _customer_link(offer: Offer) -> str:
     return url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], offer.id))
+
+
+def offer_section(session: Session, case: Case, audience: Audience) -> dict[str, object]:
+    """What a case's pages show of its offers (templates/remedies/_case_offer.html); the customer's page also
+    links to the offer itself."""
+    summary = offer_summary_for_case(session, case)
+    if audience == "staff":
+        return {"offer_summary": summary}
+    return {"offer_summary": summary, "offer_url": _customer_link(summary.offer) if summary else ""}
+
+
+def register_case_sections() -> None:
+    add_case_section(offer_section)
 
 
 # ---------- Staff: approvals ----------
@@ -264,7 +273,7 @@ def catalogue_edit(entry_id: int | None = None):
             db.session.commit()
             flash(f"Saved “{saved.title}” in the {saved.category.name} catalogue.", "success")
             return redirect(url_for("remedies.catalogue_list", category=saved.category_id))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/catalogue_edit.html", form=form, entry=entry), status
 
 
@@ -293,7 +302,7 @@ def fulfil(reference: str):
             flash(f"{case.reference} is resolved. {case.customer.name} has their letter and will be asked "
                   "whether we made it right.", "success")
             return redirect(url_for("remedies.compose", reference=reference))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/fulfil.html", case=case, offer=offer, form=form), status
 
 
@@ -385,7 +394,7 @@ def rate(token: str):
         else:
             db.session.commit()
             return redirect(url_for("offers.rate", token=token, done=1))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("remedies/rate.html", offer=offer, case=offer.case, form=form, token=token), status
 
 

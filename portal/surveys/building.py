@@ -50,14 +50,25 @@ def parse_options(text: str) -> list[dict[str, str]]:
     return options
 
 
+DEFAULT_REMINDER_DAYS = 3  # as the survey table's default
+REMINDER_DAYS = range(1, 61)
+
+
+def _check_reminder_days(days: int) -> None:
+    if days not in REMINDER_DAYS:
+        raise SurveyRefused(f"Choose between {REMINDER_DAYS.start} and {REMINDER_DAYS.stop - 1} days between "
+                            "reminders.")
+
+
 def create_survey(session: Session, *, title: str, briefing: str, group: FocusGroup | None,
-                  by: Employee) -> Survey:
+                  by: Employee, reminder_days: int = DEFAULT_REMINDER_DAYS) -> Survey:
     require(manages_work_of(by, by), "Only a manager can create a survey.")
     require_group(by, group)
     title = title.strip()
     if not title:
         raise SurveyRefused("Give the survey a title.")
-    survey = Survey(title=title, briefing=briefing.strip(), group=group, created_by=by)
+    _check_reminder_days(reminder_days)
+    survey = Survey(title=title, briefing=briefing.strip(), group=group, created_by=by, reminder_days=reminder_days)
     survey.sections.append(Section(position=1, title="Your views"))
     session.add(survey)
     return survey
@@ -79,8 +90,7 @@ def update_details(session: Session, survey: Survey, *, title: str, briefing: st
         raise SurveyRefused("Give the survey a title.")
     if group is not survey.group and survey.status is not SurveyStatus.draft:
         raise SurveyRefused("The group cannot change once the survey is open; invitations may already be out.")
-    if not 1 <= reminder_days <= 60:
-        raise SurveyRefused("Choose between 1 and 60 days between reminders.")
+    _check_reminder_days(reminder_days)
     survey.title, survey.briefing, survey.group, survey.reminder_days = (
         title.strip(), briefing.strip(), group, reminder_days)
 

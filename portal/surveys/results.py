@@ -233,3 +233,10 @@ def summarise(session: Session, survey: Survey, *, band: str | None = None, toda
         results.append(result)
     return Results(survey, invited, counts.get(False, 0) + counts.get(True, 0), in_progress, counts.get(True, 0),
                    band, scoped, results)
+
+
+def submitted_by_survey(session: Session) -> dict[int, int]:
+    """How many responses each survey has had submitted (surveys with none are absent)."""
+    rows = session.execute(select(Response.survey_id, func.count()).where(Response.submitted_at.is_not(None))
+                           .group_by(Response.survey_id))
+    return {survey_id: count for survey_id, count in rows}

@@ -109,5 +109,5 @@ def test_the_audit_log_lists_newest_first_and_filters(session):
     save_team(session, None, name="Catering", manager=None, by=admin)
     session.flush()
     page = audit.list_entries(session, entity="team")
-    assert [e.summary for e in page.entries] == ["Team Catering created", "Team Parking created"]
+    assert [e.summary for e in page.items] == ["Team Catering created", "Team Parking created"]
     assert audit.list_entries(session, entity="category").total == 0

@@ -107,7 +107,7 @@ def test_slugs_are_unique_and_readable(session, theme_with_cases):
 def test_searching_cases_by_words_and_category(session, theme_with_cases):
     _theme, manager, cases = theme_with_cases
     found = search_cases(session, words="north stand", category_id=None, viewer=manager)
-    assert {c.id for c in found.cases} == {cases[0].id, cases[1].id}
+    assert {c.id for c in found.items} == {cases[0].id, cases[1].id}
     assert search_cases(session, words="north", category_id=cases[2].category_id, viewer=manager).total == 0
 
 

@@ -105,6 +105,11 @@ def test_did_this_help_is_counted_once_per_browser(client, kiosk, db_session):
     assert "you have told us already" in page and "1 said it helped" in page
     visitor.post(f"/you-said-we-did/{slug}", data={"helped": "no"})
     assert "1 said it helped, 0 said it did not" in visitor.get(f"/you-said-we-did/{slug}").get_data(as_text=True)
+    # The managers read the same count on their list and on the change, with the comment.
+    change = db_session.scalar(select(Change))
+    assert "1 yes, 0 no" in client.get("/staff/changes").get_data(as_text=True)
+    staff_page = client.get(f"/staff/changes/{change.id}").get_data(as_text=True)
+    assert "1 yes, 0 no." in staff_page and "Helped: Much quicker now" in staff_page
 
 
 def test_the_public_index_filters_and_searches(client, kiosk, db_session):

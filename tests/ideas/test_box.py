@@ -148,10 +148,10 @@ def test_the_list_puts_the_most_supported_first_and_filters_by_status(session, t
     set_status(session, quiet, IdeaStatus.under_review, reason="", by=manager)
     session.flush()
     page = list_ideas(session, IdeaFilters())
-    assert [row.idea.title for row in page.rows] == ["Popular idea", "Quiet idea"]
-    assert [row.supporters for row in page.rows] == [4, 1]
+    assert [row.idea.title for row in page.items] == ["Popular idea", "Quiet idea"]
+    assert [row.supporters for row in page.items] == [4, 1]
     reviewing = list_ideas(session, IdeaFilters(status=IdeaStatus.under_review))
-    assert [row.idea.title for row in reviewing.rows] == ["Quiet idea"]
+    assert [row.idea.title for row in reviewing.items] == ["Quiet idea"]
     mine = list_ideas(session, IdeaFilters(author_id=manager.id))
     assert mine.total == 0
 

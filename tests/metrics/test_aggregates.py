@@ -151,7 +151,7 @@ def _random_timelines(session, rng: random.Random, period: Period) -> None:
                 record(session, case, rng.choice(["remedy_chosen", "counter_proposal"]), by_customer=True,
                        at=later(40))
         if rng.random() < 0.6:
-            kind = rng.choice(["remedy_fulfilled", "resolved", "status"])
+            kind = rng.choice(["remedy_fulfilled", "status"])  # no "resolved" kind exists
             record(session, case, kind, by=owner, at=later(80),
                    detail={"from": "remedy_chosen", "to": "resolved"} if kind == "status" else None)
             if rng.random() < 0.5:
@@ -225,4 +225,4 @@ def test_each_drill_down_lists_exactly_the_cases_its_figure_counts(session, seed
     assert total("reopened") == f.reopened.part
     assert total("unhappy") == sum(n for score, n in f.ratings.items() if score <= 3)
     page = drilldown(session, PERIOD, Scope(None), "all", as_of=as_of, per_page=10, page=2)
-    assert len(page.rows) == 10 and page.rows[0].filed_at <= page.rows[-1].filed_at
+    assert len(page.items) == 10 and page.items[0].filed_at <= page.items[-1].filed_at

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from portal.cases.models import Case
 from portal.cases.timeline import record
+from portal.metrics.milestone_sync import COLUMNS, rebuild
 from portal.metrics.milestones import _aware, from_timeline
 from portal.metrics.models import CaseMilestones
-from portal.metrics.summary import COLUMNS, rebuild
 from tests.factories import make_case
 from tests.metrics.test_aggregates import _random_timelines
 from tests.metrics.test_figures import PERIOD

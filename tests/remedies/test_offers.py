@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
+from portal.cases import lifecycle
+from portal.cases.lifecycle import Action
 from portal.cases.models import CaseKind, CaseStatus, Event
 from portal.mail.models import OutboxMessage
 from portal.remedies.errors import NotAllowed, OfferRefused
@@ -82,6 +84,20 @@ def test_a_manager_approves_and_the_offer_is_sent(session, settings):
     assert len(_mail(session, "remedy_offer")) == 1
     with pytest.raises(OfferRefused, match="no longer waiting for approval"):
         approve(session, offer, by=manager, settings=settings)
+
+
+@pytest.mark.parametrize("ended", [Action.resolve, Action.withdraw])
+def test_an_offer_waiting_for_approval_is_not_sent_once_the_case_has_ended(session, settings, ended):
+    team = make_team(session)
+    manager = make_employee(session, role=Role.manager, team=team, authority_limit="1000")
+    case = make_case(session, category=make_category(session, team=team))
+    offer = compose_offer(session, case, remedy_drafts("20", "500"), by=case.owner, settings=settings)
+    lifecycle.move(session, case, ended, by=case.owner)
+    status = case.status
+    with pytest.raises(OfferRefused, match=f"is {status.label.lower()}, so no new offer can be made now. Return"):
+        approve(session, offer, by=manager, settings=settings)
+    assert (offer.status, case.status) == (OfferStatus.awaiting_approval, status)
+    assert not _mail(session, "remedy_offer")
 
 
 def test_a_manager_returns_an_offer_with_a_comment(session, settings):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import (
     Blueprint,
     abort,
@@ -16,13 +14,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
-from portal.cases import ownership, permissions, presence, profiles, replies, workspace
-from portal.cases.models import Attachment, Case, CaseHelper, CaseStatus, Category, Customer, Event
+from portal.cases import ownership, permissions, presence, profiles, replies, staff_page, workspace
+from portal.cases.models import Case, CaseStatus, Category, Customer, Event
+from portal.cases.sections import case_sections
 from portal.cases.staff.forms import (
     CustomerNoteForm,
     DeactivateForm,
@@ -38,8 +36,8 @@ from portal.cases.views import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
-from portal.remedies.summary import offer_summary_for_case
 from portal.urls import case_link
+from portal.web import form_status, get_or_404
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -87,62 +85,33 @@ def team() -> str:
 
 
 def _case_for_staff(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404)
-    if not permissions.can_view(db.session, current_user, case):
-        abort(403)
-    return case
+    return permissions.case_for_staff(db.session, reference, current_user) or abort(404)
 
 
-def _colleagues(case: Case, form) -> None:
-    """Fill the colleague pickers: the new owner may be anyone active but the owner; a helper not one already."""
-    colleagues = db.session.scalars(
-        select(Employee).where(Employee.active).options(selectinload(Employee.team)).order_by(Employee.name)
-    ).all()
-    helping = set(db.session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
+def _colleagues(case: Case, form, choices: tuple[list[Employee], list[Employee]] | None = None) -> None:
+    """Fill a colleague picker (a new owner, or a helper) from the people the case could go to."""
+    new_owners, new_helpers = choices or staff_page.colleagues(db.session, case)
     label = lambda e: f"{e.name} ({e.team.name if e.team else e.role.value})"  # noqa: E731
     if isinstance(form, HelperForm):
-        form.helper_id.choices = [placeholder("Choose a colleague")] + [
-            (e.id, label(e)) for e in colleagues if e.id != case.owner_id and e.id not in helping
-        ]
+        form.helper_id.choices = [placeholder("Choose a colleague")] + [(e.id, label(e)) for e in new_helpers]
     else:
-        form.new_owner.choices = [placeholder("Choose the new owner")] + [
-            (e.id, label(e)) for e in colleagues if e.id != case.owner_id
-        ]
+        form.new_owner.choices = [placeholder("Choose the new owner")] + [(e.id, label(e)) for e in new_owners]
 
 
 def _render_case(case: Case, status: int = 200, **forms):
     now = utcnow()
-    events = db.session.scalars(
-        select(Event).where(Event.case_id == case.id).options(selectinload(Event.employee)).order_by(Event.id)
-    ).all()
-    files: dict[int | None, list[Attachment]] = defaultdict(list)
-    for attachment in db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)):
-        files[attachment.event_id].append(attachment)
-    helpers = db.session.scalars(
-        select(CaseHelper).where(CaseHelper.case_id == case.id).options(selectinload(CaseHelper.employee))
-    ).all()
-    helper_ids = {h.employee_id for h in helpers}
+    page = staff_page.staff_case_page(db.session, case, current_user, now=now)
     helper_form = forms.get("helper_form") or HelperForm()
     handoff_form = forms.get("handoff_form") or HandoffForm()
-    _colleagues(case, helper_form)
-    _colleagues(case, handoff_form)
-    # Reading only: presence is recorded by the page's own poll, so a page view (or an error page after a
-    # rollback) never writes.
-    viewers = presence.others_viewing(db.session, case, current_user, now=now)
-    latest = events[-1].id if events else 0
+    _colleagues(case, helper_form, (page.new_owners, page.new_helpers))
+    _colleagues(case, handoff_form, (page.new_owners, page.new_helpers))
     return render_template(
-        "cases/staff/case.html", case=case, events=events, files=files, helpers=helpers, viewers=viewers,
-        handoff=ownership.latest_handoff_to_owner(list(events), case.owner_id),
-        drafts=replies.pending_drafts(list(events)), latest_event_id=latest,
-        can_act=permissions.can_work_on(current_user, case),
-        is_helper=current_user.id in helper_ids,
-        offer_summary=offer_summary_for_case(db.session, case), audience="staff",
-        reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=latest),
+        "cases/staff/case.html", case=case, **vars(page), audience="staff",
+        **case_sections(db.session, case, "staff"),
+        reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=page.latest_event_id),
         note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
         status_form=forms.get("status_form") or StatusForm(), helper_form=helper_form, handoff_form=handoff_form,
-        newer=forms.get("newer", []), due_at=workspace.due_at(case), now=now,
+        newer=forms.get("newer", []), now=now,
     ), status
 
 
@@ -295,7 +264,7 @@ def attachment(reference: str, attachment_id: int) -> Response:
 @bp.route("/customers/<int:customer_id>", methods=["GET", "POST"])
 @login_required
 def customer(customer_id: int):
-    person = db.session.get(Customer, customer_id) or abort(404)
+    person = get_or_404(Customer, customer_id)
     cases = person.cases
     if not any(permissions.can_view(db.session, current_user, c) for c in cases) and \
             current_user.role is not Role.admin:
@@ -321,7 +290,7 @@ def customer(customer_id: int):
 @bp.route("/employees/<int:employee_id>/deactivate", methods=["GET", "POST"])
 @role_required(Role.manager)
 def deactivate(employee_id: int):
-    person = db.session.get(Employee, employee_id) or abort(404)
+    person = get_or_404(Employee, employee_id)
     if not permissions.manages_team(current_user, person.team):
         abort(403)
     open_cases = ownership.open_cases_of(db.session, person)
@@ -345,5 +314,5 @@ def deactivate(employee_id: int):
             flash(f"{person.name} is deactivated. {moved} open case{'s' if moved != 1 else ''} moved to {to.name}.",
                   "success")
             return redirect(url_for("staff.team"))
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("cases/staff/deactivate.html", person=person, cases=open_cases, form=form), status

@@ -11,10 +11,10 @@ from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
 from portal.inputs import db_int
-from portal.surveys import answering, building, invitations, permissions
+from portal.surveys import answering, building, invitations, permissions, results
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import NewQuestionForm, QuestionForm, SectionForm, SurveyForm
-from portal.surveys.models import Invitation, Question, QuestionKind, Response, Section, Survey
+from portal.surveys.models import Invitation, Question, QuestionKind, Section, Survey
 from portal.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
@@ -58,8 +58,7 @@ def index():
             else None
         try:
             survey = building.create_survey(db.session, title=form.title.data, briefing=form.briefing.data or "",
-                                            group=group, by=current_user)
-            survey.reminder_days = form.reminder_days.data
+                                            group=group, by=current_user, reminder_days=form.reminder_days.data)
         except building.SurveyRefused as refused:
             form.title.errors = [str(refused)]
         else:
@@ -67,11 +66,8 @@ def index():
             flash("Survey created. Add its questions, preview it, then open it.", "success")
             return redirect(url_for("surveys.show", survey_id=survey.id))
     surveys = permissions.surveys_managed_by(db.session, current_user)
-    submitted = dict(db.session.execute(
-        select(Response.survey_id, func.count()).where(Response.submitted_at.is_not(None))
-        .group_by(Response.survey_id)).all())
-    return render_template("surveys/surveys.html", surveys=surveys, submitted=submitted, form=form), (
-        422 if form.errors else 200)
+    return render_template("surveys/surveys.html", surveys=surveys, submitted=results.submitted_by_survey(db.session),
+                           form=form), 422 if form.errors else 200
 
 
 def render_builder(survey: Survey, *, details: SurveyForm | None = None, section_form: SectionForm | None = None,

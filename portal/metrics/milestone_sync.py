@@ -1,8 +1,9 @@
-"""Keeping each case's milestones row equal to what its timeline says.
+"""Keeping each case's milestones row in step with what its timeline says.
 
-Whenever a flush adds events to cases, their rows are recomputed from those cases' whole timelines in the same
-transaction (never incremented, so they cannot drift). Events written around the ORM (bulk loads) need
-`rebuild`, which `portal metrics rebuild` runs."""
+Once `keep_milestones_in_step()` has run (the app factory calls it; so do the tests' sessions), whenever a flush adds
+events to cases their rows are recomputed from those cases' whole timelines in the same transaction (never
+incremented, so they cannot drift). Events written around the ORM (bulk loads) need `rebuild`, which
+`portal metrics rebuild` runs."""
 
 from __future__ import annotations
 
@@ -34,14 +35,19 @@ def rebuild(db: Session | Connection) -> None:
     db.execute(insert(CaseMilestones).from_select(COLUMNS, from_timeline()))
 
 
-@event.listens_for(Session, "after_flush")
+def keep_milestones_in_step() -> None:
+    """Listen to every session's flushes (once, however often it is called)."""
+    for name, listener in (("after_flush", _note_new_events), ("after_flush_postexec", _refresh_noted)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _note_new_events(session: Session, _context: UOWTransaction) -> None:
     ids = {obj.case_id for obj in session.new if isinstance(obj, Event)}
     if ids:
         session.info.setdefault(_PENDING, set()).update(ids)
 
 
-@event.listens_for(Session, "after_flush_postexec")
 def _refresh_noted(session: Session, _context: UOWTransaction) -> None:
     ids = session.info.pop(_PENDING, None)
     if ids:
