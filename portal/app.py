@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 
+from portal import urls
 from portal.config import Settings
 from portal.db import db as database
 from portal.mail import delivery, outbox
@@ -36,6 +36,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_template_helpers(app)
     register_commands(app)
+    # Links that leave the request (e-mails, feeds) are built from these routes, with or without a request.
+    urls.configure(app.config["BASE_URL"], app.url_map)
     return app
 
 
@@ -57,19 +59,13 @@ def register_database(app: Flask) -> None:
 def register_mail(app: Flask) -> None:
     outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"],
                                   secret_key=app.config["SECRET_KEY"], inbound_domain=app.config["INBOUND_DOMAIN"]))
-    factory = database.session.session_factory
-    for listener in database.mail_listeners:
-        if event.contains(factory, *listener):
-            event.remove(factory, *listener)
-    database.mail_listeners = [("after_rollback", delivery.forget_after_rollback)]
-    if not app.config["SENDGRID_API_KEY"]:
-        # Without SendGrid, mail goes to .eml files the moment its transaction commits; with it, the worker sends.
-        transport = FileTransport(app.config["OUTBOX_DIR"])
-        database.mail_listeners.append(
-            ("after_commit", delivery.deliver_after_commit(factory, transport, app.config["MAIL_FROM"]))
-        )
-    for listener in database.mail_listeners:
-        event.listen(factory, *listener)
+    # Without SendGrid, mail goes to .eml files the moment its transaction commits; with it, the worker sends.
+    transport = None if app.config["SENDGRID_API_KEY"] else FileTransport(app.config["OUTBOX_DIR"])
+    delivery.listen(database.session.session_factory, transport, app.config["MAIL_FROM"])
+    # What a bounce, an opt-out or an e-mailed reply means is the cases capability's to say.
+    from portal.cases import mail_outcomes
+
+    mail_outcomes.register()
 
 
 def register_extensions(app: Flask) -> None:
@@ -126,8 +122,8 @@ def register_blueprints(app: Flask) -> None:
     add_admin_link(app, "Focus groups", "focus_groups.index",
                    "Long-standing customers to consult: members added by hand or from a CSV file.")
     app.register_blueprint(mail_views.webhooks)
-    app.register_blueprint(mail_views.public)
-    app.register_blueprint(mail_views.staff)
+    app.register_blueprint(case_views.preferences_bp)
+    app.register_blueprint(admin_views.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")

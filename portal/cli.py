@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal import migrate
 from portal.db import db
+from portal.urls import case_link, public_url
 
 
 def register(app: Flask) -> None:
@@ -104,12 +105,12 @@ def demo_command(quiet: bool) -> None:
             click.echo(f"  {role:<8} {email:<34} {name}")
         from portal.surveys.demo import demo_member_link
 
-        base = current_app.config["BASE_URL"].rstrip("/")
         link = demo_customer_link(db.session)
-        survey_link = demo_member_link(db.session, current_app.config["SECRET_KEY"], base)
+        survey_link = demo_member_link(db.session, current_app.config["SECRET_KEY"],
+                                       lambda token: public_url("answer.start", via="i", token=token))
         db.session.commit()
         if link:
-            click.echo(f"\nA customer's private link to a case with options to choose from:\n  {base}/my-case/{link}")
+            click.echo(f"\nA customer's private link to a case with options to choose from:\n  {case_link(link)}")
         if survey_link:
             click.echo(f"\nA focus-group member's personal link to the demo survey:\n  {survey_link}")
 
@@ -158,8 +159,8 @@ def offers_group() -> None:
 @offers_group.command("expire", help="Send the one reminder for offers close to expiry; return expired ones.")
 @with_appcontext
 def offers_expire() -> None:
-    from portal.admin.organisation import branding
     from portal.db import utcnow
+    from portal.organisation import branding
     from portal.remedies.expiry import run_offer_expiry
     from portal.remedies.settings import RemedySettings
 

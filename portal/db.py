@@ -81,8 +81,6 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
-        # (event name, listener) pairs the app attached to the session factory, so a new app can detach them.
-        self.mail_listeners: list[tuple[str, Any]] = []
 
     def configure(self, url: str, **engine_kwargs: Any) -> None:
         if self.engine is not None:

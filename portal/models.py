@@ -1,6 +1,5 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from portal.admin.models import Organisation
 from portal.audit import AuditEntry
 from portal.auth.models import Employee, Role, SignInThrottle, Team
 from portal.cases.models import (
@@ -22,6 +21,7 @@ from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
 from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
 from portal.metrics.models import CaseMilestones
+from portal.organisation import Organisation
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
 from portal.surveys.models import (
     Answer,

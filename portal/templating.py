@@ -76,8 +76,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def organisation() -> dict[str, object]:
-        from portal.admin.organisation import branding
         from portal.db import db
+        from portal.organisation import branding
 
         brand = branding(db.session, app.config["ORG_NAME"])
         return {

@@ -1,15 +1,39 @@
 """Addresses that leave the request: in e-mails, feeds and shared links they start with BASE_URL, the portal's
-public address, never whatever host a request came in on."""
+public address, never whatever host a request came in on.
+
+One way to build them, by route name, with or without a request: the app factory hands over its routes and
+BASE_URL (`configure`), and services, e-mails and pages all call `public_url`. Flask-free, so services use it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, url_for
+from typing import Any, Protocol
 
 
-def public_url(endpoint: str, **values: Any) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+class Routes(Protocol):
+    """What the app's URL map offers (werkzeug's ``Map``): an adapter that builds a route's path."""
+
+    def bind(self, server_name: str) -> Any: ...
+
+
+_base_url = ""
+_routes: Any = None
+
+
+def configure(base_url: str, routes: Routes) -> None:
+    global _base_url, _routes
+    _base_url, _routes = base_url.rstrip("/"), routes.bind("localhost")
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """The path of a route (``/staff/cases/MIR-2026-000123``); unknown values become its query string."""
+    if _routes is None:
+        raise RuntimeError("links are not configured; create the app first")
+    return _routes.build(endpoint, values)
+
+
+def public_url(endpoint: str, *, base_url: str | None = None, **values: Any) -> str:
+    """The absolute address of a route: BASE_URL (or ``base_url``, an e-mail's own) and its path."""
+    return (_base_url if base_url is None else base_url.rstrip("/")) + path_for(endpoint, **values)
 
 
 def case_link(token: str) -> str:

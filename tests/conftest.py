@@ -72,9 +72,17 @@ def suite_clock() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_branding_cache() -> None:
     # The organisation's name is cached per database URL; the PostgreSQL database is reused (truncated) per test.
-    from portal.admin.organisation import forget_cached_branding
+    from portal.organisation import forget_cached_branding
 
     forget_cached_branding()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def started_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What start-up wires, for services tested without an app of their own: the routes e-mail links are built
+    from, and what a bounce, an opt-out or an e-mailed reply means for a case."""
+    folder = tmp_path_factory.mktemp("started-once")
+    make_test_app(f"sqlite:///{folder / 'unused.sqlite3'}", folder)
 
 
 @pytest.fixture(scope="session")

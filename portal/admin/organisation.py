@@ -1,9 +1,7 @@
-"""The organisation's name and logo, editable by admins; ORG_NAME from the environment until then."""
+"""Admins changing the organisation's name and logo (read everywhere through `portal.organisation`)."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
@@ -12,40 +10,14 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.admin.errors import OrganisationRefused
-from portal.admin.models import Organisation
 from portal.auth.models import Employee
 from portal.auth.permissions import require_admin
+from portal.organisation import Organisation, forget_cached_branding
 
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 MAX_LOGO_BYTES = 1024 * 1024
-# Several worker processes each keep their own copy; a change shows everywhere within this many seconds.
-CACHE_SECONDS = 30.0
 
-
-@dataclass(frozen=True)
-class Branding:
-    name: str
-    logo_filename: str
-    logo_content_type: str
-
-
-_cache: dict[str, tuple[float, Branding]] = {}
-
-
-def branding(session: Session, default_name: str) -> Branding:
-    key = f"{session.get_bind().url}|{default_name}"
-    now = time.monotonic()
-    cached = _cache.get(key)
-    if cached is not None and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    row = session.scalar(select(Organisation).limit(1))
-    value = Branding(row.name, row.logo_filename, row.logo_content_type) if row else Branding(default_name, "", "")
-    _cache[key] = (now, value)
-    return value
-
-
-def forget_cached_branding() -> None:
-    _cache.clear()
+__all__ = ["OrganisationRefused", "update_organisation"]
 
 
 def update_organisation(
@@ -78,8 +50,3 @@ def update_organisation(
                  before=before, after=audit.snapshot(row, ("name", "logo_filename")))
     forget_cached_branding()
     return row
-
-
-def logo_path(upload_dir: str, filename: str) -> Path | None:
-    path = Path(upload_dir) / "organisation" / filename
-    return path if filename and path.is_file() else None

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from portal import audit, page_cache
-from portal.admin import data_requests, organisation, staff, structure
+from portal import organisation as branding_settings
+from portal.admin import data_requests, organisation, outbox, staff, structure
 from portal.admin.forms import (
     CategoryForm,
     CustomerSearchForm,
@@ -37,10 +38,14 @@ from portal.cases.permissions import categories_managed_by
 from portal.db import db
 from portal.forms import placeholder
 from portal.inputs import db_int
+from portal.mail import worker
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.urls import public_url
 from portal.web import form_status, get_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 branding_bp = Blueprint("organisation", __name__)
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/staff/admin/outbox")
 
 
 @bp.after_request
@@ -154,14 +159,13 @@ def invite() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.authority_limit.data = Decimal("50")
     if form.validate_on_submit():
-        base_url = current_app.config["BASE_URL"].rstrip("/")
         try:
             employee = staff.invite_employee(
                 db.session, email=form.email.data, name=form.name.data, job_title=form.job_title.data or "",
                 role=Role(form.role.data), team=db.session.get(Team, form.team_id.data or 0),
                 authority_limit=form.authority_limit.data, by=current_user,
                 secret_key=current_app.config["SECRET_KEY"],
-                link=lambda token: base_url + url_for("auth.accept_invitation", token=token),
+                link=lambda token: public_url("auth.accept_invitation", token=token),
             )
         except AccountRefused as refused:
             form.email.errors = [str(refused)]
@@ -198,7 +202,7 @@ def employee(employee_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/organisation", methods=["GET", "POST"])
 @role_required()
 def organisation_settings() -> str | Response | tuple[str, int]:
-    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
+    current = branding_settings.branding(db.session, current_app.config["ORG_NAME"])
     form = OrganisationForm(name=current.name)
     if form.validate_on_submit():
         upload = form.logo.data
@@ -272,8 +276,51 @@ def data_export(customer_id: int) -> Response:
 
 @branding_bp.get("/organisation/logo")
 def logo() -> Response:
-    current = organisation.branding(db.session, current_app.config["ORG_NAME"])
-    path = organisation.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
+    current = branding_settings.branding(db.session, current_app.config["ORG_NAME"])
+    path = branding_settings.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
     if path is None:
         abort(404)
     return send_file(path, mimetype=current.logo_content_type, max_age=300)
+
+
+# The outbox: every e-mail sent or waiting, a message and its preview, and sending a failed one again.
+@outbox_bp.get("/", endpoint="index")
+@role_required()
+def outbox_list() -> str:
+    status = request.args.get("status", "")
+    result = outbox.list_outbox(db.session, status=OutboxStatus(status) if status in OutboxStatus.__members__ else None,
+                               search=request.args.get("q", ""), before=request.args.get("before", type=db_int),
+                               after=request.args.get("after", type=db_int))
+    return render_template("mail_admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
+
+
+@outbox_bp.get("/<int:message_id>", endpoint="show")
+@role_required()
+def outbox_message(message_id: int) -> str:
+    message = get_or_404(OutboxMessage, message_id)
+    return render_template("mail_admin/message.html", message=message)
+
+
+@outbox_bp.get("/<int:message_id>/preview", endpoint="preview")
+@role_required()
+def outbox_preview(message_id: int) -> Response:
+    message = get_or_404(OutboxMessage, message_id)
+    response = Response(message.body_html, mimetype="text/html")
+    # Shown in a sandboxed frame: the e-mail's own inline styles, nothing that runs or loads.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@outbox_bp.post("/<int:message_id>/retry", endpoint="retry")
+@role_required()
+def outbox_retry(message_id: int) -> Response:
+    message = get_or_404(OutboxMessage, message_id)
+    try:
+        worker.retry(db.session, message)
+    except ValueError as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(f"Message {message.id} to {message.to_address} will be sent again.", "success")
+    return redirect(url_for("outbox.show", message_id=message.id))

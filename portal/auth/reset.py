@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from portal import mail
+from portal.auth import notify
 from portal.auth.models import Employee
 from portal.auth.passwords import hash_password
 from portal.auth.signin import find_employee
@@ -30,7 +30,7 @@ def request_reset(session: Session, email: str, *, secret_key: str, link: Callab
     if employee is None or not employee.active:
         return
     token = sign(secret_key, PURPOSE, {"id": employee.id, "fp": _fingerprint(employee)})
-    mail.queue(session, employee.email, "password_reset", {"name": employee.first_name, "link": link(token)})
+    notify.password_reset(session, employee, link=link(token))
 
 
 def invite(
@@ -38,13 +38,7 @@ def invite(
 ) -> None:
     """E-mail a new employee a link to choose their password."""
     token = sign(secret_key, INVITE_PURPOSE, {"id": employee.id, "fp": _fingerprint(employee)})
-    mail.queue(
-        session,
-        employee.email,
-        "staff_invitation",
-        {"name": employee.first_name, "link": link(token), "invited_by": invited_by.name,
-         "role": employee.role.value, "team": employee.team.name if employee.team else ""},
-    )
+    notify.staff_invitation(session, employee, link=link(token), invited_by=invited_by)
 
 
 def employee_for_token(session: Session, token: str, *, secret_key: str, invitation: bool = False) -> Employee:

@@ -13,6 +13,7 @@ from portal.db import db
 from portal.inputs import safe_next
 from portal.security import limiter
 from portal.tokens import TokenInvalid
+from portal.urls import public_url
 from portal.web import form_status
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -65,12 +66,11 @@ def forgot_password() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         status = form_status()
         return render_template("auth/forgot_password.html", form=form), status
-    base_url = current_app.config["BASE_URL"].rstrip("/")
     reset.request_reset(
         db.session,
         form.email.data or "",
         secret_key=current_app.config["SECRET_KEY"],
-        link=lambda token: base_url + url_for("auth.reset_password", token=token),
+        link=lambda token: public_url("auth.reset_password", token=token),
     )
     db.session.commit()
     flash(

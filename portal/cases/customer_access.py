@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal import mail
 from portal.auth import throttle
 from portal.auth.passwords import hash_password, verify_password
 from portal.auth.sessions import account_for_session
+from portal.cases import notify
 from portal.cases.customers import find_customer
 from portal.cases.errors import CustomerSignInRefused
 from portal.cases.models import Case, CaseLink, Customer
@@ -72,7 +72,7 @@ def send_links(session: Session, email: str, *, link_for: Callable[[str], str]) 
         return
     links = [{"reference": c.reference, "status": c.status.label, "link": link_for(issue_link(session, c))}
              for c in cases]
-    mail.queue(session, customer.email, "case_links", {"name": customer.first_name, "cases": links})
+    notify.case_links(session, customer, links)
 
 
 def sign_in_link(session: Session, email: str, *, secret_key: str, link_for: Callable[[str], str]) -> None:
@@ -81,7 +81,7 @@ def sign_in_link(session: Session, email: str, *, secret_key: str, link_for: Cal
     if customer is None or not customer.cases:
         return
     token = sign(secret_key, SIGN_IN_PURPOSE, {"id": customer.id, "fp": _fingerprint(customer)})
-    mail.queue(session, customer.email, "customer_sign_in", {"name": customer.first_name, "link": link_for(token)})
+    notify.customer_sign_in(session, customer, link=link_for(token))
 
 
 def _fingerprint(customer: Customer) -> str:

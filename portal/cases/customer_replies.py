@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal import mail
-from portal.cases import lifecycle
+from portal.cases import lifecycle, notify
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
 from portal.cases.errors import CustomerActionRefused
 from portal.cases.lifecycle import Action
@@ -45,14 +44,7 @@ def add_customer_reply(
     session.flush()
     if files:
         store_attachments(session, case, event, list(files), upload_dir=upload_dir)
-    mail.queue(
-        session,
-        case.owner.email,
-        "customer_replied",
-        {"name": case.owner.first_name, "customer": case.customer.name, "reference": case.reference,
-         "body": body.strip(), "files": len([f for f in files if f[0] or f[1]])},
-        case_id=case.id,
-    )
+    notify.customer_replied(session, case, body=body.strip(), files=len([f for f in files if f[0] or f[1]]))
     return event
 
 
@@ -85,14 +77,7 @@ def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str,
     files_note = f"\n\n({attachments} attached file{'' if attachments == 1 else 's'} not kept.)" if attachments else ""
     text = (body.strip()[:MAX_REPLY] or "(The e-mail had no text.)") + files_note
     event = record(session, case, EventKind.email_held, public=False, body=text, detail={"sender": sender[:254]})
-    mail.queue(
-        session,
-        case.owner.email,
-        "email_held",
-        {"name": case.owner.first_name, "customer": case.customer.name, "reference": case.reference,
-         "sender": sender[:254]},
-        case_id=case.id,
-    )
+    notify.email_held(session, case, sender=sender[:254])
     return event
 
 
@@ -101,12 +86,5 @@ def withdraw_case(session: Session, case: Case, reason: str = "") -> Event:
     if not case.can_reply:
         raise CustomerActionRefused(f"This case is already {case.status.label.lower()}.")
     event = lifecycle.move(session, case, Action.withdraw, by_customer=True, body=reason.strip()[:1000])
-    mail.queue(
-        session,
-        case.owner.email,
-        "case_withdrawn",
-        {"name": case.owner.first_name, "customer": case.customer.name, "reference": case.reference,
-         "reason": reason.strip()[:1000]},
-        case_id=case.id,
-    )
+    notify.case_withdrawn(session, case, reason=reason.strip()[:1000])
     return event

@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
+from portal.cases import notify
 from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
 from portal.cases.customer_access import issue_link
 from portal.cases.customers import find_customer
 from portal.cases.errors import FilingRefused
 from portal.cases.models import Case, CaseKind, Category, Channel, Customer, EventKind
-from portal.cases.naming import name_from_team
 from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -122,19 +121,5 @@ def file_case(
     if files:
         store_attachments(session, case, filed, list(files), upload_dir=upload_dir)
     token = issue_link(session, case)
-    mail.queue(
-        session,
-        customer.email,
-        "receipt",
-        {
-            "name": customer.first_name,
-            "reference": case.reference,
-            "owner": owner.first_name,
-            "owner_from_team": name_from_team(owner.first_name, category.team.name),
-            "kind": case.kind.value,
-            "first_response_hours": category.first_response_hours,
-            "link": link_for(token),
-        },
-        case_id=case.id,
-    )
+    notify.receipt(session, case, link=link_for(token))
     return Filed(case, duplicate=False)

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, mail
+from portal import audit
 from portal.auth.accounts import EMPLOYEE_FIELDS
 from portal.auth.models import Employee
+from portal.cases import notify
 from portal.cases.customer_access import issue_link
 from portal.cases.errors import HandoffRefused
 from portal.cases.lifecycle import OPEN_STATUSES
@@ -69,12 +70,8 @@ def hand_off(
         f"so far, so you will not need to explain again."), detail={"to": to.id})
     session.flush()
     handoffs = session.scalars(select(Event.id).where(Event.case_id == case.id, Event.kind == EventKind.handoff)).all()
-    mail.queue(session, to.email, "case_handed_to_you",
-               {"name": to.first_name, "handed_by": by.name, "reference": case.reference, "note": text,
-                "reason": HANDOFF_REASONS[reason], "customer": case.customer.name}, case_id=case.id)
-    mail.queue(session, case.customer.email, "new_owner",
-               {"name": case.customer.first_name, "owner": to.first_name, "owner_from_team": new_owner,
-                "reference": case.reference, "link": link_for(issue_link(session, case))}, case_id=case.id)
+    notify.case_handed_to_you(session, case, by=by, note=text, reason=HANDOFF_REASONS[reason])
+    notify.new_owner(session, case, owner_from_team=new_owner, link=link_for(issue_link(session, case)))
     if len(handoffs) > HANDOFFS_BEFORE_FLAG and not case.needs_manager:
         _flag_to_manager(session, case, len(handoffs))
     return event
@@ -85,9 +82,7 @@ def _flag_to_manager(session: Session, case: Case, handoffs: int) -> None:
     record(session, case, EventKind.flagged, detail={"reason": f"handed off {handoffs} times"})
     manager = case.category.team.manager
     if manager is not None and manager.active:
-        mail.queue(session, manager.email, "case_flagged",
-                   {"name": manager.first_name, "reference": case.reference, "handoffs": handoffs,
-                    "owner": case.owner.name}, case_id=case.id)
+        notify.case_flagged(session, case, manager, handoffs=handoffs)
 
 
 def latest_handoff_to_owner(events: list[Event], owner_id: int) -> Event | None:
@@ -112,8 +107,7 @@ def add_helper(session: Session, case: Case, helper: Employee, *, by: Employee) 
     link = CaseHelper(case_id=case.id, employee=helper, added_by_id=by.id)
     session.add(link)
     record(session, case, EventKind.helper_added, by=by, detail={"helper": helper.id, "name": helper.name})
-    mail.queue(session, helper.email, "helper_asked",
-               {"name": helper.first_name, "owner": by.name, "reference": case.reference}, case_id=case.id)
+    notify.helper_asked(session, case, helper, by=by)
     return link
 
 

@@ -8,14 +8,12 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
 from portal.auth.models import Employee
-from portal.cases import lifecycle
+from portal.cases import lifecycle, notify
 from portal.cases.customer_access import issue_link
 from portal.cases.errors import CaseActionRefused, StaleCase
 from portal.cases.lifecycle import Action
 from portal.cases.models import Case, CaseStatus, Event, EventKind
-from portal.cases.naming import name_from_team
 from portal.cases.permissions import can_work_on, is_helper
 from portal.cases.timeline import record
 from portal.db import utcnow
@@ -77,15 +75,7 @@ def reply(
         lifecycle.move(session, case, Action.first_reply, by=by, at=now, reason="First reply sent")
     case.updated_at = now
     session.flush()
-    mail.queue(
-        session,
-        case.customer.email,
-        "owner_reply",
-        {"name": case.customer.first_name, "owner": by.first_name,
-         "owner_from_team": name_from_team(by.first_name, case.category.team.name),
-         "reference": case.reference, "body": text, "link": link_for(issue_link(session, case))},
-        case_id=case.id,
-    )
+    notify.owner_reply(session, case, by=by, body=text, link=link_for(issue_link(session, case)))
     return event
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from portal.auth.sessions import end_sessions
-from portal.cases import customer_access, customer_replies, filing
+from portal.cases import contact_preferences, customer_access, customer_replies, filing
 from portal.cases.attachments import attachment_path, served_name, shown_inline
 from portal.cases.forms import (
     CustomerPasswordForm,
@@ -44,6 +44,7 @@ from portal.urls import case_link, public_url
 from portal.web import form_status
 
 bp = Blueprint("cases", __name__)
+preferences_bp = Blueprint("email_preferences", __name__)
 
 
 def _email_key() -> str:
@@ -366,3 +367,20 @@ def account_withdraw(reference: str):
 def account_attachment(reference: str, attachment_id: int) -> Response:
     return send_attachment(_account_case(reference), attachment_id)
 
+
+# The customer's e-mail preferences, reached from the link in every e-mail that is not about their case.
+@preferences_bp.route("/email-preferences/<token>", methods=["GET", "POST"])
+def email_preferences(token: str) -> str | Response:
+    try:
+        email = contact_preferences.email_for_token(token, secret_key=current_app.config["SECRET_KEY"])
+    except TokenInvalid:
+        abort(404)
+    if request.method == "POST":
+        wanted = request.form.get("news") == "yes"
+        contact_preferences.set_news(db.session, email, wanted=wanted)
+        db.session.commit()
+        flash("Saved. " + ("We will tell you about changes and ask your views." if wanted else
+                           "You will only get e-mails about your own cases."), "success")
+        return redirect(url_for("email_preferences.email_preferences", token=token))
+    return render_template("mail_admin/preferences.html", email=email,
+                           wants=contact_preferences.wants_news(db.session, email))

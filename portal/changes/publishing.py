@@ -13,11 +13,11 @@ import filetype
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import mail
 from portal.auth.models import Employee
 from portal.cases.customer_access import issue_link
-from portal.cases.models import Case, Customer, EventKind
+from portal.cases.models import Case, EventKind
 from portal.cases.timeline import record
+from portal.changes import notify
 from portal.changes.errors import ChangeRefused
 from portal.changes.models import Change, ChangeFeedback, ChangeNotification, ChangeStatus, Theme, ThemeCase
 from portal.changes.permissions import require_change, require_theme
@@ -122,13 +122,9 @@ def notify_customers(session: Session, change: Change, occasion: str, *, public_
         if case.customer_id in told:
             continue
         told.add(case.customer_id)
-        customer: Customer = case.customer
-        message = mail.queue(session, customer.email, "change_published", {
-            "name": customer.first_name, "title": change.title, "you_said": change.you_said,
-            "we_did": change.we_did, "done": occasion == "done", "public_url": public_url,
-            "case_url": case_link_for(issue_link(session, case)), "reference": case.reference,
-        }, transactional=False)
-        session.add(ChangeNotification(change_id=change.id, customer_id=customer.id, occasion=occasion))
+        message = notify.change_published(session, change, case, done=occasion == "done", change_url=public_url,
+                                          case_url=case_link_for(issue_link(session, case)))
+        session.add(ChangeNotification(change_id=change.id, customer_id=case.customer_id, occasion=occasion))
         queued += message is not None
     return queued
 

@@ -6,13 +6,11 @@ from collections import Counter
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from portal import times
 from portal.changes.public import list_published
-from portal.mail.rendering import TEMPLATES
 from portal.pdf import render_pdf
+from portal.rendering import environment
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -29,9 +27,7 @@ def report_pdf(session: Session, *, start: date, end: date, org_name: str, zone:
     everything = list_published(session, page_size=10_000).items
     items = [i for i in everything if begin <= i.change.published_at < finish]
     by_category = Counter(i.category or "General" for i in items)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["day"] = lambda moment: times.day(moment, zone)
-    html = env.get_template("changes/report.html").render(
+    html = environment(zone.key).get_template("changes/report.html").render(
         items=items, by_category=sorted(by_category.items()), start=start, end=end, org_name=org_name,
         supporters=sum(i.supporters for i in items),
     )

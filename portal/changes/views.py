@@ -213,7 +213,7 @@ def report() -> Response:
         abort(400)
     if end <= start:
         abort(400)
-    from portal.admin.organisation import branding
+    from portal.organisation import branding
 
     pdf = report_pdf(db.session, start=start, end=end, zone=ZoneInfo(current_app.config["ORG_TIMEZONE"]),
                      org_name=branding(db.session, current_app.config["ORG_NAME"]).name)
@@ -240,7 +240,7 @@ def index() -> str:
 @cached_page()
 def feed() -> Response:
     items = public.list_published(db.session, page_size=50).items
-    from portal.admin.organisation import branding
+    from portal.organisation import branding
 
     body = atom_feed(items, title=f"{branding(db.session, current_app.config['ORG_NAME']).name}: You said, we did",
                      site_url=public_url("you_said.index"), feed_url=public_url("you_said.feed"),

@@ -8,13 +8,13 @@ from datetime import date
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from portal import mail
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import require_change
 from portal.db import utcnow
+from portal.ideas import notify
 from portal.ideas.errors import IdeaRefused
 from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
 from portal.ideas.permissions import require_decide
@@ -78,7 +78,7 @@ def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str,
         raise IdeaRefused(f"This idea is already {status.label.lower()}.")
     idea.status, idea.status_reason = status, reason.strip()
     idea.status_changed_at, idea.status_changed_by = utcnow(), by
-    _tell_author(session, idea)
+    notify.idea_status(session, idea)
     return idea
 
 
@@ -106,23 +106,8 @@ def form_task_force(
         idea.task_force = task_force
         idea.status, idea.status_reason = IdeaStatus.task_force, f"A task force is working on this: {name.strip()}."
         idea.status_changed_at, idea.status_changed_by = utcnow(), by
-        _tell_author(session, idea)
+        notify.idea_status(session, idea)
     return task_force
-
-
-def _tell_author(session: Session, idea: Idea) -> None:
-    mail.queue(
-        session,
-        idea.author.email,
-        "idea_status",
-        {
-            "name": idea.author.first_name,
-            "title": idea.title,
-            "status": idea.status.label,
-            "reason": idea.status_reason,
-            "idea_id": idea.id,
-        },
-    )
 
 
 @dataclass(frozen=True)
@@ -174,5 +159,5 @@ def link_change(session: Session, idea: Idea, change: Change | None, *, by: Empl
     if change is not None:
         idea.status, idea.status_reason = IdeaStatus.done, f"Shipped as “{change.title}”."
         idea.status_changed_at, idea.status_changed_by = utcnow(), by
-        _tell_author(session, idea)
+        notify.idea_status(session, idea)
     return idea

@@ -1,5 +1,5 @@
-"""E-mail: the outbox, message rendering, transports and delivery."""
+"""E-mail: the outbox, message rendering, transports, delivery and what SendGrid reports back."""
 
-from portal.mail.outbox import queue
+from portal.mail.outbox import queue, settings
 
-__all__ = ["queue"]
+__all__ = ["queue", "settings"]

@@ -1,4 +1,7 @@
-"""What SendGrid reports after a message leaves: deliveries, bounces and the customer's own choices."""
+"""What SendGrid reports after a message leaves: deliveries, bounces and the customer's own choices.
+
+Each event is stored here; what a bounce or an opt-out means for the customer is reported upwards
+(`portal.mail.outcomes`)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import mail
-from portal.cases.models import Case, Customer, EventKind
-from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.inputs import optional_db_int
+from portal.mail import outcomes
 from portal.mail.models import OutboxEvent, OutboxMessage
 
 RECORDED = {"processed", "delivered", "bounce", "dropped", "deferred", "spamreport", "unsubscribe",
@@ -49,7 +50,7 @@ def parse(payload: str) -> list[dict[str, Any]]:
 
 
 def record_events(session: Session, events: list[dict[str, Any]]) -> int:
-    """Store each new event once (SendGrid retries deliveries) and act on bounces and opt-outs."""
+    """Store each new event once (SendGrid retries deliveries) and report bounces and opt-outs."""
     stored = 0
     now = utcnow()
     for item in events:
@@ -79,11 +80,9 @@ def _record(session: Session, item: dict[str, Any], now: datetime) -> int:
     reason = str(item.get("reason", ""))[:300]
     # SendGrid also drops mail to people who unsubscribed: only a bounce or a bad address means "phone instead".
     if kind == "bounce" or (kind == "dropped" and any(w in reason.lower() for w in ("bounce", "invalid"))):
-        _undeliverable(session, email, message, reason)
+        outcomes.report_undeliverable(session, email, message, reason)
     elif kind in ("unsubscribe", "group_unsubscribe", "spamreport"):
-        customer = _customer(session, email)
-        if customer is not None and customer.email_opt_out_at is None:
-            customer.email_opt_out_at = at
+        outcomes.report_opted_out(session, email, at)
     return 1
 
 
@@ -99,22 +98,3 @@ def _event_time(when: Any, now: datetime) -> datetime:
     if not EARLIEST_EVENT <= at <= now + LATEST_EVENT_AHEAD:
         raise EventRefused(f"its timestamp {when!r} ({at:%Y-%m-%d}) is not a time SendGrid could report")
     return at
-
-
-def _customer(session: Session, email: str) -> Customer | None:
-    return session.scalar(select(Customer).where(func.lower(Customer.email) == email.lower())) if email else None
-
-
-def _undeliverable(session: Session, email: str, message: OutboxMessage | None, reason: str) -> None:
-    """The customer's address does not take mail: mark it, and tell the owner to phone instead."""
-    customer = _customer(session, email)
-    if customer is None:
-        return
-    customer.email_undeliverable = True
-    case = session.get(Case, message.case_id) if message is not None and message.case_id else None
-    if case is None:
-        return
-    record(session, case, EventKind.email_bounced, detail={"email": email, "reason": reason, "outbox": message.id})
-    mail.queue(session, case.owner.email, "email_bounced",
-               {"name": case.owner.first_name, "customer": customer.name, "reference": case.reference,
-                "phone": customer.phone, "reason": reason, "bounced_subject": message.subject}, case_id=case.id)

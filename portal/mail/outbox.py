@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.mail.attachments import Attachment, OutboxAttachment
+from portal.mail.inbound import reply_address
 from portal.mail.models import OutboxMessage
 from portal.mail.rendering import MailSettings, render
 
@@ -32,25 +33,21 @@ def queue(
     template: str,
     context: dict[str, Any],
     *,
+    org_name: str | None = None,
     case_id: int | None = None,
+    case_reference: str = "",
     attachments: Sequence[Attachment] = (),
     transactional: bool = True,
-) -> OutboxMessage | None:
+) -> OutboxMessage:
     """Render now (so the message is fixed) and add it to the session; delivery happens after commit.
 
-    A non-transactional message (news of a change, a survey) is not queued for a customer who opted out, and
-    carries a link to manage their e-mail preferences; transactional ones (about their own case) always go."""
-    # The organisation's name as an admin last set it, not only as the environment had it at start-up.
-    from portal.admin.organisation import branding
-
+    ``org_name`` is the organisation's name as an admin last set it (`portal.organisation.name_for_mail`); the
+    configured ORG_NAME when not given. A message about a case (``case_reference``) carries a signed Reply-To, so
+    the customer's answer comes back to it. A non-transactional message (news of a change, a survey) is the
+    caller's to hold back from a customer who opted out, with a ``preferences_link`` in its context
+    (`portal.cases.contact_preferences.queue_news`)."""
     configured = settings()
-    current = replace(configured, org_name=branding(session, configured.org_name).name)
-    if not transactional:
-        from portal.mail.preferences import preferences_link, wants_news
-
-        if not wants_news(session, to):
-            return None
-        context = {**context, "preferences_link": preferences_link(to, current)}
+    current = replace(configured, org_name=org_name) if org_name else configured
     rendered = render(template, context, current)
     message = OutboxMessage(
         to_address=to,
@@ -61,7 +58,7 @@ def queue(
         context={k: v for k, v in context.items() if isinstance(v, str | int | float | bool)},
         case_id=case_id,
         transactional=transactional,
-        reply_to=_reply_to(session, case_id, current),
+        reply_to=_reply_to(case_reference, current),
     )
     for attachment in attachments:
         message.attachments.append(  # type: ignore[attr-defined]
@@ -72,11 +69,7 @@ def queue(
     return message
 
 
-def _reply_to(session: Session, case_id: int | None, current: MailSettings) -> str:
-    if case_id is None or not current.inbound_domain or not current.secret_key:
+def _reply_to(case_reference: str, current: MailSettings) -> str:
+    if not case_reference or not current.inbound_domain or not current.secret_key:
         return ""
-    from portal.cases.models import Case
-    from portal.mail.inbound import reply_address
-
-    case = session.get(Case, case_id)
-    return reply_address(case.reference, secret_key=current.secret_key, domain=current.inbound_domain) if case else ""
+    return reply_address(case_reference, secret_key=current.secret_key, domain=current.inbound_domain)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import css_inline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from portal.rendering import environment
+from portal.urls import public_url
 
 
 @dataclass(frozen=True)
@@ -29,21 +27,16 @@ class Rendered:
     html: str
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render(template: str, context: dict[str, Any], settings: MailSettings) -> Rendered:
     """Render ``mail/<template>.txt`` and ``.html``; the text template sets ``subject``."""
-    env = _environment()
-    values = {"org_name": settings.org_name, "base_url": settings.base_url.rstrip("/"), **context}
+    env = environment()
+    base_url = settings.base_url.rstrip("/")
+
+    def link(endpoint: str, **route_values: Any) -> str:
+        return public_url(endpoint, base_url=base_url, **route_values)
+
+    # Links go through `public_url`, from mail's own BASE_URL: ``{{ public_url("staff.case", reference=reference) }}``.
+    values = {"org_name": settings.org_name, "base_url": base_url, "public_url": link, **context}
     text_module = env.get_template(f"mail/{template}.txt").make_module(values)
     subject = " ".join(str(getattr(text_module, "subject", "")).split())
     if not subject:

@@ -74,14 +74,17 @@ def index():
 @role_required(Role.manager)
 def monthly_report() -> Response:
     """The month's figures as a PDF: ?month=2026-10 (the last whole month by default)."""
-    from portal.admin.organisation import branding
+    from portal.organisation import branding
     from portal.pdf import render_pdf
+    from portal.rendering import environment
 
     today = utcnow().astimezone(_zone()).date()
     report = pages.month_report(db.session, pages.month_of(request.args.get("month", ""), today=today),
                                 dashboard.scope_for(db.session, current_user), today=today, now=utcnow(), zone=_zone())
-    html = render_template("metrics/report.html", **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
-                           org=branding(db.session, current_app.config["ORG_NAME"]).name)
+    # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
+    html = environment(_zone().key).get_template("metrics/report.html").render(
+        **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
+        org=branding(db.session, current_app.config["ORG_NAME"]).name)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
 

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from portal import times
 from portal.db import utcnow
 from portal.pdf import render_pdf
 from portal.remedies.models import Offer
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-
-
-@lru_cache(maxsize=4)
-def _environment(zone: str) -> Environment:
-    # Autoescape everything: the customer's own words go into this HTML.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
-    # Dates in the letter read as on the organisation's wall, like every page and e-mail (portal.times).
-    env.filters["exact"] = lambda moment: times.exact_time(moment, zone)
-    env.filters["day"] = lambda moment: times.day(moment, zone)
-    return env
+from portal.rendering import environment
 
 
 def letter_html(offer: Offer, *, org_name: str, now: datetime | None = None, zone: str = times.DEFAULT_ZONE) -> str:
     case = offer.case
-    return _environment(zone).get_template("remedies/letter.html").render(
+    return environment(zone).get_template("remedies/letter.html").render(
         org_name=org_name, case=case, customer=case.customer, offer=offer, chosen=offer.chosen_remedy,
         done_by=offer.fulfilled_by or case.owner, today=now or utcnow(),
     )

@@ -1,4 +1,5 @@
-"""The e-mails of the remedy loop, queued in the caller's transaction."""
+"""The e-mails of the remedy loop, queued in the caller's transaction; each carries the case's reference (for
+the Reply-To that brings answers back) and the organisation's name as an admin last set it."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
-from portal.mail import queue
+from portal.cases.notify import about_case
 from portal.mail.attachments import Attachment
 from portal.remedies.access import covers, manages_category
 from portal.remedies.links import offer_token
 from portal.remedies.models import Offer
 from portal.remedies.settings import RemedySettings
 from portal.times import exact_time
+from portal.urls import path_for
 
 
 def _options(offer: Offer) -> list[dict[str, str]]:
@@ -23,8 +25,9 @@ def _options(offer: Offer) -> list[dict[str, str]]:
 
 def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, *, reminder: bool = False) -> None:
     case = offer.case
-    queue(
+    about_case(
         session,
+        case,
         case.customer.email,
         "remedy_offer_reminder" if reminder else "remedy_offer",
         {
@@ -32,10 +35,9 @@ def offer_to_customer(session: Session, offer: Offer, settings: RemedySettings, 
             "reference": case.reference,
             "owner_name": case.owner.name,
             "options": _options(offer),
-            "path": f"/offers/{offer_token(settings.secret_key, offer.id)}",
+            "path": path_for("offers.show", token=offer_token(settings.secret_key, offer.id)),
             "expires": exact_time(offer.expires_at, settings.timezone),
         },
-        case_id=case.id,
     )
 
 
@@ -53,8 +55,9 @@ def approvers(session: Session, offer: Offer) -> list[Employee]:
 def approval_needed(session: Session, offer: Offer) -> None:
     case = offer.case
     for manager in approvers(session, offer):
-        queue(
+        about_case(
             session,
+            case,
             manager.email,
             "offer_approval_needed",
             {
@@ -64,9 +67,8 @@ def approval_needed(session: Session, offer: Offer) -> None:
                 "highest_cost": f"{offer.highest_cost:.2f}",
                 "proposer_limit": f"{offer.proposed_by.authority_limit:.2f}",
                 "options": _options(offer),
-                "path": f"/staff/approvals/{offer.id}",
+                "path": path_for("remedies.review", offer_id=offer.id),
             },
-            case_id=case.id,
         )
 
 
@@ -74,8 +76,9 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
     """``outcome`` is "chosen", "counter_proposal" or "expired"."""
     case = offer.case
     chosen = offer.chosen_remedy
-    queue(
+    about_case(
         session,
+        case,
         case.owner.email,
         "remedy_chosen_owner",
         {
@@ -87,9 +90,9 @@ def owner_told(session: Session, offer: Offer, outcome: str) -> None:
             "chosen_kind": chosen.kind.label if chosen else "",
             "chosen_when": chosen.when_text if chosen else "",
             "proposal": offer.choice.counter_proposal if offer.choice else "",
-            "path": f"/staff/cases/{case.reference}/{'fulfil' if outcome == 'chosen' else 'offer'}",
+            "path": path_for("remedies.fulfil" if outcome == "chosen" else "remedies.compose",
+                             reference=case.reference),
         },
-        case_id=case.id,
     )
 
 
@@ -97,8 +100,9 @@ def resolution(session: Session, offer: Offer, settings: RemedySettings, letter:
     case = offer.case
     token = offer_token(settings.secret_key, offer.id)
     chosen = offer.chosen_remedy
-    queue(
+    about_case(
         session,
+        case,
         case.customer.email,
         "remedy_resolution",
         {
@@ -107,9 +111,8 @@ def resolution(session: Session, offer: Offer, settings: RemedySettings, letter:
             "owner_name": offer.fulfilled_by.name if offer.fulfilled_by else case.owner.name,
             "chosen": chosen.description if chosen else "",
             "what_was_done": offer.fulfilment,
-            "rate_path": f"/offers/{token}/rate",
-            "letter_path": f"/offers/{token}/letter.pdf",
+            "rate_path": path_for("offers.rate", token=token),
+            "letter_path": path_for("offers.letter", token=token),
         },
-        case_id=case.id,
-        attachments=[Attachment(f"{case.reference}-resolution-letter.pdf", "application/pdf", letter)],
+        [Attachment(f"{case.reference}-resolution-letter.pdf", "application/pdf", letter)],
     )

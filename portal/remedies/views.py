@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.admin.organisation import branding
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
 from portal.cases import lifecycle
@@ -21,6 +20,7 @@ from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.inputs import db_int
+from portal.organisation import branding
 from portal.remedies import catalogue, choice, fulfilment, offers
 from portal.remedies.access import manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -127,7 +128,7 @@ def load_surveys_demo(session: Session, rng: random.Random) -> None:
     guidance.theme_from_question(session, survey, result, by=manager)
 
 
-def demo_member_link(session: Session, secret_key: str, base_url: str) -> str | None:
+def demo_member_link(session: Session, secret_key: str, link_for: Callable[[str], str]) -> str | None:
     """A working personal link for a demo member who has not answered yet (demo invitations were never sent)."""
     from portal.surveys.answering import hash_key
     from portal.surveys.invitations import token_for
@@ -139,4 +140,4 @@ def demo_member_link(session: Session, secret_key: str, base_url: str) -> str | 
         return None
     token = token_for(secret_key, invitation)
     invitation.token_hash = hash_key(token)
-    return f"{base_url.rstrip('/')}/s/i/{token}"
+    return link_for(token)

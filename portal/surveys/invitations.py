@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.mail.outbox import queue
+from portal.surveys import notify
 from portal.surveys.answering import hash_key
 from portal.surveys.errors import InvitationRefused
 from portal.surveys.models import Invitation, Member, Response, Survey, SurveyStatus
@@ -33,11 +33,6 @@ def token_for(secret_key: str, invitation: Invitation) -> str:
     return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
 
 
-def _mail_context(survey: Survey, member: Member, link: str) -> dict[str, str]:
-    return {"name": member.name, "survey_title": survey.title, "survey_url": link,
-            "group_name": survey.group.name if survey.group else "", "leave_url": f"{link}/leave"}
-
-
 def invite_group(session: Session, survey: Survey, link_for: LinkMaker, secret_key: str) -> Sent:
     """Invite every current member not yet invited; members added later are invited by running it again."""
     if survey.status is not SurveyStatus.open:
@@ -51,8 +46,7 @@ def invite_group(session: Session, survey: Survey, link_for: LinkMaker, secret_k
             continue
         invitation = Invitation(survey=survey, member=member, nonce=secrets.token_hex(16))
         token = token_for(secret_key, invitation)
-        if queue(session, member.email, "survey_invitation", _mail_context(survey, member, link_for(token)),
-                 transactional=False) is None:
+        if notify.survey_invitation(session, survey, member, link=link_for(token)) is None:
             opted_out += 1
             continue
         invitation.token_hash = hash_key(token)
@@ -85,8 +79,7 @@ def remind(session: Session, survey: Survey, link_for: LinkMaker, secret_key: st
     sent = opted_out = 0
     for invitation in waiting:
         token = token_for(secret_key, invitation)
-        if queue(session, invitation.member.email, "survey_reminder",
-                 _mail_context(survey, invitation.member, link_for(token)), transactional=False) is None:
+        if notify.survey_reminder(session, survey, invitation.member, link=link_for(token)) is None:
             opted_out += 1
             continue
         invitation.token_hash = hash_key(token)  # the same link as before, unless the secret key has changed

@@ -3,13 +3,14 @@ from decimal import Decimal
 import pytest
 
 from portal import audit
-from portal.admin.organisation import OrganisationRefused, branding, update_organisation
+from portal.admin.organisation import OrganisationRefused, update_organisation
 from portal.admin.staff import invite_employee, update_employee
 from portal.admin.structure import StructureRefused, save_category, save_team
 from portal.audit import AuditEntry
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
 from portal.mail.models import OutboxMessage
+from portal.organisation import branding
 from tests.factories import PNG, make_employee, make_team
 
 

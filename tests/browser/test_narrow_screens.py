@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Employee
+from portal.cases.contact_preferences import PURPOSE as PREFERENCES
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Case, CaseStatus, Category, Event
 from portal.changes.models import Change, Theme
 from portal.demo import DEMO_PASSWORD, load_demo
 from portal.ideas.models import Idea, TaskForce
 from portal.mail.models import OutboxMessage
-from portal.mail.preferences import PURPOSE as PREFERENCES
 from portal.remedies.links import offer_token
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
 from portal.surveys.invitations import token_for

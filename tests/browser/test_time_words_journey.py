@@ -52,8 +52,7 @@ def _radio_look(page, selector: str, pseudo: str | None = None) -> dict:
 
 
 def test_every_radio_a_customer_sees_has_the_same_round_40px_look(live_server, page):
-    from portal.mail.preferences import preferences_link
-    from portal.mail.rendering import MailSettings
+    from portal.cases.contact_preferences import preferences_link
     from portal.remedies.links import offer_token
 
     reference = _club(live_server)
@@ -67,8 +66,8 @@ def test_every_radio_a_customer_sees_has_the_same_round_40px_look(live_server, p
         token = offer_token(live_server.app.config["SECRET_KEY"], offer.id)
     page.goto(f"{live_server.url}/offers/{token}")
     card = _radio_look(page, ".radio-card input[type=radio]")
-    settings = MailSettings("x", live_server.url, "x", secret_key=live_server.app.config["SECRET_KEY"])
-    page.goto(preferences_link("james@fans.example", settings))
+    page.goto(preferences_link("james@fans.example", secret_key=live_server.app.config["SECRET_KEY"],
+                               base_url=live_server.url))
     choice = _radio_look(page, ".choice__input[type=radio] + .choice__label", "::before")
     assert card["radius"] == choice["radius"] == "50%"
     assert card["width"] == choice["width"] == "40px" and card["border"] == choice["border"] == "2px"

@@ -39,7 +39,7 @@ def test_admins_filter_preview_and_retry_dead_messages(client, db_session):
 
 
 def test_the_outbox_pages_by_message_not_by_offset(session):
-    from portal.mail.admin import PAGE_SIZE, list_outbox
+    from portal.admin.outbox import PAGE_SIZE, list_outbox
 
     session.add_all(OutboxMessage(to_address=f"fan{n}@fans.example", template="receipt", subject=f"Message {n}",
                                   body_text="", body_html="", context={}) for n in range(PAGE_SIZE * 2 + 5))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from portal import mail
+from portal.cases.contact_preferences import queue_news
 from tests.factories import make_customer
 
 MESSAGES = {
@@ -22,7 +22,7 @@ MESSAGES = {
 @pytest.mark.parametrize("template", sorted(MESSAGES))
 def test_non_transactional_messages_say_why_and_offer_a_way_out(session, template):
     make_customer(session, email="olivia@fans.example")
-    message = mail.queue(session, "olivia@fans.example", template, MESSAGES[template], transactional=False)
+    message = queue_news(session, "olivia@fans.example", template, MESSAGES[template])
     assert message is not None
     link = message.context["preferences_link"]
     for body in (message.body_text, message.body_html):
@@ -36,15 +36,13 @@ def test_non_transactional_messages_say_why_and_offer_a_way_out(session, templat
 
 def test_the_rating_request_asks_the_question_in_its_subject(session):
     make_customer(session, email="olivia@fans.example")
-    rating = mail.queue(session, "olivia@fans.example", "rating_request", MESSAGES["rating_request"],
-                        transactional=False)
+    rating = queue_news(session, "olivia@fans.example", "rating_request", MESSAGES["rating_request"])
     assert rating.subject == "Did we make it right? (MIR-2026-000123)"
 
 
 def test_the_reason_and_the_opt_out_link_are_separate_lines_in_the_text_part(session):
     make_customer(session, email="olivia@fans.example")
-    message = mail.queue(session, "olivia@fans.example", "rating_request", MESSAGES["rating_request"],
-                         transactional=False)
+    message = queue_news(session, "olivia@fans.example", "rating_request", MESSAGES["rating_request"])
     lines = message.body_text.splitlines()
     assert any(line.startswith("You are getting this e-mail because") and line.endswith(".") for line in lines)
     assert any(line.startswith("Choose which e-mails you get from us") for line in lines)

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
 from portal import mail
+from portal.cases.contact_preferences import queue_news
 from portal.cases.customer_access import issue_link
 from portal.cases.models import Attachment, Customer, Event
 from portal.mail.inbound import reply_address, strip_quoted
@@ -148,7 +149,7 @@ def test_case_emails_carry_the_reply_to_address(hooked, db_session):
         from portal.db import db
 
         message = mail.queue(db.session, "fan@fans.example", "password_reset", {"name": "F", "link": "x"},
-                             case_id=case.id)
+                             case_id=case.id, case_reference=case.reference)
         assert re.fullmatch(rf"reply\+{case.reference}\.[\w-]+@reply\.portal\.test", message.reply_to)
         db.session.rollback()
 
@@ -159,8 +160,7 @@ def test_the_preferences_link_turns_news_off_and_on(hooked, db_session):
     with hooked.app_context():
         from portal.db import db
 
-        news = mail.queue(db.session, "olivia@fans.example", "password_reset", {"name": "O", "link": "x"},
-                          transactional=False)
+        news = queue_news(db.session, "olivia@fans.example", "password_reset", {"name": "O", "link": "x"})
         db.session.commit()
         path = re.search(r"http://127\.0\.0\.1:5000(/email-preferences/\S+)", news.body_text).group(1)
     client = hooked.test_client()

@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.cases.contact_preferences import set_news
 from portal.mail.models import OutboxMessage
-from portal.mail.preferences import set_news
 from portal.surveys import answering, building, invitations
 from portal.surveys.models import Invitation
 from tests.factories import make_customer

@@ -43,7 +43,7 @@ def results_csv(survey_id: int) -> WerkzeugResponse:
 @bp.get("/<int:survey_id>/report.pdf")
 @role_required(Role.manager)
 def report(survey_id: int) -> WerkzeugResponse:
-    from portal.admin.organisation import branding
+    from portal.organisation import branding
     from portal.pdf import render_pdf
 
     summary = _summary(survey_id, text_limit=8)

@@ -1,4 +1,4 @@
-"""The outbox as admins see it: what is queued, sent, failing or dead."""
+"""The outbox list: what is queued, sent, failing or dead, as admins see it."""
 
 from __future__ import annotations
 
