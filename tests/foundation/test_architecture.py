@@ -17,7 +17,7 @@ INFRASTRUCTURE = ("mail", "pdf")
 # The web layer: the app factory and the command, request handling, forms, pages and their helpers. Everything
 # else is a service (or a model, or infrastructure) and must import without Flask.
 WEB_LAYER = {"portal.app", "portal.__main__", "portal.cli", "portal.security", "portal.templating", "portal.errors",
-             "portal.pages", "portal.page_cache", "portal.urls", "portal.forms", "portal.auth.access"}
+             "portal.pages", "portal.page_cache", "portal.web", "portal.forms", "portal.auth.access"}
 
 
 def module_name(path: Path) -> str:
