@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from portal import urls
 from portal.config import Settings
@@ -36,9 +37,34 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_template_helpers(app)
     register_commands(app)
-    # Links that leave the request (e-mails, feeds) are built from these routes, with or without a request.
-    urls.configure(app.config["BASE_URL"], app.url_map)
+    register_links(app)
     return app
+
+
+def register_links(app: Flask) -> None:
+    """Links that leave the request (e-mails, feeds) are built from this app's routes and BASE_URL, with or without
+    a request; during one of this app's requests, from this app's even when another app was made since."""
+    set_base_url(app, app.config["BASE_URL"])
+
+    @app.before_request
+    def _links_of_this_app() -> None:
+        links, mail_settings = app.extensions["portal_links"]
+        g.portal_context_tokens = (urls.use(links), outbox.use(mail_settings))
+
+    @app.teardown_request
+    def _forget_links(_error: BaseException | None) -> None:
+        tokens = g.pop("portal_context_tokens", None)
+        if tokens:
+            urls.forget(tokens[0])
+            outbox.forget(tokens[1])
+
+
+def set_base_url(app: Flask, base_url: str) -> None:
+    """The portal's public address, for every link it sends out (a server that learns its port once started)."""
+    app.config["BASE_URL"] = base_url
+    mail_settings = replace(outbox.settings(), base_url=base_url)
+    outbox.configure(mail_settings)
+    app.extensions["portal_links"] = (urls.configure(base_url, app.url_map), mail_settings)
 
 
 def register_converters(app: Flask) -> None:

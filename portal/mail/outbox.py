@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar, Token
 from dataclasses import replace
 from typing import Any
 
@@ -14,6 +15,9 @@ from portal.mail.models import OutboxMessage
 from portal.mail.rendering import MailSettings, render
 
 _settings: MailSettings | None = None
+# The settings of the app serving this request, when one is: several apps in one process (tests, a live server
+# beside them) each e-mail with their own; without a request, the last configured.
+_serving: ContextVar[MailSettings | None] = ContextVar("mail_settings", default=None)
 
 
 def configure(settings: MailSettings) -> None:
@@ -21,10 +25,20 @@ def configure(settings: MailSettings) -> None:
     _settings = settings
 
 
+def use(settings: MailSettings) -> Token[MailSettings | None]:
+    """These settings for the rest of this request (hand the token to ``forget``)."""
+    return _serving.set(settings)
+
+
+def forget(token: Token[MailSettings | None]) -> None:
+    _serving.reset(token)
+
+
 def settings() -> MailSettings:
-    if _settings is None:
+    current = _serving.get() or _settings
+    if current is None:
         raise RuntimeError("mail is not configured; create the app first")
-    return _settings
+    return current
 
 
 def queue(

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from portal.app import set_base_url
 from tests.conftest import make_test_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -57,11 +58,7 @@ def live_server(sqlite_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     app = make_test_app(sqlite_url, tmp_path, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port = server.socket.getsockname()[1]
-    app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
-    from portal.mail import outbox
-    from portal.mail.rendering import MailSettings
-
-    outbox.configure(MailSettings(app.config["ORG_NAME"], app.config["BASE_URL"], app.config["MAIL_FROM"]))
+    set_base_url(app, f"http://127.0.0.1:{port}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
