@@ -104,52 +104,58 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
-    from portal.admin import views as admin_views
-    from portal.auth import views as auth_views
-    from portal.cases import views as case_views
-    from portal.cases.staff import views as staff_views
-    from portal.changes import views as change_views
-    from portal.ideas import views as ideas_views
+    from portal.admin.views import public as admin_public
+    from portal.admin.views import staff as admin_staff
+    from portal.auth.views import staff as auth_staff
+    from portal.cases.views import customer as case_customer
+    from portal.cases.views import staff as case_staff
+    from portal.changes.views import public as change_public
+    from portal.changes.views import staff as change_staff
+    from portal.ideas.views import staff as ideas_staff
     from portal.mail import views as mail_views
-    from portal.metrics import views as metrics_views
-    from portal.remedies import views as remedies_views
-    from portal.surveys.views import answer, builder, groups
-    from portal.surveys.views import results as _results  # noqa: F401 - adds the results pages to builder.bp
+    from portal.metrics.views import staff as metrics_staff
+    from portal.remedies.views import customer as remedies_customer
+    from portal.remedies.views import shared as remedies_shared
+    from portal.remedies.views import staff as remedies_staff
+    from portal.surveys.views import customer as survey_customer
+    from portal.surveys.views import staff as survey_staff
+    from portal.surveys.views import staff_groups as survey_groups
+    from portal.surveys.views import staff_results as _results  # noqa: F401 - adds the results pages to staff.bp
     from portal.templating import add_admin_link, add_nav
 
     app.register_blueprint(pages.bp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(case_views.bp)
+    app.register_blueprint(auth_staff.bp)
+    app.register_blueprint(case_customer.bp)
     add_nav(app, "Tell us", "cases.tell_us", public=True)
     add_nav(app, "Your cases", "cases.account", public=True)
-    app.register_blueprint(staff_views.bp)
+    app.register_blueprint(case_staff.bp)
     app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
     add_nav(app, "My cases", "staff.my_cases")
     add_nav(app, "Team", "staff.team", roles=("manager",))
-    app.register_blueprint(ideas_views.bp)
+    app.register_blueprint(ideas_staff.bp)
     add_nav(app, "Ideas", "ideas.index")
-    app.register_blueprint(metrics_views.bp)
+    app.register_blueprint(metrics_staff.bp)
     add_nav(app, "Dashboard", "metrics.index", roles=("manager",))
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(admin_views.branding_bp)
+    app.register_blueprint(admin_staff.bp)
+    app.register_blueprint(admin_public.branding_bp)
     add_nav(app, "Admin", "admin.index", roles=("manager",))
-    app.register_blueprint(remedies_views.staff)
-    remedies_views.register_case_sections()
-    app.register_blueprint(remedies_views.customer)
+    app.register_blueprint(remedies_staff.staff)
+    remedies_shared.register_case_sections()
+    app.register_blueprint(remedies_customer.customer)
     add_nav(app, "Approvals", "remedies.approvals", roles=("manager",))
-    app.register_blueprint(change_views.staff)
-    app.register_blueprint(change_views.site)
+    app.register_blueprint(change_staff.staff)
+    app.register_blueprint(change_public.site)
     add_nav(app, "Themes", "themes.theme_list", roles=("manager",))
     add_nav(app, "You said, we did", "you_said.index", public=True)
-    app.register_blueprint(groups.bp)
-    app.register_blueprint(builder.bp)
-    app.register_blueprint(answer.bp)
+    app.register_blueprint(survey_groups.bp)
+    app.register_blueprint(survey_staff.bp)
+    app.register_blueprint(survey_customer.bp)
     add_nav(app, "Surveys", "surveys.index", roles=("manager",))
     add_admin_link(app, "Focus groups", "focus_groups.index",
                    "Long-standing customers to consult: members added by hand or from a CSV file.")
     app.register_blueprint(mail_views.webhooks)
-    app.register_blueprint(case_views.preferences_bp)
-    app.register_blueprint(admin_views.outbox_bp)
+    app.register_blueprint(case_customer.preferences_bp)
+    app.register_blueprint(admin_staff.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")

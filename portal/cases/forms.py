@@ -1,12 +1,25 @@
-"""The customer's forms: filing, replying, finding their cases, and the optional account."""
+"""Case forms: the customer's (filing, replying, finding their cases, the optional account) and the staff
+workspace's (reply, note, draft, status, helper, handoff, customer note, deactivation)."""
 
 from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from portal.forms import PortalForm, optional_int
+from portal.cases.ownership import HANDOFF_REASONS
+from portal.cases.profiles import NOTE_KINDS
+from portal.cases.replies import MANUAL_STATUSES
+from portal.forms import PortalForm, optional_int, placeholder
 
 EMAIL_MESSAGE = "Enter an e-mail address in the right format, like name@example.com."
 
@@ -109,3 +122,85 @@ class CustomerPasswordForm(PortalForm):
                              description="At least 12 characters.")
     confirm = PasswordField("Confirm password", validators=[DataRequired("Enter the password again."),
                                                             EqualTo("password", "The passwords do not match.")])
+
+
+# --- The staff workspace -------------------------------------------------------------------------------------
+
+class StaffReplyForm(PortalForm):
+    class Meta:
+        id_prefix = "reply"
+
+    body = TextAreaField("Reply to the customer", validators=[DataRequired("Write the reply first."),
+                                                              Length(max=5000)],
+                         description="The customer sees this and gets it by e-mail.")
+    seen_event_id = HiddenField()
+
+
+class NoteForm(PortalForm):
+    class Meta:
+        id_prefix = "note"
+
+    body = TextAreaField("Internal note", validators=[DataRequired("Write the note first."), Length(max=5000)],
+                         description="Only colleagues see notes.")
+
+
+class DraftForm(PortalForm):
+    class Meta:
+        id_prefix = "draft"
+
+    body = TextAreaField("Draft a reply for the owner", validators=[DataRequired("Write the draft first."),
+                                                                    Length(max=5000)],
+                         description="The owner reads it, changes it if needed, and sends it.")
+
+
+class SendDraftForm(PortalForm):
+    draft_id = HiddenField(validators=[DataRequired()])
+    seen_event_id = HiddenField()
+
+
+class StatusForm(PortalForm):
+    class Meta:
+        id_prefix = "status"
+
+    status = SelectField("New status", choices=[placeholder("Choose the new status")]
+                         + [(s.value, label) for s, label in MANUAL_STATUSES.items()],
+                         validators=[DataRequired("Choose the new status.")])
+    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason for the change."), Length(max=500)],
+                           description="It goes on the case's timeline.")
+
+
+class HelperForm(PortalForm):
+    class Meta:
+        id_prefix = "helper"
+
+    helper_id = SelectField("Colleague", coerce=optional_int, validators=[DataRequired("Choose a colleague.")])
+
+
+class HandoffForm(PortalForm):
+    class Meta:
+        id_prefix = "handoff"
+
+    new_owner = SelectField("New owner", coerce=optional_int, validators=[DataRequired("Choose the new owner.")])
+    reason = RadioField("Why is it moving?", choices=list(HANDOFF_REASONS.items()),
+                        validators=[DataRequired("Choose why the case is moving.")])
+    note = TextAreaField(
+        "Context note for the new owner",
+        validators=[DataRequired("Write a context note for the new owner."), Length(max=3000)],
+        description="What the customer needs and expects, and what has been tried. The new owner reads this first.",
+    )
+
+
+class CustomerNoteForm(PortalForm):
+    kind = SelectField("Kind", choices=[placeholder("Choose a kind"), *NOTE_KINDS.items()],
+                       validators=[DataRequired("Choose the kind of note.")])
+    body = TextAreaField("Note", validators=[DataRequired("Write the note first."), Length(max=1000)],
+                         description="For example “prefers a call after 6pm” or “season ticket in block C”.")
+
+
+class DeactivateForm(PortalForm):
+    new_owner = SelectField("Who takes their open cases?", coerce=optional_int,
+                            validators=[DataRequired("Choose who takes the open cases.")])
+    note = TextAreaField(
+        "One note for all the cases", validators=[Optional(), Length(max=3000)],
+        description="Read first by the new owner on every case: why they are moving and anything to watch for.",
+    )

@@ -50,7 +50,7 @@ def imports_of(module: str) -> set[str]:
 
 
 def package_of(module: str) -> str:
-    """`portal.cases.staff.views` belongs to `cases`; a top-level module such as `portal.db` is its own package."""
+    """`portal.cases.views.staff` belongs to `cases`; a top-level module such as `portal.db` is its own package."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "portal"
 

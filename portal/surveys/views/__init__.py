@@ -1,1 +1,2 @@
-"""The surveys' pages: focus groups, building a survey, answering it, and its results."""
+"""Survey pages, one module per audience: the customer's (answering a survey) and staff (building a survey,
+its focus groups, its results)."""

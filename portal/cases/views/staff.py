@@ -19,20 +19,20 @@ from werkzeug.wrappers import Response
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
 from portal.cases import ownership, permissions, presence, profiles, replies, staff_page, workspace
-from portal.cases.models import Case, CaseStatus, Category, Customer, Event
-from portal.cases.sections import case_sections
-from portal.cases.staff.forms import (
+from portal.cases.forms import (
     CustomerNoteForm,
     DeactivateForm,
     DraftForm,
     HandoffForm,
     HelperForm,
     NoteForm,
-    ReplyForm,
     SendDraftForm,
+    StaffReplyForm,
     StatusForm,
 )
-from portal.cases.views import send_attachment
+from portal.cases.models import Case, CaseStatus, Category, Customer, Event
+from portal.cases.sections import case_sections
+from portal.cases.views.shared import send_attachment
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
@@ -108,7 +108,7 @@ def _render_case(case: Case, status: int = 200, **forms):
     return render_template(
         "cases/staff/case.html", case=case, **vars(page), audience="staff",
         **case_sections(db.session, case, "staff"),
-        reply_form=forms.get("reply_form") or ReplyForm(seen_event_id=page.latest_event_id),
+        reply_form=forms.get("reply_form") or StaffReplyForm(seen_event_id=page.latest_event_id),
         note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
         status_form=forms.get("status_form") or StatusForm(), helper_form=helper_form, handoff_form=handoff_form,
         newer=forms.get("newer", []), now=now,
@@ -142,7 +142,7 @@ def _seen(form) -> int | None:
 @login_required
 def reply(reference: str):
     case = _case_for_staff(reference)
-    form = ReplyForm()
+    form = StaffReplyForm()
     if not form.validate_on_submit():
         return _render_case(case, 422, reply_form=form)
     try:

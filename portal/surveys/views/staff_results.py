@@ -14,7 +14,7 @@ from portal.surveys import export, guidance, results
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import ThemeFromAnswerForm
 from portal.surveys.models import Answer, QuestionKind
-from portal.surveys.views.builder import bp, load_survey
+from portal.surveys.views.staff import bp, load_survey
 
 
 def _summary(survey_id: int, text_limit: int = 20) -> results.Results:

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -21,7 +20,6 @@ from werkzeug.wrappers import Response
 
 from portal.auth.sessions import end_sessions
 from portal.cases import contact_preferences, customer_access, customer_replies, filing
-from portal.cases.attachments import attachment_path, served_name, shown_inline
 from portal.cases.forms import (
     CustomerPasswordForm,
     CustomerSignInForm,
@@ -31,9 +29,10 @@ from portal.cases.forms import (
     SuggestionForm,
     WithdrawForm,
 )
-from portal.cases.models import Attachment, Case, CaseKind, Category, Customer
+from portal.cases.models import Case, CaseKind, Category, Customer
 from portal.cases.progress import case_page_data
 from portal.cases.sections import case_sections
+from portal.cases.views.shared import send_attachment
 from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
@@ -210,22 +209,6 @@ def _withdraw(case: Case, actions: dict[str, str]):
             flash("You have withdrawn your case. Thank you for letting us know.", "success")
         return redirect(actions["self"])
     return _render_case(case, actions, withdraw_form=form, status=422)
-
-
-def send_attachment(case: Case, attachment_id: int) -> Response:
-    """A file of ``case`` (never of another case), private to the browser that asked for it."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != case.id:
-        abort(404)
-    path = attachment_path(current_app.config["UPLOAD_DIR"], attachment)
-    if not path.is_file():
-        abort(404)
-    # The name and disposition come from the checked type (rows stored before this rule included).
-    response = send_file(path, mimetype=attachment.content_type,
-                         download_name=served_name(attachment.filename, attachment.content_type),
-                         as_attachment=not shown_inline(attachment.content_type), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Finding my cases and the optional account -------------------------------------------------------------------

@@ -1,3 +1,6 @@
+"""Administration for admins and managers: teams, categories, employees, the organisation, the audit log,
+customers' data requests and the outbox."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -44,8 +46,9 @@ from portal.urls import public_url
 from portal.web import form_status, get_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
-branding_bp = Blueprint("organisation", __name__)
 outbox_bp = Blueprint("outbox", __name__, url_prefix="/staff/admin/outbox")
+
+
 
 
 @bp.after_request
@@ -272,15 +275,6 @@ def data_export(customer_id: int) -> Response:
     response = jsonify(data)
     response.headers["Content-Disposition"] = f'attachment; filename="customer-{customer.id}-data.json"'
     return response
-
-
-@branding_bp.get("/organisation/logo")
-def logo() -> Response:
-    current = branding_settings.branding(db.session, current_app.config["ORG_NAME"])
-    path = branding_settings.logo_path(current_app.config["UPLOAD_DIR"], current.logo_filename)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype=current.logo_content_type, max_age=300)
 
 
 # The outbox: every e-mail sent or waiting, a message and its preview, and sending a failed one again.

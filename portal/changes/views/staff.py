@@ -1,11 +1,11 @@
-"""Managers' themes and changes, and the public "You said, we did" pages."""
+"""Managers' themes and changes: grouping cases, quoting customers, writing, publishing and reporting changes."""
 
 from __future__ import annotations
 
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -15,21 +15,17 @@ from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.cases.models import Case, Category
 from portal.cases.permissions import categories_managed_by
-from portal.changes import permissions, public, publishing, themes
-from portal.changes.feed import atom_feed
-from portal.changes.forms import ChangeForm, FeedbackForm, QuoteForm, ThemeForm
+from portal.changes import permissions, publishing, themes
+from portal.changes.forms import ChangeForm, QuoteForm, ThemeForm
 from portal.changes.models import Change, ChangeStatus
 from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
-from portal.page_cache import cached_page
-from portal.security import csrf, limiter
 from portal.urls import case_link, public_url
 from portal.web import form_status
 
 staff = Blueprint("themes", __name__, url_prefix="/staff")
-site = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
 
 
 @staff.after_request
@@ -219,68 +215,3 @@ def report() -> Response:
                      org_name=branding(db.session, current_app.config["ORG_NAME"]).name)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="you-said-we-did-{start}-{end}.pdf"'})
-
-
-# --- The public pages ------------------------------------------------------------------------------------------
-
-@site.get("/")
-@cached_page()
-def index() -> str:
-    status = request.args.get("status", "")
-    result = public.list_published(
-        db.session, category_id=request.args.get("category", type=db_int) or None,
-        status=ChangeStatus(status) if status in ChangeStatus.__members__ else None,
-        search=request.args.get("q", "")[:200], page=request.args.get("page", 1, type=db_int) or 1)
-    return render_template("changes/public_index.html", result=result,
-                           categories=public.categories_with_changes(db.session), statuses=list(ChangeStatus),
-                           status=status)
-
-
-@site.get("/feed.atom")
-@cached_page()
-def feed() -> Response:
-    items = public.list_published(db.session, page_size=50).items
-    from portal.organisation import branding
-
-    body = atom_feed(items, title=f"{branding(db.session, current_app.config['ORG_NAME']).name}: You said, we did",
-                     site_url=public_url("you_said.index"), feed_url=public_url("you_said.feed"),
-                     entry_url=lambda slug: public_url("you_said.show", slug=slug))
-    return Response(body, mimetype="application/atom+xml")
-
-
-# The anonymous "Did this help?" vote carries no CSRF token, so that one cached copy of the page serves every
-# visitor (a forged vote gains nothing: it is rate-limited per address and counted once per browser).
-@csrf.exempt
-@site.route("/<slug>", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
-@cached_page(skip_cookie_prefix="helped-")
-def show(slug: str):
-    detail = public.published_change(db.session, slug)
-    if detail is None:
-        abort(404)
-    form = FeedbackForm()
-    voted = request.cookies.get(f"helped-{detail.change.id}") == "1"
-    if request.method == "POST" and not voted and form.validate_on_submit():
-        try:
-            publishing.record_feedback(db.session, detail.change, helped=form.helped.data == "yes",
-                                       comment=form.comment.data or "")
-        except publishing.ChangeRefused as refused:
-            form.comment.errors = [str(refused)]
-        else:
-            db.session.commit()
-            flash("Thank you for telling us whether this helped.", "success")
-            response = redirect(url_for("you_said.show", slug=slug, _anchor="did-this-help"))
-            response.set_cookie(f"helped-{detail.change.id}", "1", max_age=365 * 86400, httponly=True,
-                                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
-            return response
-    return render_template("changes/public_change.html", detail=detail, form=form, voted=voted,
-                           page_url=public_url("you_said.show", slug=slug)), form_status()
-
-
-@site.get("/<slug>/cover")
-def cover(slug: str) -> Response:
-    detail = public.published_change(db.session, slug)
-    path = publishing.cover_path(current_app.config["UPLOAD_DIR"], detail.change) if detail else None
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype=detail.change.cover_content_type, max_age=3600)

@@ -1,59 +1,35 @@
-"""Remedy pages: for staff (composer, approvals, catalogue, fulfilment, letter) and for customers, through the
-signed link in the offer e-mail (choice, rating, letter)."""
+"""Remedy pages for staff: the composer, approvals, the catalogue, fulfilment and the letter."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.auth.access import role_required
 from portal.auth.models import Role, Team
 from portal.cases import lifecycle
-from portal.cases.customer_access import issue_link
 from portal.cases.models import Case
 from portal.cases.permissions import case_for_staff
-from portal.cases.sections import Audience, add_case_section
 from portal.db import db
-from portal.errors import PrivateLinkNotFound
 from portal.forms import placeholder
 from portal.inputs import db_int
-from portal.organisation import branding
-from portal.remedies import catalogue, choice, fulfilment, offers
+from portal.remedies import catalogue, fulfilment, offers
 from portal.remedies.access import manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
 from portal.remedies.forms import (
     ApproveForm,
     CatalogueForm,
-    ChoiceForm,
     FulfilForm,
     OfferForm,
-    RatingForm,
     ReturnForm,
 )
-from portal.remedies.letter import letter_filename, render_letter
-from portal.remedies.links import offer_for_token, offer_token
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
-from portal.remedies.settings import RemedySettings
 from portal.remedies.summary import latest_offer, offer_summary_for_case
-from portal.security import limiter
-from portal.tokens import TokenInvalid
+from portal.remedies.views.shared import customer_link, letter_pdf, remedy_settings
 from portal.web import form_status
 
 staff = Blueprint("remedies", __name__, url_prefix="/staff")
-customer = Blueprint("offers", __name__, url_prefix="/offers")
-
-
-def remedy_settings() -> RemedySettings:
-    config = current_app.config
-    return RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
-
-
-def _letter(offer: Offer) -> Response:
-    settings = remedy_settings()
-    return _pdf(render_letter(offer, org_name=settings.org_name, zone=settings.timezone), letter_filename(offer))
 
 
 def _page_number() -> int:
@@ -63,11 +39,6 @@ def _page_number() -> int:
 def _case_for_staff(reference: str) -> Case:
     return case_for_staff(db.session, reference, current_user, to_work_on=True) or abort(404)
 
-
-def _pdf(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
-    })
 
 
 # ---------- Staff: the composer ----------
@@ -125,25 +96,8 @@ def compose(reference: str):
         "remedies/compose.html", case=case, form=form, entries=entries, suggestion=suggestion,
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
         no_offer=lifecycle.why_no_offer(case), picked=request.args.getlist("entry", type=db_int),
-        customer_link=_customer_link,
+        customer_link=customer_link,
     ), status
-
-
-def _customer_link(offer: Offer) -> str:
-    return url_for("offers.show", token=offer_token(current_app.config["SECRET_KEY"], offer.id))
-
-
-def offer_section(session: Session, case: Case, audience: Audience) -> dict[str, object]:
-    """What a case's pages show of its offers (templates/remedies/_case_offer.html); the customer's page also
-    links to the offer itself."""
-    summary = offer_summary_for_case(session, case)
-    if audience == "staff":
-        return {"offer_summary": summary}
-    return {"offer_summary": summary, "offer_url": _customer_link(summary.offer) if summary else ""}
-
-
-def register_case_sections() -> None:
-    add_case_section(offer_section)
 
 
 # ---------- Staff: approvals ----------
@@ -319,88 +273,6 @@ def staff_letter(reference: str):
     offer = _fulfilled_offer(case)
     if offer is None:
         abort(404)
-    return _letter(offer)
+    return letter_pdf(offer)
 
 
-# ---------- Customer: through the signed link ----------
-
-def _offer_for(token: str) -> Offer:
-    try:
-        return offer_for_token(db.session, current_app.config["SECRET_KEY"], token)
-    except TokenInvalid:
-        raise PrivateLinkNotFound() from None
-
-
-def _choice_form(offer: Offer) -> ChoiceForm:
-    form = ChoiceForm()
-    form.choice.choices = [(str(r.id), r.description) for r in offer.remedies] + [("none", "None of these")]
-    return form
-
-
-@customer.route("/<token>", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
-def show(token: str):
-    offer = _offer_for(token)
-    if offer.status not in (OfferStatus.sent, OfferStatus.chosen, OfferStatus.declined, OfferStatus.expired):
-        abort(404)
-    form = _choice_form(offer)
-    refused = ""
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            if form.choice.data == "none":
-                choice.decline(db.session, offer, form.proposal.data or "", zone=remedy_settings().timezone)
-            else:
-                choice.choose(db.session, offer, int(form.choice.data), zone=remedy_settings().timezone)
-        except RemedyRefused as error:
-            db.session.rollback()
-            db.session.refresh(offer)
-            refused = str(error)
-        else:
-            db.session.commit()
-            return redirect(url_for("offers.show", token=token))
-    if request.method == "POST" and not refused and offer.status is not OfferStatus.sent:
-        refused = choice.closed_message(offer, remedy_settings().timezone)
-    status = 200
-    if request.method == "POST":
-        status = 409 if refused else 422
-    template = "remedies/offer_choose.html" if offer.status is OfferStatus.sent else "remedies/offer_state.html"
-    return render_template(template, offer=offer, case=offer.case, form=form, token=token, refused=refused), status
-
-
-@customer.post("/<token>/case")
-def to_case(token: str) -> WerkzeugResponse:
-    """Back from an offer to the whole case: the offer's link stands for the case's, so a fresh case link is made."""
-    offer = _offer_for(token)
-    link = issue_link(db.session, offer.case)
-    db.session.commit()
-    return redirect(url_for("cases.private_case", token=link))
-
-
-@customer.route("/<token>/rate", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
-def rate(token: str):
-    offer = _offer_for(token)
-    if offer.fulfilled_at is None or offer.rating is not None:
-        return render_template("remedies/rate_state.html", offer=offer, case=offer.case, token=token,
-                               just_rated=request.args.get("done") == "1")
-    form = RatingForm()
-    if form.validate_on_submit():
-        try:
-            fulfilment.rate(db.session, offer, score=int(form.score.data or 0),
-                            made_it_right=form.made_it_right.data == "yes", comment=form.comment.data or "")
-        except RemedyRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        else:
-            db.session.commit()
-            return redirect(url_for("offers.rate", token=token, done=1))
-    status = form_status()
-    return render_template("remedies/rate.html", offer=offer, case=offer.case, form=form, token=token), status
-
-
-@customer.get("/<token>/letter.pdf")
-def letter(token: str):
-    offer = _offer_for(token)
-    if offer.fulfilled_at is None:
-        abort(404)
-    return _letter(offer)

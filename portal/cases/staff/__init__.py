@@ -1,1 +1,0 @@
-"""The staff side of cases: queues, the case view and its actions, the customer profile."""

@@ -1,0 +1,1 @@
+"""Ideas pages, by audience: staff (the ideas box, ideas, task forces)."""
