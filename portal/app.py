@@ -49,14 +49,14 @@ def register_links(app: Flask) -> None:
     @app.before_request
     def _links_of_this_app() -> None:
         links, mail_settings = app.extensions["portal_links"]
-        g.portal_context_tokens = (urls.use(links), outbox.use(mail_settings))
+        g.portal_context_tokens = (urls.LINKS.use(links), outbox.SETTINGS.use(mail_settings))
 
     @app.teardown_request
     def _forget_links(_error: BaseException | None) -> None:
         tokens = g.pop("portal_context_tokens", None)
         if tokens:
-            urls.forget(tokens[0])
-            outbox.forget(tokens[1])
+            urls.LINKS.forget(tokens[0])
+            outbox.SETTINGS.forget(tokens[1])
 
 
 def set_base_url(app: Flask, base_url: str) -> None:

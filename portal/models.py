@@ -23,16 +23,7 @@ from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
 from portal.metrics.models import CaseMilestones
 from portal.organisation import Organisation
 from portal.remedies.models import ApprovalDecision, CatalogueEntry, Choice, Offer, Rating, Remedy
-from portal.surveys.models import (
-    Answer,
-    FocusGroup,
-    Invitation,
-    Member,
-    Question,
-    Response,
-    Section,
-    Survey,
-)
+from portal.surveys.models import Answer, FocusGroup, Invitation, Member, Question, Response, Section, Survey
 
 __all__ = [
     "Answer",

@@ -6,9 +6,10 @@ BASE_URL (`configure`), and services, e-mails and pages all call `public_url`. F
 
 from __future__ import annotations
 
-from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from portal.serving import ServedSetting
 
 
 class Routes(Protocol):
@@ -25,42 +26,21 @@ class Links:
     adapter: Any
 
 
-_default: Links | None = None
-# The links of the app serving this request, when one is: several apps in one process (tests, a live server beside
-# them) each link to themselves; without a request, the last configured.
-_serving: ContextVar[Links | None] = ContextVar("links", default=None)
+LINKS: ServedSetting[Links] = ServedSetting("links")
 
 
 def configure(base_url: str, routes: Routes) -> Links:
-    global _default
-    _default = Links(base_url.rstrip("/"), routes.bind("localhost"))
-    return _default
-
-
-def use(links: Links) -> Token[Links | None]:
-    """These links for the rest of this request (hand the token to ``forget``)."""
-    return _serving.set(links)
-
-
-def forget(token: Token[Links | None]) -> None:
-    _serving.reset(token)
-
-
-def _links() -> Links:
-    current = _serving.get() or _default
-    if current is None:
-        raise RuntimeError("links are not configured; create the app first")
-    return current
+    return LINKS.configure(Links(base_url.rstrip("/"), routes.bind("localhost")))
 
 
 def path_for(endpoint: str, **values: Any) -> str:
     """The path of a route (``/staff/cases/MIR-2026-000123``); unknown values become its query string."""
-    return _links().adapter.build(endpoint, values)
+    return LINKS.get().adapter.build(endpoint, values)
 
 
 def public_url(endpoint: str, *, base_url: str | None = None, **values: Any) -> str:
     """The absolute address of a route: BASE_URL (or ``base_url``, an e-mail's own) and its path."""
-    return (_links().base_url if base_url is None else base_url.rstrip("/")) + path_for(endpoint, **values)
+    return (LINKS.get().base_url if base_url is None else base_url.rstrip("/")) + path_for(endpoint, **values)
 
 
 def case_link(token: str) -> str:

@@ -118,6 +118,15 @@ class Category(Base):
     team: Mapped[Team] = relationship()
 
 
+def _asked_of_the_lifecycle(question: str) -> property:
+    def ask(case: Case) -> bool:
+        from portal.cases import lifecycle  # the lifecycle builds on these models
+
+        return getattr(lifecycle, question)(case)
+
+    return property(ask, doc=f"portal.cases.lifecycle.{question}(case)")
+
+
 class Case(Base):
     __tablename__ = "case"
     __table_args__ = (
@@ -157,29 +166,10 @@ class Case(Base):
     )
 
     # The lifecycle answers these (one home for every rule about statuses); templates ask the case.
-    @property
-    def is_open(self) -> bool:
-        from portal.cases import lifecycle
-
-        return lifecycle.is_open(self)
-
-    @property
-    def can_reply(self) -> bool:
-        from portal.cases import lifecycle
-
-        return lifecycle.can_reply(self)
-
-    @property
-    def can_reopen(self) -> bool:
-        from portal.cases import lifecycle
-
-        return lifecycle.can_reopen(self)
-
-    @property
-    def can_offer(self) -> bool:
-        from portal.cases import lifecycle
-
-        return lifecycle.can_offer(self)
+    is_open = _asked_of_the_lifecycle("is_open")
+    can_reply = _asked_of_the_lifecycle("can_reply")  # whether either side can still write (or the customer withdraw)
+    can_reopen = _asked_of_the_lifecycle("can_reopen")
+    can_offer = _asked_of_the_lifecycle("can_offer")
 
 
 @event.listens_for(Case, "init")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextvars import ContextVar, Token
 from dataclasses import replace
 from typing import Any
 
@@ -13,32 +12,17 @@ from portal.mail.attachments import Attachment, OutboxAttachment
 from portal.mail.inbound import reply_address
 from portal.mail.models import OutboxMessage
 from portal.mail.rendering import MailSettings, render
+from portal.serving import ServedSetting
 
-_settings: MailSettings | None = None
-# The settings of the app serving this request, when one is: several apps in one process (tests, a live server
-# beside them) each e-mail with their own; without a request, the last configured.
-_serving: ContextVar[MailSettings | None] = ContextVar("mail_settings", default=None)
+SETTINGS: ServedSetting[MailSettings] = ServedSetting("mail")
 
 
 def configure(settings: MailSettings) -> None:
-    global _settings
-    _settings = settings
-
-
-def use(settings: MailSettings) -> Token[MailSettings | None]:
-    """These settings for the rest of this request (hand the token to ``forget``)."""
-    return _serving.set(settings)
-
-
-def forget(token: Token[MailSettings | None]) -> None:
-    _serving.reset(token)
+    SETTINGS.configure(settings)
 
 
 def settings() -> MailSettings:
-    current = _serving.get() or _settings
-    if current is None:
-        raise RuntimeError("mail is not configured; create the app first")
-    return current
+    return SETTINGS.get()
 
 
 def queue(

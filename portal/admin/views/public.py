@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    send_file,
-)
+from flask import Blueprint, abort, current_app, send_file
 from werkzeug.wrappers import Response
 
 from portal import organisation as branding_settings

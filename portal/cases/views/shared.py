@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    current_app,
-    send_file,
-)
+from flask import abort, current_app, send_file
 from werkzeug.wrappers import Response
 
 from portal.cases.attachments import attachment_path, served_name, shown_inline

@@ -10,10 +10,7 @@ from portal.db import db
 from portal.errors import PrivateLinkNotFound
 from portal.remedies import choice, fulfilment
 from portal.remedies.errors import RemedyRefused
-from portal.remedies.forms import (
-    ChoiceForm,
-    RatingForm,
-)
+from portal.remedies.forms import ChoiceForm, RatingForm
 from portal.remedies.links import offer_for_token
 from portal.remedies.models import Offer, OfferStatus
 from portal.remedies.views.shared import letter_pdf, remedy_settings

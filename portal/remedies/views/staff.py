@@ -17,13 +17,7 @@ from portal.inputs import db_int
 from portal.remedies import catalogue, fulfilment, offers
 from portal.remedies.access import manages_category
 from portal.remedies.errors import NotAllowed, RemedyRefused
-from portal.remedies.forms import (
-    ApproveForm,
-    CatalogueForm,
-    FulfilForm,
-    OfferForm,
-    ReturnForm,
-)
+from portal.remedies.forms import ApproveForm, CatalogueForm, FulfilForm, OfferForm, ReturnForm
 from portal.remedies.models import CatalogueEntry, Offer, OfferStatus
 from portal.remedies.summary import latest_offer, offer_summary_for_case
 from portal.remedies.views.shared import customer_link, letter_pdf, remedy_settings
