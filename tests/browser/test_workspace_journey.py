@@ -1,6 +1,7 @@
 import pytest
 
 from portal.cases.customer_access import issue_link
+from portal.cases.models import CaseStatus
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_case, make_category, make_customer, make_employee, make_team
 
@@ -60,3 +61,24 @@ def test_an_agent_works_the_queue_replies_asks_for_help_and_hands_off(live_serve
     customer.context.close()
     assert any(m["To"] == "james@fans.example" and "Tom is now looking after" in m["Subject"]
                for m in live_server.emails())
+
+
+def test_a_closed_case_offers_no_reply_box_but_says_how_to_write_again(live_server, page):
+    with live_server.session() as s:
+        team = make_team(s, "Ticket Office")
+        owner = make_employee(s, name="Priya Shah", email="priya@staff.example", team=team)
+        case = make_case(s, owner=owner, category=make_category(s, team=team, name="Tickets"),
+                         customer=make_customer(s, name="James Smith", email="james@fans.example"),
+                         status=CaseStatus.closed)
+        s.commit()
+        reference = case.reference
+
+    sign_in(page, live_server.url, "priya@staff.example")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/staff/cases/{reference}")
+        section = page.get_by_role("region", name="Reply to James")
+        assert section.get_by_text("This case is closed, so it takes no replies").is_visible()
+        assert section.get_by_role("textbox").count() == 0
+        check_accessibility(page)
+        screenshot(page, f"closed-case-{width}")
