@@ -17,6 +17,6 @@ def change_published(session: Session, change: Change, case: Case, *, done: bool
     customer = case.customer
     return queue_news(session, customer.email, "change_published", {
         "name": customer.first_name, "title": change.title, "you_said": change.you_said,
-        "we_did": change.we_did, "done": done, "public_url": change_url,
+        "we_did": change.we_did, "done": done, "change_url": change_url,
         "case_url": case_url, "reference": case.reference,
     })

@@ -91,7 +91,7 @@ def cover_path(upload_dir: str, change: Change) -> Path | None:
     return path if change.cover_filename and path.is_file() else None
 
 
-def publish(session: Session, change: Change, *, by: Employee, public_url: str,
+def publish(session: Session, change: Change, *, by: Employee, change_url: str,
             case_link_for: Callable[[str], str]) -> int:
     """Make the change public, mark it on every linked case, and tell the customers who raised it."""
     require_change(by, change)
@@ -105,10 +105,10 @@ def publish(session: Session, change: Change, *, by: Employee, public_url: str,
                body=f"We made a change because of feedback like yours: {change.title}.",
                detail={"change": change.id, "slug": change.slug})
     session.flush()
-    return notify_customers(session, change, "published", public_url=public_url, case_link_for=case_link_for)
+    return notify_customers(session, change, "published", change_url=change_url, case_link_for=case_link_for)
 
 
-def notify_customers(session: Session, change: Change, occasion: str, *, public_url: str,
+def notify_customers(session: Session, change: Change, occasion: str, *, change_url: str,
                      case_link_for: Callable[[str], str]) -> int:
     """Queue one e-mail per consenting customer for this occasion; anyone already told is skipped."""
     cases = session.scalars(
@@ -122,7 +122,7 @@ def notify_customers(session: Session, change: Change, occasion: str, *, public_
         if case.customer_id in told:
             continue
         told.add(case.customer_id)
-        message = notify.change_published(session, change, case, done=occasion == "done", change_url=public_url,
+        message = notify.change_published(session, change, case, done=occasion == "done", change_url=change_url,
                                           case_url=case_link_for(issue_link(session, case)))
         session.add(ChangeNotification(change_id=change.id, customer_id=case.customer_id, occasion=occasion))
         queued += message is not None

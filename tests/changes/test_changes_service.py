@@ -59,7 +59,7 @@ def test_a_theme_counts_distinct_customers_and_linking_twice_changes_nothing(ses
 def test_publishing_notifies_each_consenting_customer_once_even_through_two_cases(session, theme_with_cases):
     theme, manager, cases = theme_with_cases
     change = _change(session, theme, manager)
-    told = publish(session, change, by=manager, public_url="http://portal.test/you-said-we-did/x",
+    told = publish(session, change, by=manager, change_url="http://portal.test/you-said-we-did/x",
                    case_link_for=lambda t: f"http://portal.test/my-case/{t}")
     session.flush()
     messages = session.scalars(select(OutboxMessage)).all()
@@ -67,14 +67,14 @@ def test_publishing_notifies_each_consenting_customer_once_even_through_two_case
     assert not messages[0].transactional and "/email-preferences/" in messages[0].body_text
     assert len(session.scalars(select(Event).where(Event.kind == "change_published")).all()) == 3
     with pytest.raises(ChangeRefused, match="already published"):
-        publish(session, change, by=manager, public_url="x", case_link_for=str)
+        publish(session, change, by=manager, change_url="x", case_link_for=str)
 
 
 def test_drafts_are_not_public_and_published_changes_are(session, theme_with_cases):
     theme, manager, _cases = theme_with_cases
     draft = _change(session, theme, manager, title="A draft")
     assert published_change(session, draft.slug) is None and list_published(session).total == 0
-    publish(session, draft, by=manager, public_url="x", case_link_for=str)
+    publish(session, draft, by=manager, change_url="x", case_link_for=str)
     detail = published_change(session, draft.slug)
     assert detail.supporters == 2 and list_published(session).total == 1
 
@@ -84,7 +84,7 @@ def test_only_quotes_the_customer_agreed_to_are_public(session, theme_with_cases
     add_quote(session, theme, cases[0], "Twenty-five minutes for a pie!", customer_agreed=True)
     add_quote(session, theme, cases[1], "Never again.", customer_agreed=False)
     change = _change(session, theme, manager)
-    publish(session, change, by=manager, public_url="x", case_link_for=str)
+    publish(session, change, by=manager, change_url="x", case_link_for=str)
     assert published_change(session, change.slug).quotes == ["Twenty-five minutes for a pie!"]
 
 
@@ -94,7 +94,7 @@ def test_the_same_words_quoted_twice_show_once(session, theme_with_cases):
     add_quote(session, theme, cases[1], "Twenty-five  minutes for a pie!", customer_agreed=True)
     add_quote(session, theme, cases[1], "Never again.", customer_agreed=True)
     change = _change(session, theme, manager)
-    publish(session, change, by=manager, public_url="x", case_link_for=str)
+    publish(session, change, by=manager, change_url="x", case_link_for=str)
     assert published_change(session, change.slug).quotes == ["Twenty-five minutes for a pie!", "Never again."]
 
 
@@ -131,7 +131,7 @@ def test_a_theme_and_its_changes_belong_to_their_category_team(session, theme_wi
         _change(session, theme, stranger)
     change = _change(session, theme, manager)
     with pytest.raises(NotPermitted):
-        publish(session, change, by=stranger, public_url="x", case_link_for=str)
+        publish(session, change, by=stranger, change_url="x", case_link_for=str)
     assert create_theme(session, title="Seats", description="", category=own, by=stranger).category is own
 
 

@@ -14,7 +14,7 @@ MESSAGES = {
                          "we_did": "We opened four more tills and a pre-order app for half-time.",
                          "title": "More tills at half-time", "done": False, "reference": "MIR-2026-000123",
                          "link": "http://portal.test/you-said-we-did/north-stand-queues",
-                         "public_url": "http://portal.test/you-said-we-did/north-stand-queues",
+                         "change_url": "http://portal.test/you-said-we-did/north-stand-queues",
                          "case_url": "http://portal.test/c/abc"},
 }
 

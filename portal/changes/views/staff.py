@@ -40,7 +40,7 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
 
 
-def _public_url(change: Change) -> str:
+def _change_url(change: Change) -> str:
     return public_url("you_said.show", slug=change.slug)
 
 
@@ -155,7 +155,7 @@ def change(change_id: int | None):
                 we_did=form.we_did.data, whats_next=form.whats_next.data or "", status=ChangeStatus(form.status.data),
                 started_on=form.started_on.data, done_on=form.done_on.data, by=current_user,
                 notify=lambda c, occasion: publishing.notify_customers(
-                    db.session, c, occasion, public_url=_public_url(c), case_link_for=case_link),
+                    db.session, c, occasion, change_url=_change_url(c), case_link_for=case_link),
             )
             if form.cover.data:
                 publishing.set_cover(saved, form.cover.data.read(), form.cover_alt.data or "",
@@ -178,7 +178,7 @@ def change(change_id: int | None):
 def publish(change_id: int) -> WerkzeugResponse:
     item = permissions.change_to_manage(db.session, change_id, current_user) or abort(404)
     try:
-        told = publishing.publish(db.session, item, by=current_user, public_url=_public_url(item),
+        told = publishing.publish(db.session, item, by=current_user, change_url=_change_url(item),
                                   case_link_for=case_link)
     except publishing.ChangeRefused as refused:
         flash(str(refused), "error")
