@@ -275,14 +275,14 @@ def outbox_list() -> str:
     result = outbox.list_outbox(db.session, status=OutboxStatus(status) if status in OutboxStatus.__members__ else None,
                                search=request.args.get("q", ""), before=request.args.get("before", type=db_int),
                                after=request.args.get("after", type=db_int))
-    return render_template("mail_admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
+    return render_template("admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
 
 
 @outbox_bp.get("/<int:message_id>", endpoint="show")
 @role_required()
 def outbox_message(message_id: int) -> str:
     message = get_or_404(OutboxMessage, message_id)
-    return render_template("mail_admin/message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message)
 
 
 @outbox_bp.get("/<int:message_id>/preview", endpoint="preview")

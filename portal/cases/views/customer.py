@@ -355,5 +355,5 @@ def email_preferences(token: str) -> str | Response:
         flash("Saved. " + ("We will tell you about changes and ask your views." if wanted else
                            "You will only get e-mails about your own cases."), "success")
         return redirect(url_for("email_preferences.email_preferences", token=token))
-    return render_template("mail_admin/preferences.html", email=email,
+    return render_template("cases/email_preferences.html", email=email,
                            wants=contact_preferences.wants_news(db.session, email))
