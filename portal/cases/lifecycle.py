@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.cases.errors import CaseActionRefused
 from portal.cases.models import CaseKind, CaseStatus, EventKind
+from portal.cases.timeline import record
 from portal.db import utcnow
 
 if TYPE_CHECKING:
@@ -99,8 +100,6 @@ def move(
 ) -> Event:
     """Move ``case`` by ``action``: its new status, the time stamps that go with it, and one event on its timeline
     (the event's detail says from and to, the reason when there is one, and what the caller adds)."""
-    from portal.cases.timeline import record  # timeline writes events; the lifecycle decides which
-
     transition = TRANSITIONS[action]
     if case.status not in transition.allowed_from:
         raise LifecycleRefused(f"A {case.status.label.lower()} case cannot be moved that way.")

@@ -46,7 +46,7 @@ def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: date
         select(CaseHelper).where(CaseHelper.case_id == case.id).options(selectinload(CaseHelper.employee))
     ))
     helping = {h.employee_id for h in helpers}
-    new_owners, new_helpers = colleagues(session, case)
+    new_owners, new_helpers = colleagues(session, case, helping=helping)
     return StaffCasePage(
         events=events, files=files, helpers=helpers,
         viewers=presence.others_viewing(session, case, viewer, now=now),
@@ -57,9 +57,12 @@ def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: date
     )
 
 
-def colleagues(session: Session, case: Case) -> tuple[list[Employee], list[Employee]]:
-    """Who could take the case (anyone active but its owner) and who could help (those not helping already)."""
-    helping = set(session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
+def colleagues(session: Session, case: Case, *, helping: set[int] | None = None
+               ) -> tuple[list[Employee], list[Employee]]:
+    """Who could take the case (anyone active but its owner) and who could help (those not helping already:
+    ``helping``, when the caller has read them)."""
+    if helping is None:
+        helping = set(session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
     active = [e for e in session.scalars(
         select(Employee).where(Employee.active).options(selectinload(Employee.team)).order_by(Employee.name)
     ) if e.id != case.owner_id]
