@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal import migrate
 from portal.db import db
+from portal.organisation import organisation_name
 from portal.urls import case_link, public_url
 
 
@@ -160,12 +161,11 @@ def offers_group() -> None:
 @with_appcontext
 def offers_expire() -> None:
     from portal.db import utcnow
-    from portal.organisation import branding
     from portal.remedies.expiry import run_offer_expiry
     from portal.remedies.settings import RemedySettings
 
     config = current_app.config
-    settings = RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
+    settings = RemedySettings.from_config(config, org_name=organisation_name(db.session))
     result = run_offer_expiry(db.session, utcnow(), settings)
     db.session.commit()
     click.echo(f"Reminded {result.reminded} and expired {result.expired} offers.")

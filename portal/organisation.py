@@ -54,8 +54,9 @@ def branding(session: Session, default_name: str) -> Branding:
     return value
 
 
-def name_for_mail(session: Session) -> str:
-    """The name e-mails are signed with: as an admin last set it, else ORG_NAME as mail was configured with."""
+def organisation_name(session: Session) -> str:
+    """The organisation's name on pages, e-mails and PDFs: as an admin last set it, else ORG_NAME (which the app
+    hands to mail's settings at start-up, per app when several share a process)."""
     return branding(session, mail_settings().org_name).name
 
 

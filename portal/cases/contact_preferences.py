@@ -13,7 +13,7 @@ from portal.cases.customers import find_customer
 from portal.cases.models import Customer
 from portal.db import utcnow
 from portal.mail.models import OutboxMessage
-from portal.organisation import name_for_mail
+from portal.organisation import organisation_name
 from portal.tokens import sign, unsign
 from portal.urls import public_url
 
@@ -59,4 +59,4 @@ def queue_news(session: Session, to: str, template: str, context: dict[str, Any]
     settings = mail.settings()
     link = preferences_link(to, secret_key=settings.secret_key, base_url=settings.base_url)
     return mail.queue(session, to, template, {**context, "preferences_link": link}, case_id=case_id,
-                      org_name=org_name or name_for_mail(session), transactional=False)
+                      org_name=org_name or organisation_name(session), transactional=False)

@@ -163,7 +163,7 @@ class StatusForm(PortalForm):
         id_prefix = "status"
 
     status = SelectField("New status", choices=[placeholder("Choose the new status")]
-                         + [(s.value, label) for s, label in MANUAL_STATUSES.items()],
+                         + [(s.value, label) for s, (label, _action) in MANUAL_STATUSES.items()],
                          validators=[DataRequired("Choose the new status.")])
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason for the change."), Length(max=500)],
                            description="It goes on the case's timeline.")

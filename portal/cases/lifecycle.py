@@ -104,14 +104,13 @@ def move(
     if case.status not in transition.allowed_from:
         raise LifecycleRefused(f"A {case.status.label.lower()} case cannot be moved that way.")
     previous, now = case.status, at or utcnow()
-    case.status = transition.to
+    case.status, case.updated_at = transition.to, now
+    # The stamps follow from where the case goes, whichever action took it there.
     if transition.to is S.resolved:
         case.resolved_at = now
     if transition.to in (S.closed, S.withdrawn):
         case.closed_at = now
-    if transition.to is S.withdrawn:
-        case.updated_at = now
-    if action is Action.reopen_after_rating:
+    if transition.to is S.reopened:
         case.closed_at = None
     stamped = {**(detail or {}), "from": previous.value, "to": transition.to.value}
     if reason is not None:

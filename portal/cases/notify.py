@@ -16,13 +16,13 @@ from portal.cases.models import Case, Customer
 from portal.cases.naming import name_from_team
 from portal.mail.attachments import Attachment
 from portal.mail.models import OutboxMessage
-from portal.organisation import name_for_mail
+from portal.organisation import organisation_name
 
 
 def about_case(session: Session, case: Case, to: str, template: str, context: dict[str, Any],
                attachments: Sequence[Attachment] = ()) -> None:
     """Queue an e-mail about ``case``: the other capabilities' case e-mails (remedies) go through here too."""
-    mail.queue(session, to, template, context, org_name=name_for_mail(session), case_id=case.id,
+    mail.queue(session, to, template, context, org_name=organisation_name(session), case_id=case.id,
                case_reference=case.reference, attachments=attachments)
 
 
@@ -104,9 +104,9 @@ def email_bounced(session: Session, case: Case, customer: Customer, *, reason: s
 def case_links(session: Session, customer: Customer, links: list[dict[str, str]]) -> None:
     """Fresh private links to the customer's recent cases (about no one case, so no Reply-To)."""
     mail.queue(session, customer.email, "case_links", {"name": customer.first_name, "cases": links},
-               org_name=name_for_mail(session))
+               org_name=organisation_name(session))
 
 
 def customer_sign_in(session: Session, customer: Customer, *, link: str) -> None:
     mail.queue(session, customer.email, "customer_sign_in", {"name": customer.first_name, "link": link},
-               org_name=name_for_mail(session))
+               org_name=organisation_name(session))

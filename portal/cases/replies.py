@@ -20,15 +20,12 @@ from portal.db import utcnow
 
 MAX_TEXT = 5000
 # Status changes an owner makes by hand; offers, choices and fulfilment move the others.
-MANUAL_STATUSES = {
-    CaseStatus.acknowledged: "Being looked at",
-    CaseStatus.resolved: "Resolved",
-    CaseStatus.closed: "Closed",
-    CaseStatus.reopened: "Reopened",
+MANUAL_STATUSES = {  # the words the form shows, and the lifecycle's action that makes the change
+    CaseStatus.acknowledged: ("Being looked at", Action.acknowledge),
+    CaseStatus.resolved: ("Resolved", Action.resolve),
+    CaseStatus.closed: ("Closed", Action.close),
+    CaseStatus.reopened: ("Reopened", Action.reopen),
 }
-# The lifecycle's action for each of them.
-MANUAL_ACTIONS = {CaseStatus.acknowledged: Action.acknowledge, CaseStatus.resolved: Action.resolve,
-                  CaseStatus.closed: Action.close, CaseStatus.reopened: Action.reopen}
 
 
 def latest_event_id(session: Session, case: Case) -> int:
@@ -128,4 +125,4 @@ def change_status(session: Session, case: Case, to: CaseStatus, *, reason: str, 
         raise CaseActionRefused("The customer withdrew this case.")
     if not reason.strip():
         raise CaseActionRefused("Give a reason for the change; it goes on the case's timeline.")
-    return lifecycle.move(session, case, MANUAL_ACTIONS[to], by=by, reason=reason.strip()[:500])
+    return lifecycle.move(session, case, MANUAL_STATUSES[to][1], by=by, reason=reason.strip()[:500])

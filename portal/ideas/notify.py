@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.ideas.models import Idea
-from portal.organisation import name_for_mail
+from portal.organisation import organisation_name
 
 
 def idea_status(session: Session, idea: Idea) -> None:
@@ -21,5 +21,5 @@ def idea_status(session: Session, idea: Idea) -> None:
             "reason": idea.status_reason,
             "idea_id": idea.id,
         },
-        org_name=name_for_mail(session),
+        org_name=organisation_name(session),
     )

@@ -39,7 +39,7 @@ def queue(
 ) -> OutboxMessage:
     """Render now (so the message is fixed) and add it to the session; delivery happens after commit.
 
-    ``org_name`` is the organisation's name as an admin last set it (`portal.organisation.name_for_mail`); the
+    ``org_name`` is the organisation's name as an admin last set it (`portal.organisation.organisation_name`); the
     configured ORG_NAME when not given. A message about a case (``case_reference``) carries a signed Reply-To, so
     the customer's answer comes back to it. A non-transactional message (news of a change, a survey) is the
     caller's to hold back from a customer who opted out, with a ``preferences_link`` in its context

@@ -147,8 +147,7 @@ def approve(
         raise NotAllowed("Another manager must approve an offer you proposed.")
     # The case may have moved on while the offer waited (resolved or closed by hand, withdrawn by the customer):
     # then it no longer goes out. Return it for changes, or leave it, instead.
-    reason = why_no_offer(offer.case)
-    if offer.status is OfferStatus.awaiting_approval and reason:
+    if offer.status is OfferStatus.awaiting_approval and (reason := why_no_offer(offer.case)):
         raise OfferRefused(f"{reason} Return the offer to its owner instead.")
     _decide(session, offer, by=by, to=OfferStatus.sent)
     now = now or utcnow()

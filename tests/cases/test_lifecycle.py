@@ -66,6 +66,9 @@ def test_every_status_and_action(session, status, action):
         assert case.closed_at == event.at
     if action is Action.reopen_after_rating:
         assert case.closed_at is None
+    if to is S.reopened:  # by hand as well: a reopened case is not closed
+        assert case.closed_at is None
+    assert case.updated_at == event.at
 
 
 def test_questions_pages_ask_follow_the_table(session):
@@ -86,7 +89,7 @@ def status_writes(tree: ast.AST) -> list[str]:
     for node in ast.walk(tree):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
             if isinstance(node, ast.AugAssign | ast.AnnAssign) else []
-        for target in targets:
+        for target in (t for each in targets for t in (each.elts if isinstance(each, ast.Tuple) else [each])):
             if isinstance(target, ast.Attribute) and target.attr == "status":
                 owner, value = ast.unparse(target.value), ast.unparse(node.value) if node.value else ""
                 if owner.split(".")[-1] in ("case", "c") or "CaseStatus" in value:
@@ -116,3 +119,4 @@ def test_the_reading_finds_each_way_of_writing_a_status():
     code = ("case.status = CaseStatus.closed\noffer.case.status = x\nrow.status = CaseStatus.new\n"
             "Case(reference='r', status=s)\nupdate(Case).values(status=s)\noffer.status = OfferStatus.sent\n")
     assert len(status_writes(ast.parse(code))) == 5
+    assert len(status_writes(ast.parse("case.status, case.updated_at = CaseStatus.new, now\n"))) == 1

@@ -10,6 +10,7 @@ from portal.changes.forms import FeedbackForm
 from portal.changes.models import ChangeStatus
 from portal.db import db
 from portal.inputs import db_int
+from portal.organisation import organisation_name
 from portal.page_cache import cached_page
 from portal.security import csrf, limiter
 from portal.urls import public_url
@@ -35,9 +36,8 @@ def index() -> str:
 @cached_page()
 def feed() -> Response:
     items = public.list_published(db.session, page_size=50).items
-    from portal.organisation import branding
 
-    body = atom_feed(items, title=f"{branding(db.session, current_app.config['ORG_NAME']).name}: You said, we did",
+    body = atom_feed(items, title=f"{organisation_name(db.session)}: You said, we did",
                      site_url=public_url("you_said.index"), feed_url=public_url("you_said.feed"),
                      entry_url=lambda slug: public_url("you_said.show", slug=slug))
     return Response(body, mimetype="application/atom+xml")

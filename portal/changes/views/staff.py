@@ -22,6 +22,7 @@ from portal.changes.report import quarter_of, report_pdf
 from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
+from portal.organisation import organisation_name
 from portal.urls import case_link, public_url
 from portal.web import form_status
 
@@ -209,9 +210,8 @@ def report() -> Response:
         abort(400)
     if end <= start:
         abort(400)
-    from portal.organisation import branding
 
     pdf = report_pdf(db.session, start=start, end=end, zone=ZoneInfo(current_app.config["ORG_TIMEZONE"]),
-                     org_name=branding(db.session, current_app.config["ORG_NAME"]).name)
+                     org_name=organisation_name(db.session))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="you-said-we-did-{start}-{end}.pdf"'})

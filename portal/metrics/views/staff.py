@@ -12,6 +12,7 @@ from portal.db import db, utcnow
 from portal.inputs import db_int, optional_db_int
 from portal.metrics import dashboard, pages, reports
 from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
+from portal.organisation import organisation_name
 
 bp = Blueprint("metrics", __name__, url_prefix="/staff/metrics")
 
@@ -74,7 +75,6 @@ def index():
 @role_required(Role.manager)
 def monthly_report() -> Response:
     """The month's figures as a PDF: ?month=2026-10 (the last whole month by default)."""
-    from portal.organisation import branding
     from portal.pdf import render_pdf
     from portal.rendering import environment
 
@@ -84,7 +84,7 @@ def monthly_report() -> Response:
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
     html = environment(_zone().key).get_template("metrics/report.html").render(
         **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
-        org=branding(db.session, current_app.config["ORG_NAME"]).name)
+        org=organisation_name(db.session))
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from portal.cases.models import Case
 from portal.cases.sections import Audience, add_case_section
 from portal.db import db
-from portal.organisation import branding
+from portal.organisation import organisation_name
 from portal.remedies.letter import letter_filename, render_letter
 from portal.remedies.links import offer_token
 from portal.remedies.models import Offer
@@ -18,7 +18,7 @@ from portal.remedies.summary import offer_summary_for_case
 
 def remedy_settings() -> RemedySettings:
     config = current_app.config
-    return RemedySettings.from_config(config, org_name=branding(db.session, config["ORG_NAME"]).name)
+    return RemedySettings.from_config(config, org_name=organisation_name(db.session))
 
 
 def letter_pdf(offer: Offer) -> Response:

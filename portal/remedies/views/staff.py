@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal.auth.access import role_required
@@ -59,6 +60,14 @@ def _prefill(form: OfferForm, case: Case, entries: list[CatalogueEntry], suggest
         row.form.catalogue_entry_id.data = entry_id
 
 
+def _show_refusal(form: FlaskForm, refused: RemedyRefused) -> None:
+    """What the employee can put right shows above the form; what they may not do at all answers 403."""
+    if isinstance(refused, NotAllowed):
+        raise refused  # portal.errors turns it into the 403 page, keeping nothing
+    db.session.rollback()
+    form.form_errors.append(str(refused))
+
+
 @staff.route("/cases/<reference>/offer", methods=["GET", "POST"])
 @login_required
 def compose(reference: str):
@@ -71,11 +80,8 @@ def compose(reference: str):
     elif form.validate_on_submit():
         try:
             offer = offers.compose_offer(db.session, case, form.drafts(), by=current_user, settings=remedy_settings())
-        except NotAllowed:
-            abort(403)
         except RemedyRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
+            _show_refusal(form, refused)
         else:
             db.session.commit()
             if offer.status is OfferStatus.sent:
@@ -212,11 +218,8 @@ def catalogue_edit(entry_id: int | None = None):
                 when_text=form.when_text.data or "", typical_cost=form.typical_cost.data, active=form.active.data,
                 entry=entry,
             )
-        except NotAllowed:
-            abort(403)
         except RemedyRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
+            _show_refusal(form, refused)
         else:
             db.session.commit()
             flash(f"Saved “{saved.title}” in the {saved.category.name} catalogue.", "success")
@@ -240,11 +243,8 @@ def fulfil(reference: str):
         try:
             fulfilment.fulfil(db.session, case, what_was_done=form.what_was_done.data or "", by=current_user,
                               settings=remedy_settings())
-        except NotAllowed:
-            abort(403)
         except RemedyRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
+            _show_refusal(form, refused)
         else:
             db.session.commit()
             flash(f"{case.reference} is resolved. {case.customer.name} has their letter and will be asked "

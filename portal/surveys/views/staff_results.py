@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -10,6 +10,7 @@ from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.changes.themes import ThemeRefused
 from portal.db import db, utcnow
+from portal.organisation import organisation_name
 from portal.surveys import export, guidance, results
 from portal.surveys.briefing import render_briefing
 from portal.surveys.forms import ThemeFromAnswerForm
@@ -43,13 +44,12 @@ def results_csv(survey_id: int) -> WerkzeugResponse:
 @bp.get("/<int:survey_id>/report.pdf")
 @role_required(Role.manager)
 def report(survey_id: int) -> WerkzeugResponse:
-    from portal.organisation import branding
     from portal.pdf import render_pdf
 
     summary = _summary(survey_id, text_limit=8)
     html = render_template("surveys/report.html", survey=summary.survey, results=summary, kinds=QuestionKind,
                            briefing=render_briefing(summary.survey.briefing), now=utcnow(),
-                           org=branding(db.session, current_app.config["ORG_NAME"]).name)
+                           org=organisation_name(db.session))
     return WerkzeugResponse(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="survey-{summary.survey.id}-report.pdf"'})
 
