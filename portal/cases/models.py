@@ -71,6 +71,22 @@ class Channel(enum.StrEnum):
     email = "email"
     phone = "phone"
     in_person = "in_person"
+    letter = "letter"
+    social = "social"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.web: "Web form",
+    Channel.email: "E-mail",
+    Channel.phone: "Phone call",
+    Channel.in_person: "In person",
+    Channel.letter: "Letter",
+    Channel.social: "Social media",
+}
 
 
 class Customer(SessionHolder, Base):
@@ -86,6 +102,9 @@ class Customer(SessionHolder, Base):
     lifetime_spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     customer_since: Mapped[date | None]
     membership: Mapped[str] = mapped_column(String(80), default="")
+    # The customer's id in the club's own ticketing system or CRM: a re-import matches on it before the address.
+    external_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    preferences: Mapped[str] = mapped_column(Text, default="")  # as the club's records hold them, e.g. "no calls"
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_undeliverable: Mapped[bool] = mapped_column(default=False)
     email_opt_out_at: Mapped[datetime | None]
@@ -157,6 +176,9 @@ class Case(Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     last_customer_activity_at: Mapped[datetime | None]
+    # A logged call's talk and hold time in seconds, where the employee recorded them.
+    talk_seconds: Mapped[int | None]
+    hold_seconds: Mapped[int | None]
 
     customer: Mapped[Customer] = relationship(back_populates="cases")
     category: Mapped[Category] = relationship()

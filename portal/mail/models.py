@@ -48,6 +48,9 @@ class OutboxMessage(Base):
     # that attempt may have reached the provider, so a resend can be traced as a possible duplicate.
     attempt_started_at: Mapped[datetime | None]
     provider_message_id: Mapped[str] = mapped_column(String(120), default="")
+    # Our own Message-ID, fixed when the message is queued and sent as its header: an answer whose signed Reply-To
+    # was lost still names it in In-Reply-To or References, which threads the answer onto the case.
+    message_id: Mapped[str] = mapped_column(String(255), default="", index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -71,3 +74,16 @@ class OutboxEvent(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class InboundMessage(Base):
+    """An e-mail that reached us, by its Message-ID: the same message delivered twice is acted on once."""
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    sender: Mapped[str] = mapped_column(String(254), default="")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(200), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
