@@ -21,6 +21,10 @@ from portal.cases.timeline import record
 from portal.db import utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
+# Where the customer is asked "What can we do to make this right?" as they tell us, so a complaint needs the answer:
+# the web form, and an employee on the phone or at the counter. A letter, a social-media message or an e-mail may
+# not say; the receipt asks, and the case page takes the answer (`customer_replies.add_make_it_right`).
+ASKED_AT_FILING = frozenset({Channel.web, Channel.phone, Channel.in_person})
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def file_case(
     category = session.get(Category, filing.category_id)
     if category is None or not category.active:
         raise FilingRefused("Choose what your feedback is about from the list.")
-    if filing.kind is CaseKind.complaint and not filing.make_it_right.strip():
+    if filing.kind is CaseKind.complaint and filing.channel in ASKED_AT_FILING and not filing.make_it_right.strip():
         raise FilingRefused("Tell us what we can do to make this right.")
     try:
         check_files(list(files))

@@ -36,6 +36,7 @@ class EventKind(enum.StrEnum):
     filed = "filed"
     reply = "reply"
     customer_reply = "customer_reply"
+    make_it_right_added = "make_it_right_added"  # the customer said later what would make it right
     note = "note"
     draft_reply = "draft_reply"
     draft_sent = "draft_sent"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.auth.models import Employee
-from portal.cases.models import Case, Customer
+from portal.cases.models import Case, CaseKind, Customer
 from portal.cases.naming import name_from_team
 from portal.mail.attachments import Attachment
 from portal.mail.models import OutboxMessage
@@ -37,6 +37,7 @@ def receipt(session: Session, case: Case, *, link: str) -> None:
         "kind": case.kind.value,
         "first_response_hours": category.first_response_hours,
         "link": link,
+        "ask_make_it_right": case.kind is CaseKind.complaint and not case.make_it_right,
     })
 
 
