@@ -54,7 +54,7 @@ def receive_emailed_reply(session: Session, case: Case, *, sender: str, body: st
     """An e-mail to the case's signed reply address. From the case's customer it is their reply: attachments the
     web form would refuse are left out with a note saying why (their words are never dropped because of a file).
     From anyone else it is held for the owner. Returns the event and the note about left-out files."""
-    if sender != case.customer.email.strip().lower():
+    if not sender or sender != (case.customer.email or "").strip().lower():
         return hold_email_from_unknown_sender(session, case, sender=sender or "an unknown address", body=body,
                                               attachments=len(files)), ""
     files, note = files_to_keep(files)

@@ -56,7 +56,7 @@ def inbound_email(session: Session, email: InboundEmail) -> InboundOutcome:
 
 
 def _from_its_customer(case: Case, email: InboundEmail) -> bool:
-    return bool(email.sender) and email.sender == case.customer.email.strip().lower()
+    return bool(email.sender) and email.sender == (case.customer.email or "").strip().lower()
 
 
 def _onto_case(session: Session, case: Case, email: InboundEmail, *, threaded: bool) -> InboundOutcome:

@@ -96,7 +96,8 @@ class Customer(SessionHolder, Base):
     __table_args__ = (Index("ix_customer_email_lower", func.lower(text("email"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a caller or a visitor who gave no address: they get no e-mail, and the employee phones or writes.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
     preferred_contact: Mapped[str] = mapped_column(String(10), default="email")
