@@ -160,6 +160,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_customer.preferences_bp)
     app.register_blueprint(admin_staff.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
+    add_admin_link(app, "E-mail received", "outbox.received",
+                   "Every e-mail that reached us and what became of it: a case, a reply, or why nothing was done.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")
 

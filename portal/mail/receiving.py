@@ -47,8 +47,8 @@ def receive(session: Session, form: Mapping[str, str], files: list[tuple[str, by
             settings: ReceivingSettings) -> outcomes.InboundOutcome:
     """Act on one Inbound Parse post, and remember its Message-ID with what became of it.
 
-    The caller commits. On a refusal the cases capability's half-done work is rolled back and only the record of
-    the message is kept, so SendGrid's retry of it (or a second copy) finds it already received."""
+    The caller commits. On a refusal the cases capability's half-done work is undone (to a savepoint) and only the
+    record of the message is kept, so SendGrid's retry of it (or a second copy) finds it already received."""
     parsed = inbound.headers(form)
     identity = inbound.message_id(parsed) or _fingerprint(form)
     if session.scalar(select(InboundMessage.id).where(InboundMessage.message_id == identity)) is not None:
@@ -75,11 +75,13 @@ def receive(session: Session, form: Mapping[str, str], files: list[tuple[str, by
         file_under=settings.file_under,
     )
     if email.reference is None and email.answers_case_id is None and not email.to_care_address:
-        outcome = outcomes.InboundOutcome(False, outcomes.NO_CASE)
+        return _remember(session, identity, sender, outcomes.InboundOutcome(False, outcomes.NO_CASE))
+    savepoint = session.begin_nested()
+    outcome = outcomes.receive_email(session, email)
+    if outcome.accepted:
+        savepoint.commit()
     else:
-        outcome = outcomes.receive_email(session, email)
-    if not outcome.accepted:
-        session.rollback()
+        savepoint.rollback()
     return _remember(session, identity, sender, outcome)
 
 

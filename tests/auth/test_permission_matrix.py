@@ -65,7 +65,7 @@ WITHOUT_OBJECT = {
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
     "admin.organisation_settings": ADMIN, "admin.audit_log": ADMIN, "admin.data_requests_search": ADMIN,
-    "outbox.index": ADMIN,
+    "outbox.index": ADMIN, "outbox.received": ADMIN,
     "remedies.approvals": MANAGER, "remedies.catalogue_list": MANAGER, "remedies.catalogue_edit": MANAGER,
     "themes.theme_list": MANAGER, "themes.change_list": MANAGER,
     "themes.change": MANAGER, "themes.report": MANAGER,

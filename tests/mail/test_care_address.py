@@ -221,3 +221,21 @@ def test_the_customer_adds_what_would_make_it_right_on_their_case_page(care_app,
     client.post(f"{path}/make-it-right", data={"make_it_right": "Something else"})
     session.expire_all()
     assert session.get(Case, case.id).make_it_right == "A seat for the next home match."
+
+
+def test_admins_see_every_email_received_and_what_became_of_it(care_app, matchday, session):
+    from portal.auth.models import Role
+    from tests.factories import sign_in
+
+    admin = make_employee(session, name="Alex Morgan", role=Role.admin)
+    session.commit()
+    post(care_app, text="My seat was taken.")
+    post(care_app, text="Out of office.", raw_headers=headers(Message_ID="<ooo@fans.example>",
+                                                             Auto_Submitted="auto-replied"))
+    client = care_app.test_client()
+    sign_in(client, admin)
+    page = client.get("/staff/admin/outbox/received").get_data(as_text=True)
+    [case] = cases(session)
+    assert f'href="/staff/cases/{case.reference}"' in page
+    assert "Not acted on</span> Sent by a machine: auto-submitted: auto-replied" in page
+    assert "E-mail received" in client.get("/staff/admin/").get_data(as_text=True)
