@@ -1,6 +1,6 @@
 """A customer may have no e-mail address: a caller or a visitor to the counter who gives only a phone number.
 
-Revision ID: 0026_customer_email_optional
+Revision ID: 0022a_customer_email_optional
 Revises: 0022_channels_and_intake
 Create Date: 2026-12-02 16:25:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026_customer_email_optional'
+revision = '0022a_customer_email_optional'
 down_revision = '0022_channels_and_intake'
 branch_labels = None
 depends_on = None
