@@ -44,8 +44,8 @@ POSTGRES_VECTORS = {
             "setweight(to_tsvector('english', make_it_right || ' ' || better_in_future), 'C')",
     "event": "to_tsvector('english', body)",
     # An address is also split at @ and dots, so "fans" or "olivia" find olivia@fans.example.
-    "customer": "to_tsvector('simple', name || ' ' || email || ' ' || translate(email, '@._-+', '     ') || ' ' || "
-                "phone)",
+    "customer": "to_tsvector('simple', name || ' ' || coalesce(email, '') || ' ' || "
+                "translate(coalesce(email, ''), '@._-+', '     ') || ' ' || coalesce(phone, ''))",
 }
 
 

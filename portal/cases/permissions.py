@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import managed_teams, manages_team, require
-from portal.cases.models import Case, CaseHelper, Category
+from portal.cases.models import Case, CaseHelper, Category, Customer
 
 __all__ = [
     "can_view", "can_work_on", "is_helper", "manages_category", "manages_team", "require_category", "visible_cases",
+    "visible_customers",
 ]
 
 
@@ -56,6 +57,16 @@ def visible_cases(employee: Employee) -> ColumnElement[bool]:
     team_categories = select(Category.id).join(Team, Team.id == Category.team_id).where(teams)
     helping = exists().where(CaseHelper.case_id == Case.id, CaseHelper.employee_id == employee.id)
     return or_(Case.owner_id == employee.id, Case.category_id.in_(team_categories), helping)
+
+
+def visible_customers(employee: Employee) -> ColumnElement[bool]:
+    """A condition on ``Customer``: those with a case ``employee`` may see (admins: every customer), as the staff
+    customer profile allows."""
+    if not employee.active:
+        return false()
+    if employee.role is Role.admin:
+        return true()
+    return exists().where(Case.customer_id == Customer.id, visible_cases(employee))
 
 
 def categories_managed_by(session: Session, by: Employee) -> list[Category]:
