@@ -21,20 +21,39 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Numeric, Select, and_, bindparam, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
-from portal.cases.customers import EXACT_MATCH, customer_scores, scored_rows
-from portal.cases.models import Case, Customer, EventKind
+from portal.cases.customers import EXACT_MATCH, customer_scores
+from portal.cases.models import Case, Customer, Event, EventKind
 from portal.cases.permissions import visible_cases, visible_customers
-from portal.cases.search_terms import CONTROL_CHARACTERS, START, STOP, Query, mark_words, marked, parse
+from portal.cases.search_terms import CONTROL_CHARACTERS, START, STOP, Query, mark_words, marked, parse, snippet
 
 __all__ = ["KEPT_BY_THE_DATABASE", "CaseHit", "CustomerHit", "Results", "include_object", "jump_target", "search"]
 
 PAGE_SIZE = 25
 CUSTOMERS_SHOWN = 5
 CUSTOMER_CASES = 50  # the cases of at most this many matching customers join the case results
+# From each source (the cases' words, the timelines' words, the customers) the newest this many matches are ranked:
+# a word in half the cases of a million would otherwise be scored half a million times for one page of 25.
+CANDIDATES = 500
 # Added to a case's score when its customer matched by address or phone, or by the words of their name.
 EXACT_CUSTOMER, CUSTOMER_WORDS = 20.0, 4.0
 
@@ -46,6 +65,7 @@ KEPT_BY_THE_DATABASE = frozenset({
 })
 
 SNIPPET_WORDS = 18
+# ts_headline's options: the same markers as search_terms.snippet, about as many words.
 HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, MaxFragments=2, " \
                    "FragmentDelimiter=\" … \""
 
@@ -87,9 +107,10 @@ class Results:
     query: Query
     cases: list[CaseHit]
     customers: list[CustomerHit]
-    total: int  # every case that matches and the employee may see
+    total: int  # the cases that match and the employee may see (at least, when capped)
     next_after: str | None  # the cursor of the next page, None on the last one
     first_page: bool
+    capped: bool = False  # so many match that only the best of the newest CANDIDATES are ranked
 
 
 def _cursor(score: float, case_id: int) -> str:
@@ -110,27 +131,49 @@ def _read_cursor(after: str | None) -> tuple[float, int] | None:
     return value, number
 
 
-def _case_hits(session: Session, query: Query, found_customers: list[tuple[int, float]]):
-    """Every (case id, score) the words (a booking reference among them) or the customers find, as one subquery."""
+# Full-text tables and columns the models do not map (migration 0023_search), for queries only.
+_CASE_FTS = table("case_fts", column("rowid", Integer), column("rank", Float), column("case_fts"))
+_EVENT_FTS = table("event_fts", column("rowid", Integer), column("rank", Float), column("event_fts"))
+_CASE_VECTOR, _EVENT_VECTOR = literal_column('"case".search_vector'), literal_column("event.search_vector")
+_ENGLISH = literal_column("'english'::regconfig")
+
+
+def _newest(statement: Select, order) -> Select:
+    """At most CANDIDATES rows, the newest first, as a select a UNION can hold (SQLite wants the LIMIT inside)."""
+    piece = statement.order_by(order.desc()).limit(CANDIDATES).subquery()
+    return select(piece.c.case_id, piece.c.score)
+
+
+def _case_hits(session: Session, query: Query, found_customers: list[tuple[int, float]], employee: Employee):
+    """(case id, score) of the cases ``employee`` may see that the words (a booking reference among them) or the
+    customers find, as one subquery: from each source the newest CANDIDATES, so a word in every other case costs
+    no more than a rare one."""
     dialect = session.get_bind().dialect.name
+    visible = visible_cases(employee)
     parts: list[Select] = []
     if dialect == "postgresql":
-        q = "websearch_to_tsquery('english', :q)"
-        parts.append(scored_rows(f'SELECT id AS case_id, ts_rank(search_vector, {q})::float8 * 10 AS score '
-                                 f'FROM "case" WHERE search_vector @@ {q}', q=query.text))
-        parts.append(scored_rows(f"SELECT case_id, ts_rank(search_vector, {q})::float8 * 5 AS score FROM event "
-                                 f"WHERE search_vector @@ {q}", q=query.text))
+        tsquery = func.websearch_to_tsquery(_ENGLISH, query.text)
+        parts.append(_newest(select(Case.id.label("case_id"),
+                                    (func.ts_rank(_CASE_VECTOR, tsquery).cast(Float) * 10).label("score"))
+                             .where(_CASE_VECTOR.op("@@")(tsquery), visible), Case.id))
+        parts.append(_newest(select(Event.case_id.label("case_id"),
+                                    (func.ts_rank(_EVENT_VECTOR, tsquery).cast(Float) * 5).label("score"))
+                             .join(Case, Case.id == Event.case_id)
+                             .where(_EVENT_VECTOR.op("@@")(tsquery), visible), Event.id))
     elif fts := query.fts5():  # rank is bm25() with the weights set in migration 0023 (lower is better)
-        parts.append(scored_rows("SELECT rowid AS case_id, -rank AS score FROM case_fts WHERE case_fts MATCH :fts",
-                                 fts=fts))
-        parts.append(scored_rows("SELECT event.case_id AS case_id, -0.5 * event_fts.rank AS score FROM event_fts "
-                                 "JOIN event ON event.id = event_fts.rowid WHERE event_fts MATCH :fts", fts=fts))
+        parts.append(_newest(select(Case.id.label("case_id"), (-_CASE_FTS.c.rank).label("score"))
+                             .join_from(_CASE_FTS, Case, Case.id == _CASE_FTS.c.rowid)
+                             .where(_CASE_FTS.c.case_fts.op("MATCH")(fts), visible), _CASE_FTS.c.rowid))
+        parts.append(_newest(select(Event.case_id.label("case_id"), (-0.5 * _EVENT_FTS.c.rank).label("score"))
+                             .join_from(_EVENT_FTS, Event, Event.id == _EVENT_FTS.c.rowid)
+                             .join(Case, Case.id == Event.case_id)
+                             .where(_EVENT_FTS.c.event_fts.op("MATCH")(fts), visible), _EVENT_FTS.c.rowid))
     exact = [cid for cid, score in found_customers if score >= EXACT_MATCH]
     by_words = [cid for cid, score in found_customers if score < EXACT_MATCH]
     for customer_ids, bonus in ((exact, EXACT_CUSTOMER), (by_words, CUSTOMER_WORDS)):
         if customer_ids:
-            parts.append(select(Case.id.label("case_id"), literal(bonus, Float).label("score"))
-                         .where(Case.customer_id.in_(customer_ids)))
+            parts.append(_newest(select(Case.id.label("case_id"), literal(bonus, Float).label("score"))
+                                 .where(Case.customer_id.in_(customer_ids), visible), Case.id))
     return union_all(*parts).subquery("hits") if parts else None
 
 
@@ -141,9 +184,10 @@ def _rounded(value, dialect: str):
     return func.round(value, 6)
 
 
-def _snippets(session: Session, query: Query, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+def _snippets(session: Session, query: Query, cases: dict[int, Case]) -> dict[int, tuple[str, str]]:
     """(where, snippet with START/STOP) per case: what happened if the words are there, else the best timeline
     entry, else the customer's other words."""
+    case_ids = list(cases)
     if not case_ids:
         return {}
     dialect = session.get_bind().dialect.name
@@ -163,27 +207,23 @@ def _snippets(session: Session, query: Query, case_ids: list[int]) -> dict[int, 
             f"WHERE case_id IN :ids AND search_vector @@ {q} ORDER BY case_id, ts_rank(search_vector, {q}) DESC, id"
         ).bindparams(ids, q=query.text, opts=HEADLINE_OPTIONS)):
             events[row[0]] = (_event_label(row[1]), row[2])
-    elif fts := query.fts5():
-        marks = {"a": START, "b": STOP, "n": SNIPPET_WORDS}
-        for row in session.execute(text(
-            "SELECT rowid, snippet(case_fts, 2, :a, :b, ' … ', :n), snippet(case_fts, 3, :a, :b, ' … ', :n) "
-            "FROM case_fts WHERE case_fts MATCH :fts AND rowid IN :ids"
-        ).bindparams(ids, fts=fts, **marks)):
-            own[row[0]] = _pick(row[1], row[2])
-        for row in session.execute(text(
-            "SELECT event.case_id, event.kind, snippet(event_fts, 0, :a, :b, ' … ', :n) FROM event_fts "
-            "JOIN event ON event.id = event_fts.rowid "
-            "WHERE event_fts MATCH :fts AND event_fts.rowid IN (SELECT id FROM event WHERE case_id IN :ids) "
-            "ORDER BY event_fts.rank DESC"
-        ).bindparams(ids, fts=fts, **marks)):
-            events[row[0]] = (_event_label(row[1]), row[2])  # the last written is the best (ordered worst first)
+    else:  # see search_terms.snippet: marked here, in the same way, for the page's cases only
+        words = query.words
+        for case in cases.values():
+            own[case.id] = _pick(snippet(case.what_happened, words),
+                                 snippet(f"{case.make_it_right} {case.better_in_future}", words))
+        for event in session.execute(select(Event.case_id, Event.kind, Event.body)
+                                     .where(Event.case_id.in_(case_ids), Event.body != "")
+                                     .order_by(Event.id.desc())):
+            if event.case_id not in events and START in (marked_body := snippet(event.body, words)):
+                events[event.case_id] = (_event_label(event.kind), marked_body)
     found: dict[int, tuple[str, str]] = {}
     for case_id in case_ids:
-        where, snippet = own.get(case_id, ("", ""))
+        where, text_found = own.get(case_id, ("", ""))
         if where != "What happened" and case_id in events:
-            where, snippet = events[case_id]
-        if START in snippet:
-            found[case_id] = (where, snippet)
+            where, text_found = events[case_id]
+        if START in text_found:
+            found[case_id] = (where, text_found)
     return found
 
 
@@ -226,13 +266,12 @@ def search(session: Session, typed: str | None, employee: Employee, *, after: st
         return Results(query, [], [], 0, None, True)
     dialect = session.get_bind().dialect.name
     found_customers = customer_scores(session, query, limit=CUSTOMER_CASES)
-    hits = _case_hits(session, query, found_customers)
+    hits = _case_hits(session, query, found_customers, employee)
     if hits is None:
         return Results(query, [], [], 0, None, True)
     score = _rounded(func.sum(hits.c.score), dialect).label("score")
     scored = select(hits.c.case_id, score).group_by(hits.c.case_id).subquery("scored")
-    ranked = (select(Case.id.label("id"), scored.c.score, func.count().over().label("total"))
-              .join(scored, scored.c.case_id == Case.id).where(visible_cases(employee)).subquery("ranked"))
+    ranked = select(scored.c.case_id.label("id"), scored.c.score, func.count().over().label("total")).subquery("ranked")
     page = select(ranked.c.id, ranked.c.score, ranked.c.total)
     cursor = _read_cursor(after)
     if cursor is not None:
@@ -246,7 +285,7 @@ def search(session: Session, typed: str | None, employee: Employee, *, after: st
     cases = {c.id: c for c in session.scalars(
         select(Case).where(Case.id.in_(case_ids))
         .options(selectinload(Case.customer), selectinload(Case.owner), selectinload(Case.category)))}
-    snippets = _snippets(session, query, case_ids)
+    snippets = _snippets(session, query, cases)
     words = query.words
     hits_out = []
     for row in rows:
@@ -256,7 +295,7 @@ def search(session: Session, typed: str | None, employee: Employee, *, after: st
                                 _plain_start(case.what_happened), where, mark_words(case.customer.name, words)))
     customers = _customers(session, found_customers, employee, words) if cursor is None else []
     next_after = _cursor(float(rows[-1].score), rows[-1].id) if more else None
-    return Results(query, hits_out, customers, total, next_after, cursor is None)
+    return Results(query, hits_out, customers, total, next_after, cursor is None, total >= CANDIDATES)
 
 
 def _count(session: Session, ranked) -> int:

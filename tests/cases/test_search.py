@@ -216,3 +216,14 @@ def test_nothing_typed_finds_nothing(session, club):
     for typed in ("", "   ", None, "\x00", "--", '"'):
         results = search.search(session, typed, club["maria"])
         assert results.cases == [] and results.customers == [] and results.total == 0
+
+
+def test_a_word_in_very_many_cases_ranks_the_newest_and_says_so(session, club, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    made = [make_case(session, owner=club["maria"], category=club["seats"],
+                      what_happened=f"The floodlight failed in minute {n}.") for n in range(8)]
+    session.commit()
+    results = search.search(session, "floodlight", club["maria"])
+    assert results.capped and results.total == 5
+    assert {h.case for h in results.cases} == set(made[-5:])
+    assert not search.search(session, "turnstile", club["maria"]).capped
