@@ -9,15 +9,9 @@ from sqlalchemy.orm import Session
 from portal.auth.models import Employee
 from portal.cases.models import Customer
 from portal.cases.permissions import visible_customers
+from portal.cases.search_schema import PHONE_KEY
 from portal.cases.search_terms import Query, parse
 
-# The last nine digits of a phone number, whatever its spaces, "+", dashes, dots or brackets (the same expressions
-# as the index ix_customer_phone_key of migration 0023_search, which serves this comparison).
-PHONE_KEY = {
-    "sqlite": ("substr(replace(replace(replace(replace(replace(replace(phone, ' ', ''), '+', ''), '-', ''), "
-               "'(', ''), ')', ''), '.', ''), -9)"),
-    "postgresql": "right(regexp_replace(phone, '[^0-9]', '', 'g'), 9)",
-}
 EXACT_MATCH = 40.0  # the score of a customer found by their whole address or phone number, above any by words
 
 

@@ -1,7 +1,7 @@
 """The staff search on both databases: what it finds, in which order, for whom, marked how, and what it survives."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.auth.models import Role
 from portal.cases import search
@@ -227,3 +227,15 @@ def test_a_word_in_very_many_cases_ranks_the_newest_and_says_so(session, club, m
     assert results.capped and results.total == 5
     assert {h.case for h in results.cases} == set(made[-5:])
     assert not search.search(session, "turnstile", club["maria"]).capped
+
+
+def test_the_database_keeps_the_search_in_step_after_every_migration(session):
+    # A later SQLite migration that recreates case, event or customer drops these with the old table: it must call
+    # portal.cases.search_schema.sqlite_search_up(op) again. This fails until it does.
+    if session.get_bind().dialect.name == "sqlite":
+        names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")))
+        expected = {f"{fts}_{s}" for fts in ("case_fts", "event_fts", "customer_fts") for s in ("ai", "ad", "au")}
+    else:
+        names = set(session.scalars(text("SELECT indexname FROM pg_indexes")))
+        expected = {"ix_case_search_vector", "ix_event_search_vector", "ix_customer_search_vector"}
+    assert expected | {"ix_customer_phone_key"} <= names
