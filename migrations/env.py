@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from portal.cases.search import include_object
 from portal.config import Settings
 from portal.db import make_engine
 from portal.models import Base
@@ -18,6 +19,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,  # the search's FTS tables and tsvector columns are the database's
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -61,6 +61,7 @@ STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
 # teams the viewer manages; forms that create something refuse another team's ids (see CROSS_TEAM_POSTS).
 WITHOUT_OBJECT = {
     "staff.my_cases": STAFF, "staff.team": MANAGER, "intake.new_case": STAFF,
+    "staff.search": STAFF,  # results are only the cases (and their customers) the employee may see
     "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.new": STAFF, "ideas.new_task_force": MANAGER,
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
