@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from portal.cases.lifecycle import TRANSITIONS
 from portal.cases.models import Case, CaseStatus, Category, Channel, Event, EventKind
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Period
@@ -33,8 +34,13 @@ OFFER_SENT = EventKind.offer_sent
 OFFER_PROPOSED = EventKind.offer_proposed
 OFFER_APPROVED = EventKind.offer_approved
 CHOICE_KINDS = (EventKind.remedy_chosen, EventKind.counter_proposal)
-# Resolved by fulfilling the chosen remedy; a status set to resolved by hand counts too (see from_timeline).
-RESOLVED_KINDS = (EventKind.remedy_fulfilled,)
+# What resolves a case, as the lifecycle's table says: the kinds of event only a move to resolved records (fulfilling
+# the chosen remedy, and any action added later with a kind of its own), and the kinds some other moves record too
+# (a status set by hand), which count when their detail says they went to resolved.
+_TO_RESOLVED = {t.kind for t in TRANSITIONS.values() if t.to is CaseStatus.resolved}
+RESOLVED_KINDS = tuple(sorted(k for k in _TO_RESOLVED
+                              if all(t.to is CaseStatus.resolved for t in TRANSITIONS.values() if t.kind == k)))
+RESOLVED_IF_TO = tuple(sorted(_TO_RESOLVED - set(RESOLVED_KINDS)))
 # First-contact resolution (the shared definition, shown on the dashboard): a case whose first resolution came with
 # no customer_reply before it and at most one public staff reply before it; "before" includes the same instant.
 CUSTOMER_WROTE = EventKind.customer_reply
@@ -80,16 +86,16 @@ def _count(events: Subquery, condition: ColumnElement[bool]) -> ColumnElement[in
 
 # The only kinds the milestones read: the rest of a timeline (filings, notes, drafts...) is skipped early.
 MILESTONE_KINDS = tuple(dict.fromkeys((*RESPONSE_KINDS, OFFER_SENT, OFFER_PROPOSED, OFFER_APPROVED, *CHOICE_KINDS,
-                                         *RESOLVED_KINDS, EventKind.status, EventKind.handoff,
+                                         *RESOLVED_KINDS, *RESOLVED_IF_TO, EventKind.status, EventKind.handoff,
                                          EventKind.reopened, EventKind.rated, CUSTOMER_WROTE)))
 # Each kind read as a small number once per event: a dozen filters then compare integers rather than text.
 KIND_CODES = {kind: code for code, kind in enumerate(MILESTONE_KINDS, start=1)}
 
 
 def _is_resolution(kind: ColumnElement[str], detail: ColumnElement) -> ColumnElement[bool]:
-    """An event that resolves its case: the chosen remedy fulfilled, or a status set to resolved."""
+    """An event that resolves its case: the chosen remedy fulfilled, or a status set to resolved (RESOLVED_KINDS)."""
     return or_(kind.in_(RESOLVED_KINDS),
-               and_(kind == EventKind.status.value, detail["to"].as_string() == CaseStatus.resolved.value))
+               and_(kind.in_(RESOLVED_IF_TO), detail["to"].as_string() == CaseStatus.resolved.value))
 
 
 def _events(case_ids: Sequence[int] | None) -> Subquery:
