@@ -29,17 +29,20 @@ def seconds(value: float | None) -> str:
 
 
 def seconds_words(value: float | None) -> str:
-    """A call's time as people say it: "45 s", "3 min 20 s", "1 h 5 min"; "–" when there is none."""
+    """A call's time as people say it: "45 s", "3 min 20 s", "1 h 5 min"; "–" when there is none. Each number
+    stays on the line of its unit (a no-break space between them)."""
     if value is None:
         return "–"
     whole = round(value)
-    if whole < 60:
-        return f"{value:.1f} s".replace(".0 s", " s")
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    if whole < 60:
+        parts = [(f"{value:.1f}".removesuffix(".0"), "s")]
+    elif hours:
+        parts = [(str(hours), "h"), (str(minutes), "min")] if minutes else [(str(hours), "h")]
+    else:
+        parts = [(str(minutes), "min"), (str(secs), "s")] if secs else [(str(minutes), "min")]
+    return " ".join(f"{number}\u00a0{unit}" for number, unit in parts)
 
 
 def percent(share: Share) -> str:

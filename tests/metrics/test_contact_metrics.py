@@ -25,6 +25,7 @@ from portal.metrics.milestone_sync import rebuild
 from portal.metrics.milestones import case_rows, milestones
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Period
+from portal.metrics.reports import seconds_words
 from tests.factories import make_case, make_category, make_employee
 
 PERIOD = Period(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC), "March 2026")
@@ -279,3 +280,9 @@ def test_the_kept_flag_follows_every_event_of_random_timelines(session, seed):
     assert f == figures(rows, period_end=PERIOD.end)
     assert f.first_contact_resolution.part == sum(
         1 for r in rows if r.resolved_at and r.resolved_at_first_contact and not r.reopens)
+
+
+def test_call_times_read_as_people_say_them():
+    assert [seconds_words(v) for v in (None, 0, 12, 45.5, 59.6, 61, 122.5, 3600, 3725)] == [
+        "–", "0\u00a0s", "12\u00a0s", "45.5\u00a0s", "1\u00a0min", "1\u00a0min 1\u00a0s", "2\u00a0min 2\u00a0s",
+        "1\u00a0h", "1\u00a0h 2\u00a0min"]

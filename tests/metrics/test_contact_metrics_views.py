@@ -87,8 +87,8 @@ def test_the_dashboard_shows_fcr_with_its_definition_and_exact_call_times(client
     assert "no message from the customer before it and at most one public reply from us before it" in page
     assert "A case reopened later does not count" in page
     # Talk: 95 s and 245 s, median 170 s; hold: 0 s and 30 s, median 15 s, 90% within 27 s.
-    assert '<span class="stat">2 min 50 s</span> median talk time' in page
-    assert '<span class="stat">15 s</span> median hold time' in page and "90% within 27 s" in page
+    assert '<span class="stat">2\u00a0min 50\u00a0s</span> median talk time' in page
+    assert '<span class="stat">15\u00a0s</span> median hold time' in page and "90% within 27\u00a0s" in page
     assert "Medians and 90th percentiles are exact" in page
     assert re.search(r'from the <a href="[^"]*">2 contacts</a> with a talk time recorded', page)
 
@@ -100,7 +100,7 @@ def test_an_empty_period_says_no_calls_were_recorded_rather_than_0_s(client, cal
     assert response.status_code == 200
     assert "No calls recorded with a talk time in this period." in page
     assert "No calls recorded with a hold time in this period." in page
-    assert "0 s" not in page and "0 of 0 resolved cases" in page
+    assert "0\u00a0s" not in page and "0 of 0 resolved cases" in page
 
 
 def test_the_channel_table_opens_the_cases_of_each_channel_with_their_call_times(client, calls):
@@ -112,7 +112,7 @@ def test_the_channel_table_opens_the_cases_of_each_channel_with_their_call_times
     page = follow(client, dashboard, "Phone call")
     assert "<h1>Cases that came in by phone call</h1>" in page
     assert calls["on_the_spot"].reference in page and calls["letter"].reference not in page
-    assert "<td>4 min 5 s</td><td>30 s</td>" in page and "<td>1 min 35 s</td><td>0 s</td>" in page
+    assert "<td>4\u00a0min 5\u00a0s / 30\u00a0s</td>" in page and "<td>1\u00a0min 35\u00a0s / 0\u00a0s</td>" in page
     page = follow(client, dashboard, "resolved at first contact")
     assert calls["on_the_spot"].reference in page and calls["twice"].reference not in page
     others = follow(client, dashboard, "see the others")
@@ -168,3 +168,16 @@ def test_the_migration_fills_the_flag_from_existing_timelines(db_url, calls, db_
     engine.dispose()
     assert {case_id for case_id, flag in flags.items() if flag} == {calls["on_the_spot"].id}
     assert set(flags) == {calls[n].id for n in ("on_the_spot", "twice", "emailed")}
+
+
+def test_the_monthly_report_carries_fcr_and_the_channels(client, calls, tmp_path):
+    import subprocess
+
+    sign_in(client, "priya@staff.example")
+    response = client.get("/staff/metrics/report.pdf?month=2026-06")
+    assert response.mimetype == "application/pdf"
+    (tmp_path / "report.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Cases by channel" in text and "Resolved at first contact" in text
+    assert re.search(r"33% of 3", text) and re.search(r"Phone call\s+2\s+50%\s+2\smin\s50\ss\s+15\ss", text)

@@ -84,7 +84,7 @@ def monthly_report() -> Response:
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
     html = environment(_zone().key).get_template("metrics/report.html").render(
         **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
-        org=organisation_name(db.session))
+        org=organisation_name(db.session), seconds_words=reports.seconds_words)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
 
@@ -123,6 +123,7 @@ def cases():
         "metrics/cases.html", rows=result.items, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
         days=period.days(_zone()), show_calls=figure in dashboard.CALL_DRILLDOWNS,
+        show_channel=not figure.startswith("channel_"),
         seconds_words=reports.seconds_words,
         has_case_page="staff.case" in current_app.view_functions,
     )
