@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
 from portal.cases.models import Case, CaseStatus, Category, Channel
-from portal.metrics.aggregates import by_column, by_period, figures_by, whole
-from portal.metrics.figures import Figures, figures
+from portal.metrics.aggregates import by_channel, by_column, by_period, figures_by, whole
+from portal.metrics.figures import ChannelFigures, Figures, figures
 from portal.metrics.milestones import Milestones, case_rows, milestones_of
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Bucket, Period, buckets
@@ -59,7 +59,7 @@ class ChannelRow:
     """One channel's figures: the cases that came in by it."""
 
     channel: Channel
-    figures: Figures
+    figures: ChannelFigures
 
     @property
     def label(self) -> str:
@@ -97,7 +97,7 @@ def build(
     team_id: int | None = None,
 ) -> Dashboard:
     """The headline, breakdown and trend figures, computed by the database (one statement on PostgreSQL; SQLite
-    adds one that reads the durations for its percentiles)."""
+    adds one that reads the durations for its percentiles), and the channels' figures (one more, two on SQLite)."""
     as_of = min(period.end, now)
     column, names = _grouping(session, group_by)
     periods = buckets(period, grain, zone)
@@ -106,14 +106,13 @@ def build(
         whole(as_of),
         by_column("breakdown", column, as_of),
         by_period("trend", [b.start for b in periods], [min(b.end, as_of) for b in periods]),
-        by_column("channel", "channel", as_of),
     ])
     breakdown = [Row(k, names.get(k, "Unknown"), f) for k, f in result["breakdown"].items()]
     breakdown.sort(key=lambda r: (r.label, r.key))
     trend = [(b, result["trend"].get(i) or figures([], period_end=min(b.end, as_of))) for i, b in enumerate(periods)]
     headline = result["whole"].get(0) or figures([], period_end=as_of)
-    by_channel = {Channel(k): f for k, f in result["channel"].items()}
-    channels = [ChannelRow(c, by_channel.get(c) or figures([], period_end=as_of)) for c in Channel]
+    per_channel = by_channel(session, rows)
+    channels = [ChannelRow(c, per_channel.get(c) or ChannelFigures()) for c in Channel]
     return Dashboard(period, as_of, headline, breakdown, trend, group_by, grain, channels)
 
 

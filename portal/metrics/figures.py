@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portal.cases.models import CaseStatus
+from portal.cases.models import CaseStatus, Channel
 from portal.metrics.milestones import Milestones
 
 
@@ -87,6 +87,16 @@ class Figures:
         return sum(score * n for score, n in self.ratings.items()) / total if total else None
 
 
+@dataclass(frozen=True)
+class ChannelFigures:
+    """What the dashboard shows for each channel: its cases, how many were resolved at first contact, call times."""
+
+    cases: int = 0
+    first_contact_resolution: Share = field(default_factory=lambda: Share(0, 0))
+    talk_time: Duration = field(default_factory=lambda: Duration.of([]))
+    hold_time: Duration = field(default_factory=lambda: Duration.of([]))
+
+
 def _hours(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None or end < start:
         return None
@@ -144,6 +154,18 @@ def figures(rows: list[Milestones], *, period_end: datetime) -> Figures:
         talk_time=Duration.of([float(r.talk_seconds) for r in rows if recorded(r.talk_seconds)]),
         hold_time=Duration.of([float(r.hold_seconds) for r in rows if recorded(r.hold_seconds)]),
     )
+
+
+def by_channel(rows: list[Milestones]) -> dict[Channel, ChannelFigures]:
+    """The channel figures of each channel that has cases (aggregates.by_channel computes the same in the database)."""
+    groups: dict[Channel, list[Milestones]] = defaultdict(list)
+    for row in rows:
+        groups[row.channel].append(row)
+    result = {}
+    for channel, chunk in groups.items():
+        f = figures(chunk, period_end=max(r.filed_at for r in chunk))  # none of these figures looks at the end
+        result[channel] = ChannelFigures(f.cases, f.first_contact_resolution, f.talk_time, f.hold_time)
+    return result
 
 
 def grouped(rows: list[Milestones], key: Callable[[Milestones], object], *, period_end: datetime

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 
 from portal.metrics.dashboard import Dashboard, Row
-from portal.metrics.figures import Duration, Figures, Share
+from portal.metrics.figures import ChannelFigures, Duration, Figures, Share
 
 COLUMNS = [
     "Cases", "First response median (h)", "First response p90 (h)", "To offer median (h)",
@@ -88,8 +88,22 @@ def trend_rows(dashboard: Dashboard) -> list[list[str]]:
     return [[bucket.label, *figure_cells(f)] for bucket, f in dashboard.trend]
 
 
+CHANNEL_COLUMNS = [
+    "Cases", "Share of cases (%)", "Resolved", "Resolved at first contact", "Resolved at first contact (%)",
+    "Talk time median (s)", "Talk time p90 (s)", "Talk times recorded", "Hold time median (s)", "Hold time p90 (s)",
+    "Hold times recorded",
+]
+
+
+def channel_cells(f: ChannelFigures, *, of_cases: int) -> list[str]:
+    fcr = f.first_contact_resolution
+    return [str(f.cases), percent(Share(f.cases, of_cases)), str(fcr.whole), str(fcr.part), percent(fcr),
+            seconds(f.talk_time.median), seconds(f.talk_time.p90), str(f.talk_time.count),
+            seconds(f.hold_time.median), seconds(f.hold_time.p90), str(f.hold_time.count)]
+
+
 def channel_rows(dashboard: Dashboard) -> list[list[str]]:
-    return [[row.label, *figure_cells(row.figures)] for row in dashboard.channels]
+    return [[row.label, *channel_cells(row.figures, of_cases=dashboard.headline.cases)] for row in dashboard.channels]
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> str:

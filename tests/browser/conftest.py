@@ -116,13 +116,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def sign_in(page, url: str, email: str) -> None:
-    """Sign an employee in through the real form (every test employee has tests.factories.PASSWORD)."""
+def sign_in(page, url: str, email: str, password: str | None = None) -> None:
+    """Sign an employee in through the real form (every test employee has tests.factories.PASSWORD; the demo's
+    staff have portal.demo.DEMO_PASSWORD)."""
     from tests.factories import PASSWORD
 
     page.goto(url + "/staff/sign-in")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # Wait for the signed-in page, or a page.goto() straight after could cancel the sign-in POST.
     page.get_by_role("button", name="Sign out").wait_for()

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from portal.cases.models import Case, Channel
 from portal.demo import DEMO_PASSWORD, load_demo
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,7 @@ def test_a_manager_reads_channels_fcr_and_call_times_at_1280_and_320_px(live_ser
         load_demo(s, customers=120, cases=200)
         _every_channel(s)
         s.commit()
-    page.goto(live_server.url + "/staff/sign-in")
-    page.get_by_label("E-mail address").fill("alex.morgan@rovers.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Dashboard").click()
     page.get_by_label("Period", exact=True).select_option(label="Last 12 months")
     page.get_by_role("button", name="Show").click()

@@ -18,8 +18,9 @@ from sqlalchemy import select
 
 from portal.cases.models import Case, CaseStatus, Channel, Event
 from portal.cases.timeline import record
-from portal.metrics.aggregates import by_column, figures_by, whole
+from portal.metrics.aggregates import by_channel, figures_by, whole
 from portal.metrics.dashboard import Scope, build, drilldown
+from portal.metrics.figures import by_channel as by_channel_in_python
 from portal.metrics.figures import figures
 from portal.metrics.milestone_sync import rebuild
 from portal.metrics.milestones import case_rows, milestones
@@ -134,17 +135,18 @@ def test_talk_and_hold_times_count_only_the_recorded_ones(session, contacts):
 
 
 def test_cases_by_channel_with_their_own_figures(session, contacts):
-    result = figures_by(session, case_rows(PERIOD), [by_column("channel", "channel", PERIOD.end)])["channel"]
-    by_channel = {Channel(k): f for k, f in result.items()}
-    assert {c: f.cases for c, f in by_channel.items()} == {
+    channels = by_channel(session, case_rows(PERIOD))
+    assert channels == by_channel_in_python(milestones(session, PERIOD))
+    assert {c: f.cases for c, f in channels.items()} == {
         Channel.phone: 3, Channel.email: 2, Channel.web: 2, Channel.social: 1, Channel.in_person: 1,
         Channel.letter: 1}
-    phone = by_channel[Channel.phone]
+    phone = channels[Channel.phone]
     assert (phone.first_contact_resolution.part, phone.first_contact_resolution.whole) == (2, 2)
     assert (phone.talk_time.count, phone.talk_time.median) == (2, 210)
     assert (phone.hold_time.count, phone.hold_time.median) == (3, 60)
-    assert by_channel[Channel.email].first_contact_resolution.percent == 0
-    assert by_channel[Channel.letter].first_contact_resolution.percent is None  # nothing resolved yet
+    assert channels[Channel.email].first_contact_resolution.percent == 0
+    assert channels[Channel.letter].first_contact_resolution.percent is None  # nothing resolved yet
+    assert by_channel(session, case_rows(EMPTY)) == {}
 
 
 def test_the_dashboard_lists_every_channel_in_order_and_narrows_with_the_team(session, contacts):
@@ -256,6 +258,8 @@ def test_the_kept_flag_follows_every_event_of_random_timelines(session, seed):
     for _ in range(25):
         case = make_case(session, category=category, owner=agent)
         case.created_at = PERIOD.start + timedelta(hours=rng.randrange(600))
+        case.channel = rng.choice(list(Channel))
+        case.talk_seconds, case.hold_seconds = (rng.choice([None, -1, 0, rng.randint(1, 900)]) for _ in "th")
         record(session, case, "filed", by_customer=True, public=True, at=case.created_at)
         cases.append(case)
     session.flush()
@@ -280,6 +284,7 @@ def test_the_kept_flag_follows_every_event_of_random_timelines(session, seed):
     assert f == figures(rows, period_end=PERIOD.end)
     assert f.first_contact_resolution.part == sum(
         1 for r in rows if r.resolved_at and r.resolved_at_first_contact and not r.reopens)
+    assert by_channel(session, case_rows(PERIOD)) == by_channel_in_python(rows)
 
 
 def test_call_times_read_as_people_say_them():

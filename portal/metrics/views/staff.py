@@ -95,14 +95,15 @@ def download(table: str) -> Response:
     data, problem, options, _scope, _team_id = _build()
     if data is None:
         abort(400)
-    first, rows = {
-        "breakdown": (dashboard.GROUPINGS[options["group"]], reports.breakdown_rows(data.breakdown)),
-        "trend": ("Week" if data.grain == "week" else "Month", reports.trend_rows(data)),
-        "channels": ("Channel", reports.channel_rows(data)),
+    header, rows = {
+        "breakdown": ([dashboard.GROUPINGS[options["group"]], *reports.COLUMNS],
+                      reports.breakdown_rows(data.breakdown)),
+        "trend": (["Week" if data.grain == "week" else "Month", *reports.COLUMNS], reports.trend_rows(data)),
+        "channels": (["Channel", *reports.CHANNEL_COLUMNS], reports.channel_rows(data)),
     }[table]
     first_day, last_day = data.period.days(_zone())
     filename = f"make-it-right-{table}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
-    return Response(reports.to_csv([first, *reports.COLUMNS], rows), mimetype="text/csv",
+    return Response(reports.to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
