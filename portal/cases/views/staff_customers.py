@@ -75,7 +75,8 @@ def imports():
                 _start(job)
                 return redirect(url_for("customer_records.import_job", import_id=job.id))
         status = 422
-    return render_template("cases/staff/customer_import.html", form=form, max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20,
+    max_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
+    return render_template("cases/staff/customer_import.html", form=form, max_mb=max_mb,
                            jobs=customer_import.recent(db.session, current_user),
                            fields=customer_import.FIELDS, labels=customer_import.LABELS,
                            spellings=customer_import.SPELLINGS), status
