@@ -36,7 +36,7 @@ def write_export(path: Path, lines: int, *, seed: int = 2026) -> None:
                   "Contact preferences,Seat\r\n")
         for n in range(lines):
             if n % 100 == 99:
-                out.write(f"fan{n - 1}@fans.example,Fan {n - 1},,CRM-{n - 1:07d},,,,,\r\n")  # a repeat
+                out.write(f"fan{n - 2}@fans.example,Fan {n - 2},,CRM-{n - 2:07d},,,,,\r\n")  # a repeat
                 continue
             if n % 100 == 98:
                 out.write(f"not-an-address-{n},Bad Line {n},,CRM-{n:07d},,someday,-1,,\r\n")

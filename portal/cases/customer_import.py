@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.audit import record
@@ -63,6 +63,7 @@ HEADERS = {spelling: name for name, spellings in SPELLINGS.items() for spelling 
 NEW_CUSTOMER: dict[str, Any] = {"phone": "", "external_id": None, "membership": "", "customer_since": None,
                                 "lifetime_spend": Decimal("0"), "preferences": ""}
 ACTIONS = ("create", "update", "unchanged", "merged", "refused")
+KEPT = ("create", "update", "unchanged")  # a line about one customer, whom later lines may repeat
 ACTION_LABELS = {"create": "New customer", "update": "Updated", "unchanged": "Already up to date",
                  "merged": "Repeat: merged", "refused": "Refused"}
 LIMITS = {"name": 120, "first_name": 60, "last_name": 60, "phone": 40, "external_id": 80, "membership": 80,
@@ -129,21 +130,15 @@ def read_header(cells: list[str]) -> Columns:
     return Columns(fields, unknown, problems)
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     line: int
     values: dict[str, Any] = field(default_factory=dict)  # the cells given, checked and converted
-    shown_email: str = ""
-    shown_name: str = ""
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def email(self) -> str:
-        return self.values.get("email", "")
-
-    @property
-    def external_id(self) -> str:
-        return self.values.get("external_id", "")
+    email: str = ""  # the address, checked and in lower case ("" when refused)
+    external_id: str = ""
+    shown_email: str = ""  # as the cell had it, fit to show (refused lines only)
+    shown_name: str = ""
 
 
 def _shown(text: str, limit: int) -> str:
@@ -208,9 +203,6 @@ def parse_line(line: int, cells: list[str], columns: Columns, header_width: int,
     raw = {name: cells[position] if position < len(cells) else "" for position, name in columns.fields.items()}
     if not _utf8(cells):
         parsed.errors.append("This line is not UTF-8 text; save the file from your spreadsheet as “CSV UTF-8”.")
-    parsed.shown_email = _shown(raw.get("email", ""), 254)
-    parsed.shown_name = _shown(raw.get("name", "") or f"{raw.get('first_name', '')} {raw.get('last_name', '')}",
-                               120)
     for name, value in raw.items():
         if name == "preferences":
             value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -236,6 +228,13 @@ def parse_line(line: int, cells: list[str], columns: Columns, header_width: int,
             v for v in (parsed.values.pop("first_name", ""), parsed.values.pop("last_name", "")) if v)[:120]
     if not raw.get("email", "").strip():
         parsed.errors.append("The e-mail address is missing.")
+    if parsed.errors:
+        parsed.shown_email = _shown(raw.get("email", ""), 254)
+        parsed.shown_name = _shown(raw.get("name", "") or f"{raw.get('first_name', '')} {raw.get('last_name', '')}",
+                                   120)
+        parsed.external_id = _shown(raw.get("external_id", ""), 80)
+    else:
+        parsed.email, parsed.external_id = parsed.values["email"], parsed.values.get("external_id", "")
     return parsed
 
 
@@ -367,23 +366,27 @@ def _existing(session: Session, batch: list[Parsed]) -> tuple[dict[str, Customer
 
 
 def _earlier_lines(session: Session, job: CustomerImport, batch: list[Parsed]) -> list[CustomerImportLine]:
-    ids = {p.external_id for p in batch if not p.errors and p.external_id}
-    emails = {p.email for p in batch if not p.errors and p.email}
-    if not ids and not emails:
-        return []
-    kept = CustomerImportLine.action.in_(("create", "update", "unchanged"))
-    return list(session.scalars(select(CustomerImportLine).where(
-        CustomerImportLine.import_id == job.id, kept,
-        or_(CustomerImportLine.external_id.in_(ids), CustomerImportLine.email.in_(emails)))
-        .order_by(CustomerImportLine.line)))
+    """The lines checked before that share an external id or an address with ``batch`` and were kept (one query per
+    key, each on its own index: an OR of the two lets PostgreSQL scan every line of the file for every batch)."""
+    ids = list({p.external_id for p in batch if not p.errors and p.external_id})
+    emails = list({p.email for p in batch if not p.errors and p.email})
+    found: dict[int, CustomerImportLine] = {}
+    for column, keys in ((CustomerImportLine.external_id, ids), (CustomerImportLine.email, emails)):
+        if keys:
+            for row in session.scalars(select(CustomerImportLine).where(CustomerImportLine.import_id == job.id,
+                                                                        column.in_(keys))):
+                if row.action in KEPT:
+                    found[row.line] = row
+    return [found[line] for line in sorted(found)]
 
 
 def _matched_before(session: Session, job: CustomerImport, customer_ids: set[int]) -> dict[int, int]:
+    """Customers an earlier line of the file is about (only kept lines name one), by the first such line."""
     if not customer_ids:
         return {}
     rows = session.execute(select(CustomerImportLine.customer_id, func.min(CustomerImportLine.line)).where(
-        CustomerImportLine.import_id == job.id, CustomerImportLine.customer_id.in_(customer_ids),
-        CustomerImportLine.action.in_(("create", "update", "unchanged"))).group_by(CustomerImportLine.customer_id))
+        CustomerImportLine.import_id == job.id, CustomerImportLine.customer_id.in_(customer_ids))
+        .group_by(CustomerImportLine.customer_id))
     return {customer_id: line for customer_id, line in rows}
 
 
@@ -441,7 +444,7 @@ def _decide(session: Session, job: CustomerImport, batch: list[Parsed], *, previ
     for parsed in batch:
         if parsed.errors:
             outcomes.append(Outcome(parsed.line, "refused", " ".join(parsed.errors), email=parsed.shown_email,
-                                    external_id=_shown(parsed.external_id, 80), name=parsed.shown_name))
+                                    external_id=parsed.external_id, name=parsed.shown_name))
             continue
         base = {"line": parsed.line, "email": parsed.email, "external_id": parsed.external_id,
                 "name": parsed.values.get("name", "")}
@@ -496,11 +499,27 @@ def _repeat(parsed: Parsed, by_id: dict[str, int], by_email: dict[str, tuple[int
     return None
 
 
+def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """The batch's rows in a few multi-row INSERTs: asking for a column back makes SQLAlchemy batch them
+    ("insertmanyvalues", one cached statement), where psycopg would otherwise send one statement per row."""
+    if rows:
+        table = model.__table__
+        first_key = next(iter(table.primary_key.columns))
+        session.connection().execute(insert(table).returning(first_key), rows).all()
+
+
 def _beat(session: Session, job: CustomerImport, done: int, counts: dict[str, int], *, attribute: str) -> None:
+    """Report the progress, commit the batch, and start the next with an empty session (memory stays flat)."""
     job.lines_done = done
     setattr(job, attribute, dict(counts))
     job.heartbeat_at = utcnow()
     session.commit()
+    batches = -(-done // BATCH)
+    if session.get_bind().dialect.name == "postgresql" and batches & (batches - 1) == 0:
+        # The tables grow from nothing while the planner still believes them empty, and would then scan every line
+        # of the file for each batch; fresh statistics at batches 1, 2, 4, 8… keep it on the indexes.
+        session.execute(text("ANALYZE customer_import_line, customer"))
+        session.commit()
     session.expunge_all()
     session.add(job)
 
@@ -518,7 +537,7 @@ def check(session: Session, job: CustomerImport, path: Path, *, today: date) -> 
     done = 0
     for batch in _batches(path, columns, width, today):
         outcomes = _decide(session, job, batch, previewed=None)
-        session.execute(insert(CustomerImportLine), [o.row(job.id) for o in outcomes])
+        _insert_rows(session, CustomerImportLine, [o.row(job.id) for o in outcomes])
         for outcome in outcomes:
             counts[outcome.action] += 1
         done += len(batch)
@@ -561,7 +580,7 @@ def run(session: Session, job: CustomerImport, path: Path, *, by: Employee, toda
                 new.append({**NEW_CUSTOMER, **outcome.changes})
         session.flush()
         if new:
-            session.execute(insert(Customer), new)
+            _insert_rows(session, Customer, new)
         refused_now = [o.line for o in outcomes if o.action == "refused" and previewed.get(o.line) != "refused"]
         if refused_now:  # the records changed since the preview: say so on the line
             session.execute(update(CustomerImportLine).where(
