@@ -3,7 +3,7 @@ workspace's (reply, note, draft, status, helper, handoff, customer note, deactiv
 
 from __future__ import annotations
 
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -217,3 +217,11 @@ class DeactivateForm(PortalForm):
         "One note for all the cases", validators=[Optional(), Length(max=3000)],
         description="Read first by the new owner on every case: why they are moving and anything to watch for.",
     )
+
+
+class CustomerImportForm(PortalForm):
+    class Meta:
+        id_prefix = "import"
+
+    file = FileField("CSV file", description="The customers exported from the ticketing system or CRM, with the "
+                                             "column names on the first line. Nothing is saved until you confirm.")
