@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.auth.models import Employee, Role, Team
 from portal.auth.passwords import hash_password
 from portal.cases import lifecycle
-from portal.cases.demo import load_workspace_demo
+from portal.cases.demo import load_crm_import_demo, load_workspace_demo
 from portal.cases.lifecycle import Action
 from portal.cases.models import Case, CaseKind, CaseStatus, Category, Channel, Customer, EventKind
 from portal.cases.references import next_reference
@@ -176,6 +177,7 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     load_surveys_demo(session, rng)
     load_remedies_demo(session)
     if config is not None:
+        load_crm_import_demo(session, rng, Path(config["UPLOAD_DIR"]) / "imports")
         load_intake_demo(session, config)
     return DemoSummary(True, len(staff), len(people), cases)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role
+from portal.cases import customer_import
 from portal.cases.lifecycle import OPEN_STATUSES
 from portal.cases.models import Case, CaseHelper, Customer, CustomerNote, EventKind
 from portal.cases.naming import name_from_team
@@ -59,3 +61,41 @@ def load_workspace_demo(session: Session, rng: random.Random) -> None:
         author = rng.choice(staff)
         session.add(CustomerNote(customer_id=customer.id, author=author, kind=kind, body=body,
                                  created_at=now - timedelta(days=rng.randint(1, 120))))
+
+
+def load_crm_import_demo(session: Session, rng: random.Random, folder: Path) -> None:
+    """The club's CRM export, imported as an admin would: every existing demo customer matched by address gains the
+    CRM's id, membership, spend and preferences, and a few new season-ticket holders arrive."""
+    admin = session.scalar(select(Employee).where(Employee.role == Role.admin).order_by(Employee.id))
+    people = list(session.scalars(select(Customer).where(Customer.email.is_not(None)).order_by(Customer.id)))
+    if admin is None or not people:
+        return
+    lines = [",".join(IMPORT_HEADER)]
+    for number, person in enumerate(people[:60], start=1):
+        season = person.membership or rng.choice(["", "Member"])
+        lines.append(",".join([person.email or "", person.name, person.phone, f"CRM-{number:05d}", season,
+                               str(person.customer_since or ""), f"{person.lifetime_spend + rng.randint(0, 90)}",
+                               rng.choice(IMPORT_PREFERENCES)]))
+    for number, (name, since, spend) in enumerate(NEW_FROM_CRM, start=9001):
+        email = name.lower().replace(" ", ".") + "@fans.example"
+        lines.append(",".join([email, name, f"07700 95{number % 10000:04d}", f"CRM-{number:05d}",
+                               "Season-ticket holder", since, spend, "Family stand; prefers e-mail"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo-crm-export.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    today = utcnow().date()
+    job = customer_import.start(session, filename="crm-export.csv", stored_name=path.name,
+                                size=path.stat().st_size, by=admin)
+    job = customer_import.check(session, job, path, today=today)
+    if job.status == "checked":
+        customer_import.confirm(session, job, by=admin)
+        customer_import.run(session, job, path, by=admin, today=today)
+    path.unlink(missing_ok=True)
+
+
+IMPORT_HEADER = ("E-mail", "Name", "Phone", "External id", "Membership", "Customer since", "Lifetime spend",
+                 "Preferences")
+IMPORT_PREFERENCES = ["", "", "No calls after 6pm", "Large-print letters", "Prefers the family stand",
+                      "Text rather than call"]
+NEW_FROM_CRM = [("Imogen Clarke", "2009-08-15", "8240.00"), ("Ravi Sharma", "2016-07-01", "3910.50"),
+                ("Bethany Moore", "2021-08-20", "1480.00")]

@@ -34,6 +34,8 @@ EMAILS = [
     ("Tariq Mahmood <tariq.m@fans.example>", "Automatic reply: Car park B closed without notice",
      "I am away until Monday and will reply when I am back.", {"Auto-Submitted": "auto-replied"}),
 ]
+HANDOFF_NOTE = ("Logged at the ticket office: the customer is calm but wants this looked at before the next home "
+                "match, and asked to be called back rather than e-mailed.")
 THREAD_ANSWER = "I have found the parking receipt: it was bay 214, paid by card at 14:20."
 
 # (channel, category, what happened, make it right, talk seconds, hold seconds, put right for £ or None)
@@ -100,8 +102,11 @@ def _calls(session: Session, remedy_settings: RemedySettings) -> None:
     for index, (channel, category, happened, wish, talk, hold, remedy) in enumerate(CALLS):
         at = now - timedelta(days=2 * index + 1, hours=index)
         caller = callers[index * 3 % len(callers)]
+        # A contact about another team's work goes to that team, with the note its new owner reads first.
+        theirs = categories[category].team_id != taker.team_id
         contact = contacts.Contact(channel=channel, category_id=categories[category].id, what_happened=happened,
-                                   make_it_right=wish, customer_id=caller.id, talk_seconds=talk, hold_seconds=hold)
+                                   make_it_right=wish, customer_id=caller.id, talk_seconds=talk, hold_seconds=hold,
+                                   keep_it=not theirs, handoff_note=HANDOFF_NOTE if theirs else "")
         put_right = None
         if remedy is not None:
             draft = RemedyDraft("refund" if Decimal(remedy) else "apology_and_fix",
