@@ -95,6 +95,7 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
         # Open cases are bounded by the people working them, not by the size of the history: about OPEN_CASES
         # of the last fortnight's cases are still open, whatever the data set's size; the rest are done.
         open_share = min(1.0, OPEN_CASES / max(1.0, cases * OPEN_DAYS / 365))
+        contact_rng = random.Random(seed + 1)  # its own draws, so the rest of the data set stays as it was
         for start in range(0, cases, CHUNK):
             rows, events = [], []
             for i in range(start, min(cases, start + CHUNK)):
@@ -126,6 +127,7 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
                     body = note_rng.choice(NOTES).format(name=f"Fan {i % customers}", gate=note_rng.randint(1, 12))
                     timeline.insert(2, {**_event(case_id, timeline[1]["at"], "note", by=owner, body=body),
                                         "public": False})
+                rows[-1].update(_contact(contact_rng))
                 events.extend(timeline)
             write(Case, rows)
             write(Event, events)
@@ -172,6 +174,23 @@ def _event(case_id: int, at: datetime, kind: str, *, by: int | None = None, body
            detail: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"case_id": case_id, "at": at, "kind": kind, "employee_id": by, "by_customer": by is None,
             "public": True, "body": body, "detail": detail or {}}
+
+
+# How cases come in, and how often a call's or a visit's times were written down.
+CHANNEL_MIX = [(Channel.web, 45), (Channel.email, 25), (Channel.phone, 18), (Channel.in_person, 6),
+               (Channel.letter, 3), (Channel.social, 3)]
+
+
+def _contact(rng: random.Random) -> dict[str, Any]:
+    """A case's channel, and for a call (mostly) or a visit (sometimes) its talk and hold time in seconds."""
+    channel = rng.choices([c for c, _ in CHANNEL_MIX], weights=[w for _, w in CHANNEL_MIX])[0]
+    talk = hold = None
+    if channel is Channel.phone:
+        talk = rng.randint(40, 1500) if rng.random() < 0.9 else None
+        hold = rng.choice([0, 0, rng.randint(5, 420)]) if rng.random() < 0.8 else None
+    elif channel is Channel.in_person and rng.random() < 0.5:
+        talk = rng.randint(60, 900)
+    return {"channel": channel, "talk_seconds": talk, "hold_seconds": hold}
 
 
 def _timeline(rng: random.Random, case_id: int, filed: datetime, status: CaseStatus, owner: int,

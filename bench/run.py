@@ -4,6 +4,7 @@ memory per worker. Results go to bench/results/<time>.json.
 
     python -m bench.run [--cases 20000] [--customers 5000] [--database-url URL] [--duration 10] [--connections 16]
                         [--dashboard-cases 100000] [--dashboard-runs 7] [--dashboard-only | --skip-dashboard]
+                        [--import-lines 100000]
     python -m bench.run --outbox-crash      (only the outbox crash run: bench/outbox_crash.py)
     python -m bench.run --search-only [--search-cases 1000000] [--search-runs 20] [--database-url URL]
 
@@ -12,7 +13,8 @@ the pages; `--search-only` builds a data set of --search-cases cases of its own 
 
 With a PostgreSQL URL the run also times the manager's dashboard over one year of --dashboard-cases cases (a data
 set and database of its own): in-process and over HTTP, median of --dashboard-runs requests; target < 500 ms at
-100,000 cases. `--dashboard-only --dashboard-cases 1000000` is the large run.
+100,000 cases. `--dashboard-only --dashboard-cases 1000000` is the large run. The extras include the customer
+import of --import-lines lines of a CRM export (bench/import_bench.py), on SQLite and, with a URL, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -197,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="cases for --search-only (default: --cases)")
     parser.add_argument("--search-runs", type=int, default=20, help="times each search query is asked")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--import-lines", type=int, default=100_000,
+                        help="lines of the CRM export the customer-import benchmark checks and imports")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--dashboard-only", action="store_true", help="only the dashboard benchmark")
     which.add_argument("--skip-dashboard", action="store_true")
@@ -255,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                             "met": ratio >= page.target and (measured["p99_ms"] or 1e9) <= P99_TARGET_MS
                             and not measured["non_2xx"]})
         memory = portal.worker_peak_mb()
-        extras = {} if args.skip_extras else _extras()
+        extras = {} if args.skip_extras else _extras(args.database_url, import_lines=args.import_lines)
         for server in servers:
             server.stop()
         servers.clear()
@@ -419,8 +423,9 @@ def _query_counts(url: str, workdir: Path, data: BenchData) -> dict[str, int]:
     return all_counts(app, data)
 
 
-def _extras() -> dict:
+def _extras(database_url: str = "", *, import_lines: int = 100_000) -> dict:
     extras = {}
+    from bench.import_bench import describe, measure_customer_import
     from bench.letter_bench import measure_letter_render
     from bench.mail_bench import measure_send_rate
     from bench.survey_bench import measure_survey_results
@@ -428,6 +433,12 @@ def _extras() -> dict:
     extras["letter"] = measure_letter_render()
     extras["mail"] = measure_send_rate()
     extras["survey_results"] = measure_survey_results()
+    # The customer import of a CRM export: on SQLite, and on PostgreSQL when a server is named (its own database).
+    extras["customer_import_sqlite"] = measure_customer_import(import_lines)
+    print(describe(extras["customer_import_sqlite"]), flush=True)
+    if database_url and make_url(database_url).get_backend_name() == "postgresql":
+        extras["customer_import_postgresql"] = measure_customer_import(import_lines, database_url)
+        print(describe(extras["customer_import_postgresql"]), flush=True)
     return extras
 
 

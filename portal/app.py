@@ -106,12 +106,15 @@ def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.admin.views import public as admin_public
     from portal.admin.views import staff as admin_staff
+    from portal.admin.views import staff_customers as admin_customers
     from portal.auth.views import staff as auth_staff
     from portal.cases.views import customer as case_customer
     from portal.cases.views import staff as case_staff
+    from portal.cases.views import staff_customers as case_customers
     from portal.changes.views import public as change_public
     from portal.changes.views import staff as change_staff
     from portal.ideas.views import staff as ideas_staff
+    from portal.intake import views as intake_views
     from portal.mail import views as mail_views
     from portal.metrics.views import staff as metrics_staff
     from portal.remedies.views import customer as remedies_customer
@@ -131,13 +134,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_staff.bp)
     app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
     add_nav(app, "My cases", "staff.my_cases")
+    app.register_blueprint(intake_views.bp)
+    add_nav(app, "New case", "intake.new_case")
     add_nav(app, "Team", "staff.team", roles=("manager",))
+    app.register_blueprint(case_customers.bp)
     app.register_blueprint(ideas_staff.bp)
     add_nav(app, "Ideas", "ideas.index")
     app.register_blueprint(metrics_staff.bp)
     add_nav(app, "Dashboard", "metrics.index", roles=("manager",))
     app.register_blueprint(admin_staff.bp)
     app.register_blueprint(admin_public.branding_bp)
+    app.register_blueprint(admin_customers.bp)
     add_nav(app, "Admin", "admin.index", roles=("manager",))
     app.register_blueprint(remedies_staff.staff)
     remedies_shared.register_case_sections()
@@ -151,12 +158,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(survey_customer.bp)
     add_nav(app, "Surveys", "surveys.index", roles=("manager",))
+    add_admin_link(app, "Import customers", "customer_records.imports",
+                   "Customers' records from the club's ticketing system or CRM: a CSV file, checked line by line.")
     add_admin_link(app, "Focus groups", "focus_groups.index",
                    "Long-standing customers to consult: members added by hand or from a CSV file.")
     app.register_blueprint(mail_views.webhooks)
     app.register_blueprint(case_customer.preferences_bp)
     app.register_blueprint(admin_staff.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
+    add_admin_link(app, "E-mail received", "outbox.received",
+                   "Every e-mail that reached us and what became of it: a case, a reply, or why nothing was done.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")
 

@@ -12,6 +12,8 @@ from portal.cases.models import (
     CaseViewer,
     Category,
     Customer,
+    CustomerImport,
+    CustomerImportLine,
     CustomerNote,
     Event,
 )
@@ -45,6 +47,8 @@ __all__ = [
     "ChangeNotification",
     "Choice",
     "Customer",
+    "CustomerImport",
+    "CustomerImportLine",
     "CustomerNote",
     "Employee",
     "Event",

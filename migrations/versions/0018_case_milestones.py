@@ -14,6 +14,9 @@ down_revision = '0017_surveys'
 branch_labels = None
 depends_on = None
 
+COLUMNS = ("case_id", "first_response_at", "first_offer_at", "first_proposed_at", "first_approved_at",
+           "first_choice_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "choices", "rating")
+
 
 def upgrade() -> None:
     op.create_table('case_milestones',
@@ -32,10 +35,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_case_milestones_case_id_case'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_milestones'))
     )
-    # Filled by the app's own definition of a case's milestones, so the rows match what it keeps up to date.
+    # Filled by the app's own definition of a case's milestones, so the rows match what it keeps up to date (the
+    # columns this migration made: later ones add columns and fill the rows again).
     from portal.metrics.milestone_sync import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), columns=COLUMNS)
 
 
 def downgrade() -> None:

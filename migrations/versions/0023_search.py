@@ -12,7 +12,7 @@ a column dropped or altered) drops their triggers with the old table: it must ca
 ``portal.cases.search_schema.sqlite_search_up(op)`` again.
 
 Revision ID: 0023_search
-Revises: 0022_channels_and_intake
+Revises: 0022a_customer_email_optional
 Create Date: 2026-12-02 16:20:00
 """
 from alembic import op
@@ -21,7 +21,7 @@ from portal.cases.search_schema import POSTGRES_PHONE_KEY, sqlite_search_down, s
 
 
 revision = '0023_search'
-down_revision = '0022_channels_and_intake'
+down_revision = '0022a_customer_email_optional'
 branch_labels = None
 depends_on = None
 

@@ -17,3 +17,7 @@ class ErasureRefused(ValueError):
 
 class OrganisationRefused(ValueError):
     """The change cannot be made; the message says why."""
+
+
+class MergeRefused(ValueError):
+    """Two customer records cannot be merged as asked; the message says why."""

@@ -81,3 +81,9 @@ class ErasureForm(PortalForm):
     )
     confirm = BooleanField("I understand that this cannot be undone",
                            validators=[DataRequired("Confirm that you understand this cannot be undone.")])
+
+
+class MergeForm(PortalForm):
+    other = StringField(
+        "The other record", validators=[DataRequired("Say which record to merge into this one."), Length(max=254)],
+        description="Its e-mail address, its external id from the club's system, or its number like #123.")

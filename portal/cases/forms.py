@@ -3,7 +3,7 @@ workspace's (reply, note, draft, status, helper, handoff, customer note, deactiv
 
 from __future__ import annotations
 
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -93,6 +93,19 @@ class ReplyForm(PortalForm):
     body = TextAreaField("Your reply", validators=[Length(max=5000)])
     attachments = MultipleFileField(
         "Add pictures or documents (optional)", description="Up to 3 files, 5 MB each: photos or PDFs.",
+    )
+
+
+class MakeItRightForm(PortalForm):
+    """The customer's answer, given on their case page when they first wrote by e-mail or letter."""
+
+    class Meta:
+        id_prefix = "remedy_wish"
+
+    make_it_right = TextAreaField(
+        "What can we do to make this right?",
+        validators=[DataRequired("Tell us what we can do to make this right."), Length(max=2000)],
+        description="In your own words. The person who owns your case will start from this.",
     )
 
 
@@ -204,3 +217,11 @@ class DeactivateForm(PortalForm):
         "One note for all the cases", validators=[Optional(), Length(max=3000)],
         description="Read first by the new owner on every case: why they are moving and anything to watch for.",
     )
+
+
+class CustomerImportForm(PortalForm):
+    class Meta:
+        id_prefix = "import"
+
+    file = FileField("CSV file", description="The customers exported from the ticketing system or CRM, with the "
+                                             "column names on the first line. Nothing is saved until you confirm.")

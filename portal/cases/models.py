@@ -36,6 +36,7 @@ class EventKind(enum.StrEnum):
     filed = "filed"
     reply = "reply"
     customer_reply = "customer_reply"
+    make_it_right_added = "make_it_right_added"  # the customer said later what would make it right
     note = "note"
     draft_reply = "draft_reply"
     draft_sent = "draft_sent"
@@ -95,7 +96,8 @@ class Customer(SessionHolder, Base):
     __table_args__ = (Index("ix_customer_email_lower", func.lower(text("email"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a caller or a visitor who gave no address: they get no e-mail, and the employee phones or writes.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
     preferred_contact: Mapped[str] = mapped_column(String(10), default="email")
@@ -299,3 +301,50 @@ class CaseViewer(Base):
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     employee: Mapped[Employee] = relationship()
+
+
+class CustomerImport(Base):
+    """One CSV file of customers from the club's ticketing system or CRM: checked line by line (the preview),
+    then, once confirmed, imported; both passes run in the background and report their progress here."""
+
+    __tablename__ = "customer_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64))  # the file under UPLOAD_DIR/imports while it is needed
+    size: Mapped[int] = mapped_column(default=0)
+    # checking -> checked (the preview) -> importing -> done; refused (the file as a whole); failed (a crash)
+    status: Mapped[str] = mapped_column(String(20), default="checking")
+    lines_total: Mapped[int] = mapped_column(default=0)  # lines checked (known once the preview is done)
+    lines_done: Mapped[int] = mapped_column(default=0)  # progress of the pass that is running
+    columns: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the header named: known, unknown
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)  # why the whole file was refused
+    preview_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    result_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[Employee] = relationship()
+
+
+class CustomerImportLine(Base):
+    """What one line of an import file will do (create, update, unchanged, merged, refused) and why."""
+
+    __tablename__ = "customer_import_line"
+    __table_args__ = (
+        Index("ix_customer_import_line_email", "import_id", "email"),
+        Index("ix_customer_import_line_external_id", "import_id", "external_id"),
+        Index("ix_customer_import_line_customer", "import_id", "customer_id"),
+        Index("ix_customer_import_line_action", "import_id", "action", "line"),
+    )
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("customer_import.id", ondelete="CASCADE"), primary_key=True)
+    line: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(12))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    external_id: Mapped[str] = mapped_column(String(80), default="")
+    name: Mapped[str] = mapped_column(String(120), default="")
+    customer_id: Mapped[int | None]  # the record it matched (no foreign key: a merge may remove that record)
+    message: Mapped[str] = mapped_column(Text, default="")

@@ -98,3 +98,25 @@ def erase(session: Session, customer: Customer) -> dict[str, int]:
     customer.membership, customer.password_hash, customer.customer_since = "", None, None
     customer.lifetime_spend = Decimal("0")
     return {"cases": len(ids), "events": events, "emails": emails}
+
+
+def move_customer(session: Session, keep: Customer, remove: Customer) -> dict[str, int]:
+    """Two records of one person merged (the other capabilities have moved theirs): ``remove``'s cases and notes
+    are ``keep``'s, and ``keep`` holds what either held — the earliest "customer since", both spends, both sets of
+    preferences, an opt-out from news on either. ``keep``'s name and address stand."""
+    cases = session.execute(update(Case).where(Case.customer_id == remove.id).values(customer_id=keep.id)
+                            .execution_options(synchronize_session=False)).rowcount or 0
+    notes = session.execute(update(CustomerNote).where(CustomerNote.customer_id == remove.id)
+                            .values(customer_id=keep.id).execution_options(synchronize_session=False)).rowcount or 0
+    keep.phone = keep.phone or remove.phone
+    keep.membership = keep.membership or remove.membership
+    keep.external_id = keep.external_id or remove.external_id
+    keep.lifetime_spend = (keep.lifetime_spend or Decimal("0")) + (remove.lifetime_spend or Decimal("0"))
+    sinces = [d for d in (keep.customer_since, remove.customer_since) if d is not None]
+    keep.customer_since = min(sinces) if sinces else None
+    if remove.preferences and remove.preferences not in keep.preferences:
+        keep.preferences = "\n".join(p for p in (keep.preferences, remove.preferences) if p)
+    opt_outs = [at for at in (keep.email_opt_out_at, remove.email_opt_out_at) if at is not None]
+    keep.email_opt_out_at = min(opt_outs) if opt_outs else None
+    keep.created_at = min(keep.created_at, remove.created_at)
+    return {"cases": cases, "notes": notes}

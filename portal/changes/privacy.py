@@ -39,3 +39,21 @@ def erase(session: Session, customer: Customer) -> dict[str, int]:
     quotes = session.execute(delete(Quote).where(_quotes_of(customer)).execution_options(
         synchronize_session="fetch")).rowcount
     return {"quotes": quotes}
+
+
+def move_customer(session: Session, keep: Customer, remove: Customer) -> dict[str, int]:
+    """Two records of one person merged: the news ``remove`` was sent is ``keep``'s (one row per change and
+    occasion: where both were told, the kept record's row stands)."""
+    told = select(ChangeNotification.change_id, ChangeNotification.occasion).where(
+        ChangeNotification.customer_id == keep.id)
+    kept = {tuple(row) for row in session.execute(told)}
+    moved = dropped = 0
+    for row in session.scalars(select(ChangeNotification).where(ChangeNotification.customer_id == remove.id)):
+        if (row.change_id, row.occasion) in kept:
+            session.delete(row)
+            dropped += 1
+        else:
+            row.customer_id = keep.id
+            moved += 1
+    session.flush()
+    return {"change notifications": moved, "duplicate change notifications dropped": dropped}

@@ -6,6 +6,8 @@ Medians and 90th percentiles are ``percentile_cont`` on PostgreSQL. SQLite has n
 the durations alone come back as one narrow list and :func:`portal.metrics.figures.percentile` interpolates them
 the same way (both interpolate linearly between closest ranks, in the same floating-point steps).
 
+A logged call's talk and hold times (seconds, only where recorded) go the same two roads.
+
 Durations are in hours, computed exactly as ``timedelta.total_seconds() / 3600`` would be (whole microseconds
 first), so the figures are identical to the ones :func:`portal.metrics.figures.figures` computes from
 :class:`~portal.metrics.milestones.Milestones` in Python."""
@@ -25,11 +27,13 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     func,
     literal,
     or_,
     select,
     text,
+    true,
     tuple_,
     union_all,
 )
@@ -38,9 +42,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.selectable import CTE
 
-from portal.cases.models import CaseStatus
+from portal.cases.models import CaseStatus, Channel
 from portal.db import UTCDateTime
-from portal.metrics.figures import Duration, Figures, Share, percentile
+from portal.metrics.figures import ChannelFigures, Duration, Figures, Share, percentile
 
 # Figures' duration fields: from which milestone to which.
 DURATIONS: dict[str, tuple[str, str]] = {
@@ -50,9 +54,14 @@ DURATIONS: dict[str, tuple[str, str]] = {
     "to_resolution": ("filed_at", "resolved_at"),
     "approval_wait": ("first_proposed_at", "first_approved_at"),
 }
+# Figures' spreads of values recorded per case (seconds): the column each reads; only values >= 0 count
+# (figures.recorded).
+RECORDED: dict[str, str] = {"talk_time": "talk_seconds", "hold_time": "hold_seconds"}
+SPREADS = (*DURATIONS, *RECORDED)  # every figure with a median and a 90th percentile
 # The per-case columns the aggregates read (the rest of the row stays out of the sorts).
 NEEDED = ("status", "first_response_due", "resolution_due", "first_response_at", "first_offer_at",
-          "first_proposed_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "rating")
+          "first_proposed_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "rating",
+          "resolved_at_first_contact")
 SCORES = range(1, 6)  # a rating is a score from 1 to 5 (remedies.fulfilment.rate)
 
 
@@ -120,14 +129,24 @@ def _search(column: ColumnElement[Any], starts: Sequence[datetime], leaves: list
                 else_=_search(column, starts[mid:], leaves[mid:]))
 
 
+def _on_postgresql(session: Session) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    # The plan's cost estimate makes PostgreSQL compile it (JIT), which alone takes longer than the query; and
+    # the sorts behind the groups and percentiles of 100,000 cases need more than the default 4 MB of memory.
+    session.execute(text("SET LOCAL jit = off"))
+    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    return True
+
+
+def _recorded(column: ColumnElement[Any]) -> ColumnElement[float]:
+    """A call's recorded seconds as a number to spread, or NULL when none was recorded (figures.recorded)."""
+    return case((column >= 0, cast(column, Float)))
+
+
 def figures_by(session: Session, rows: Select, groupings: Sequence[Grouping]) -> dict[str, dict[Any, Figures]]:
     """For each grouping, the figures of each group that has cases: {grouping name: {key: Figures}}."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        # The plan's cost estimate makes PostgreSQL compile it (JIT), which alone takes longer than the query; and
-        # the sorts behind the groups and percentiles of 100,000 cases need more than the default 4 MB of memory.
-        session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    postgres = _on_postgresql(session)
     base = rows.subquery("c")
     per_case = select(
         *(base.c[name] for name in NEEDED),
@@ -135,11 +154,12 @@ def figures_by(session: Session, rows: Select, groupings: Sequence[Grouping]) ->
         *(grouping.end(base).label(f"end_{n}") for n, grouping in enumerate(groupings)),
         *(case((base.c[end] >= base.c[start], hours_between(base.c[start], base.c[end]))).label(f"h_{name}")
           for name, (start, end) in DURATIONS.items()),
+        *(_recorded(base.c[column]).label(f"h_{name}") for name, column in RECORDED.items()),
     )
     result: dict[str, dict[Any, Figures]] = {grouping.name: {} for grouping in groupings}
     if postgres:
         for n, key, values in _in_grouping_sets(session, per_case.subquery("m"), groupings):
-            spread = {name: (values[f"{name}_median"], values[f"{name}_p90"]) for name in DURATIONS}
+            spread = {name: (values[f"{name}_median"], values[f"{name}_p90"]) for name in SPREADS}
             result[groupings[n].name][key] = _figures(values, spread)
         return result
     m = per_case.cte("m")
@@ -153,7 +173,7 @@ def figures_by(session: Session, rows: Select, groupings: Sequence[Grouping]) ->
     for row in session.execute(statement).mappings():
         n, key = row["grouping"], row["key"]
         if row["cases"]:  # an aggregate without GROUP BY (the whole) has a row even when no case was filed
-            spread = {name: spreads.get((n, key, name), (None, None)) for name in DURATIONS}
+            spread = {name: spreads.get((n, key, name), (None, None)) for name in SPREADS}
             result[groupings[n].name][key] = _figures(row, spread)
     return result
 
@@ -207,8 +227,9 @@ def _columns(m: Any, *, percentiles: bool = False) -> list[ColumnElement[Any]]:
         func.count(m.c.rating).label("rated"),
         _count(m.c.rating >= 4).label("satisfied"),
         *(_count(m.c.rating == score).label(f"score_{score}") for score in SCORES),
+        _count(and_(resolved, m.c.resolved_at_first_contact == true(), m.c.reopens == 0)).label("first_contact"),
     ]
-    for name in DURATIONS:
+    for name in SPREADS:
         hours = m.c[f"h_{name}"]
         columns += [func.count(hours).label(f"{name}_count"), func.sum(hours).label(f"{name}_sum")]
         if percentiles:
@@ -239,8 +260,8 @@ def _spreads_in_python(session: Session, m: CTE, groupings: Sequence[Grouping]
     """SQLite: each group's median and 90th percentile of each duration, from the durations alone."""
     values: dict[tuple[int, Any, str], list[float]] = defaultdict(list)
     keys = [m.c[f"key_{n}"] if grouping.key else literal(0, Integer) for n, grouping in enumerate(groupings)]
-    hours = [m.c[f"h_{name}"] for name in DURATIONS]
-    names = list(DURATIONS)
+    hours = [m.c[f"h_{name}"] for name in SPREADS]
+    names = list(SPREADS)
     for row in session.execute(select(*keys, *hours).where(or_(*(h.is_not(None) for h in hours)))):
         group_keys, durations = row[:len(groupings)], row[len(groupings):]
         for i, value in enumerate(durations):
@@ -250,9 +271,46 @@ def _spreads_in_python(session: Session, m: CTE, groupings: Sequence[Grouping]
     return {k: (percentile(v, 0.5), percentile(v, 0.9)) for k, v in values.items()}
 
 
+def by_channel(session: Session, rows: Select) -> dict[Channel, ChannelFigures]:
+    """The channel figures of each channel that has cases, in one statement of its own that reads only what they
+    need (a grouping set of figures_by would compute every figure again, a third more time for the dashboard)."""
+    postgres = _on_postgresql(session)
+    c = rows.subquery("c")
+    recorded = {name: _recorded(c.c[column]) for name, column in RECORDED.items()}
+    resolved = c.c.resolved_at.is_not(None)
+    columns: list[ColumnElement[Any]] = [
+        c.c.channel, func.count().label("cases"), _count(resolved).label("resolved"),
+        _count(and_(resolved, c.c.resolved_at_first_contact == true(), c.c.reopens == 0)).label("first_contact")]
+    for name, value in recorded.items():
+        columns += [func.count(value).label(f"{name}_count"), func.sum(value).label(f"{name}_sum")]
+        if postgres:
+            columns += [func.percentile_cont(0.5).within_group(value).label(f"{name}_median"),
+                        func.percentile_cont(0.9).within_group(value).label(f"{name}_p90")]
+    spreads: dict[tuple[Channel, str], tuple[float | None, float | None]] = {}
+    if not postgres:  # SQLite: the recorded times alone, spread in Python
+        values: dict[tuple[Channel, str], list[float]] = defaultdict(list)
+        query = select(c.c.channel, *recorded.values()).where(or_(*(v.is_not(None) for v in recorded.values())))
+        for channel, *times in session.execute(query):
+            for name, value in zip(recorded, times, strict=True):
+                if value is not None:
+                    values[(Channel(channel), name)].append(value)
+        spreads = {k: (percentile(v, 0.5), percentile(v, 0.9)) for k, v in values.items()}
+    result = {}
+    for row in session.execute(select(*columns).group_by(c.c.channel)).mappings():
+        channel = Channel(row["channel"])
+        times = {}
+        for name in RECORDED:
+            n, total = row[f"{name}_count"], row[f"{name}_sum"]
+            median, p90 = ((row[f"{name}_median"], row[f"{name}_p90"]) if postgres
+                           else spreads.get((channel, name), (None, None)))
+            times[name] = Duration(n, median, p90, total / n if n else None)
+        result[channel] = ChannelFigures(row["cases"], Share(row["first_contact"], row["resolved"]), **times)
+    return result
+
+
 def _figures(row: Any, spread: dict[str, tuple[float | None, float | None]]) -> Figures:
     durations = {}
-    for name in DURATIONS:
+    for name in SPREADS:
         n, total = row[f"{name}_count"], row[f"{name}_sum"]
         median, p90 = spread[name]
         durations[name] = Duration(n, median, p90, total / n if n else None)
@@ -271,4 +329,5 @@ def _figures(row: Any, spread: dict[str, tuple[float | None, float | None]]) -> 
         resolution_target_met=Share(row["resolution_met"], row["resolution_due"]),
         open_at_end=row["open_at_end"],
         overdue_at_end=row["overdue_at_end"],
+        first_contact_resolution=Share(row["first_contact"], row["resolved"]),
     )

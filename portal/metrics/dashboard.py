@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee, Role, Team
-from portal.cases.models import Case, CaseStatus, Category
-from portal.metrics.aggregates import by_column, by_period, figures_by, whole
-from portal.metrics.figures import Figures, figures
+from portal.cases.models import Case, CaseStatus, Category, Channel
+from portal.metrics.aggregates import by_channel, by_column, by_period, figures_by, whole
+from portal.metrics.figures import ChannelFigures, Figures, figures
 from portal.metrics.milestones import Milestones, case_rows, milestones_of
 from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Bucket, Period, buckets
@@ -55,6 +55,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class ChannelRow:
+    """One channel's figures: the cases that came in by it."""
+
+    channel: Channel
+    figures: ChannelFigures
+
+    @property
+    def label(self) -> str:
+        return self.channel.label
+
+
+@dataclass(frozen=True)
 class Dashboard:
     period: Period
     as_of: datetime
@@ -63,6 +75,7 @@ class Dashboard:
     trend: list[tuple[Bucket, Figures]]
     group_by: str
     grain: str
+    channels: list[ChannelRow] = field(default_factory=list)  # every channel, in Channel's order, none left out
 
 
 def _in_scope(scope: Scope, team_id: int | None) -> tuple[int, ...] | None:
@@ -84,7 +97,7 @@ def build(
     team_id: int | None = None,
 ) -> Dashboard:
     """The headline, breakdown and trend figures, computed by the database (one statement on PostgreSQL; SQLite
-    adds one that reads the durations for its percentiles)."""
+    adds one that reads the durations for its percentiles), and the channels' figures (one more, two on SQLite)."""
     as_of = min(period.end, now)
     column, names = _grouping(session, group_by)
     periods = buckets(period, grain, zone)
@@ -98,7 +111,9 @@ def build(
     breakdown.sort(key=lambda r: (r.label, r.key))
     trend = [(b, result["trend"].get(i) or figures([], period_end=min(b.end, as_of))) for i, b in enumerate(periods)]
     headline = result["whole"].get(0) or figures([], period_end=as_of)
-    return Dashboard(period, as_of, headline, breakdown, trend, group_by, grain)
+    per_channel = by_channel(session, rows)
+    channels = [ChannelRow(c, per_channel.get(c) or ChannelFigures()) for c in Channel]
+    return Dashboard(period, as_of, headline, breakdown, trend, group_by, grain, channels)
 
 
 def _grouping(session: Session, group_by: str) -> tuple[str, dict[int, str]]:
@@ -135,7 +150,25 @@ DRILLDOWNS: dict[str, tuple[str, Callable[[datetime], ColumnElement[bool]]]] = {
                                                   CaseMilestones.first_response_at <= Case.first_response_due)),
     "satisfied": ("Rated 4 or 5", lambda end: CaseMilestones.rating >= 4),
     "unhappy": ("Rated 1 to 3", lambda end: CaseMilestones.rating <= 3),
+    # As figures.first_contact counts them: resolved at first contact and not reopened since.
+    "first_contact": ("Resolved at first contact",
+                      lambda end: and_(CaseMilestones.resolved_at.is_not(None),
+                                       CaseMilestones.resolved_at_first_contact == true(),
+                                       CaseMilestones.reopens == 0)),
+    "not_first_contact": ("Resolved, but not at first contact",
+                          lambda end: and_(CaseMilestones.resolved_at.is_not(None),
+                                           or_(CaseMilestones.resolved_at_first_contact == false(),
+                                               CaseMilestones.reopens > 0))),
+    # As figures.recorded counts them.
+    "talk_recorded": ("Contacts with a talk time recorded", lambda end: Case.talk_seconds >= 0),
+    "hold_recorded": ("Contacts with a hold time recorded", lambda end: Case.hold_seconds >= 0),
+    **{f"channel_{channel.value}": (f"Cases that came in by {channel.label.lower()}" if channel is not Channel.in_person
+                                    else "Cases that came in person",
+                                    lambda end, channel=channel: Case.channel == channel)
+       for channel in Channel},
 }
+# The drill-downs whose list shows each case's call times.
+CALL_DRILLDOWNS = ("talk_recorded", "hold_recorded", f"channel_{Channel.phone.value}")
 GROUP_COLUMNS = {"team": Category.team_id, "employee": Case.owner_id, "category": Case.category_id}
 
 

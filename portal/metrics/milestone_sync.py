@@ -7,9 +7,9 @@ incremented, so they cannot drift). Events written around the ORM (bulk loads) n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, event, insert
+from sqlalchemy import Connection, delete, event, insert, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from portal.cases.models import Event
@@ -18,7 +18,15 @@ from portal.metrics.models import CaseMilestones
 
 _PENDING = "milestones_to_refresh"
 COLUMNS = ("case_id", "first_response_at", "first_offer_at", "first_proposed_at", "first_approved_at",
-           "first_choice_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "choices", "rating")
+           "first_choice_at", "resolved_at", "handoffs", "reopens", "counter_proposals", "choices", "rating",
+           "resolved_at_first_contact")
+
+
+def _fill(db: Session | Connection, case_ids: Sequence[int] | None, columns: Sequence[str] = COLUMNS) -> None:
+    timeline = from_timeline(case_ids).subquery("t")
+    # No Python-side defaults added: a migration fills only the columns the table has at that revision.
+    db.execute(insert(CaseMilestones.__table__).from_select(
+        list(columns), select(*(timeline.c[c] for c in columns)), include_defaults=False))
 
 
 def refresh(session: Session, case_ids: Iterable[int]) -> None:
@@ -26,13 +34,13 @@ def refresh(session: Session, case_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         session.execute(delete(CaseMilestones).where(CaseMilestones.case_id.in_(chunk)))
-        session.execute(insert(CaseMilestones).from_select(COLUMNS, from_timeline(chunk)))
+        _fill(session, chunk)
 
 
-def rebuild(db: Session | Connection) -> None:
-    """Every case's row recomputed from the timeline."""
+def rebuild(db: Session | Connection, *, columns: Sequence[str] = COLUMNS) -> None:
+    """Every case's row recomputed from the timeline (``columns``: those a migration's table has so far)."""
     db.execute(delete(CaseMilestones))
-    db.execute(insert(CaseMilestones).from_select(COLUMNS, from_timeline()))
+    _fill(db, None, columns)
 
 
 def keep_milestones_in_step() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -29,3 +29,6 @@ class CaseMilestones(Base):
     counter_proposals: Mapped[int] = mapped_column(default=0)
     choices: Mapped[int] = mapped_column(default=0)
     rating: Mapped[int | None]
+    # Resolved at first contact, as the shared definition says (see milestones.from_timeline): its first
+    # resolution came with no message from the customer before it and at most one public reply from staff.
+    resolved_at_first_contact: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -34,6 +34,9 @@ def dashboard_extras(session: Session, data: dashboard.Dashboard, scope: dashboa
         "remedies_chart": charts.bar_chart("Remedies chosen", [k for k, _ in kinds], [n for _, n in kinds]),
         "breakdown": [reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
         "trend": [reports.on_page(r) for r in reports.trend_rows(data)],
+        "channel_chart": charts.bar_chart("Cases filed by channel", [row.label for row in data.channels],
+                                          [row.figures.cases for row in data.channels]),
+        "seconds_words": reports.seconds_words,
     }
 
 

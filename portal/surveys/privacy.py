@@ -20,7 +20,7 @@ from portal.surveys.models import Answer, Invitation, Member, Response
 def _members(session: Session, customer: Customer) -> list[Member]:
     return list(session.scalars(
         select(Member).where(or_(Member.customer_id == customer.id,
-                                 func.lower(Member.email) == customer.email.lower()))
+                                 func.lower(Member.email) == (customer.email or "").lower()))
         .options(selectinload(Member.group)).order_by(Member.id)
     ))
 
@@ -61,3 +61,12 @@ def erase(session: Session, customer: Customer) -> dict[str, int]:
             .values(text=ERASED_TEXT, quoted=False).execution_options(synchronize_session="fetch")
         )
     return {"memberships": len(members)}
+
+
+def move_customer(session: Session, keep: Customer, remove: Customer) -> dict[str, int]:
+    """Two records of one person merged: the memberships of ``remove`` (linked, or by its address) are ``keep``'s;
+    each keeps the address it was invited at, so its invitations and answers stay as they were."""
+    moved = session.execute(update(Member).where(or_(
+        Member.customer_id == remove.id, func.lower(Member.email) == remove.email.lower())).values(
+        customer_id=keep.id))
+    return {"focus-group memberships": moved.rowcount or 0}

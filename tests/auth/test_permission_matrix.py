@@ -60,17 +60,18 @@ STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
 # Routes that name no object in their path: who may use them at all. Their lists and figures are scoped to the
 # teams the viewer manages; forms that create something refuse another team's ids (see CROSS_TEAM_POSTS).
 WITHOUT_OBJECT = {
-    "staff.my_cases": STAFF, "staff.team": MANAGER,
+    "staff.my_cases": STAFF, "staff.team": MANAGER, "intake.new_case": STAFF,
     "staff.search": STAFF,  # results are only the cases (and their customers) the employee may see
     "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.new": STAFF, "ideas.new_task_force": MANAGER,
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
     "admin.organisation_settings": ADMIN, "admin.audit_log": ADMIN, "admin.data_requests_search": ADMIN,
-    "outbox.index": ADMIN,
+    "outbox.index": ADMIN, "outbox.received": ADMIN,
     "remedies.approvals": MANAGER, "remedies.catalogue_list": MANAGER, "remedies.catalogue_edit": MANAGER,
     "themes.theme_list": MANAGER, "themes.change_list": MANAGER,
     "themes.change": MANAGER, "themes.report": MANAGER,
     "focus_groups.index": MANAGER, "surveys.index": MANAGER,
+    "customer_records.imports": MANAGER,  # its list shows only the imports the viewer manages
     "metrics.index": MANAGER, "metrics.download": MANAGER, "metrics.cases": MANAGER,
     "metrics.monthly_report": MANAGER,
 }
@@ -146,7 +147,11 @@ def _build_world(session, upload_dir: Path) -> World:
                             body_text=MARKER, case_id=case.id,
                             body_html=f'<!DOCTYPE html><html lang="en"><head><title>{MARKER}</title></head>'
                                       f'<body><p>{MARKER}</p></body></html>')
-    session.add_all([answer, idea, task_force, message])
+    from portal.cases.models import CustomerImport
+
+    customer_import = CustomerImport(filename=f"crm-{MARKER}.csv", stored_name="matrix.csv", created_by=boss,
+                                     status="done", columns={"unknown": [MARKER]})
+    session.add_all([answer, idea, task_force, message, customer_import])
     session.flush()
     ids = {
         "reference": case.reference, "attachment_id": attachment.id, "customer_id": customer.id,
@@ -154,7 +159,7 @@ def _build_world(session, upload_dir: Path) -> World:
         "offer_id": offer.id, "theme_id": theme.id, "case_id": case.id, "change_id": change.id,
         "idea_id": idea.id, "task_force_id": task_force.id, "survey_id": survey.id, "section_id": section.id,
         "question_id": question.id, "answer_id": answer.id, "group_id": group.id, "member_id": member.id,
-        "message_id": message.id,
+        "message_id": message.id, "import_id": customer_import.id,
         # Not objects of their own: a page number and an import preview's token, under an object in the path.
         "page": 1, "token": "0" * 32,
     }

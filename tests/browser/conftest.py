@@ -118,7 +118,7 @@ def screenshot(page, name: str) -> Path:
 
 def sign_in(page, url: str, email: str, password: str | None = None) -> None:
     """Sign an employee in through the real form (every test employee has tests.factories.PASSWORD; the demo's
-    have portal.demo.DEMO_PASSWORD)."""
+    staff have portal.demo.DEMO_PASSWORD)."""
     from tests.factories import PASSWORD
 
     page.goto(url + "/staff/sign-in")

@@ -84,23 +84,26 @@ def monthly_report() -> Response:
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
     html = environment(_zone().key).get_template("metrics/report.html").render(
         **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
-        org=organisation_name(db.session))
+        org=organisation_name(db.session), seconds_words=reports.seconds_words)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
 
 
-@bp.get("/<any(breakdown, trend):table>.csv")
+@bp.get("/<any(breakdown, trend, channels):table>.csv")
 @role_required(Role.manager)
 def download(table: str) -> Response:
     data, problem, options, _scope, _team_id = _build()
     if data is None:
         abort(400)
-    first = dashboard.GROUPINGS[options["group"]] if table == "breakdown" else ("Week" if data.grain == "week"
-                                                                                 else "Month")
-    rows = reports.breakdown_rows(data.breakdown) if table == "breakdown" else reports.trend_rows(data)
+    header, rows = {
+        "breakdown": ([dashboard.GROUPINGS[options["group"]], *reports.COLUMNS],
+                      reports.breakdown_rows(data.breakdown)),
+        "trend": (["Week" if data.grain == "week" else "Month", *reports.COLUMNS], reports.trend_rows(data)),
+        "channels": (["Channel", *reports.CHANNEL_COLUMNS], reports.channel_rows(data)),
+    }[table]
     first_day, last_day = data.period.days(_zone())
     filename = f"make-it-right-{table}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
-    return Response(reports.to_csv([first, *reports.COLUMNS], rows), mimetype="text/csv",
+    return Response(reports.to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -120,6 +123,8 @@ def cases():
     return render_template(
         "metrics/cases.html", rows=result.items, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
-        days=period.days(_zone()),
+        days=period.days(_zone()), show_calls=figure in dashboard.CALL_DRILLDOWNS,
+        show_channel=not figure.startswith("channel_"),
+        seconds_words=reports.seconds_words,
         has_case_page="staff.case" in current_app.view_functions,
     )
