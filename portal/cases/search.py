@@ -27,6 +27,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    any_,
     bindparam,
     column,
     func,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
@@ -45,6 +47,7 @@ from portal.cases.customers import EXACT_MATCH, customer_scores
 from portal.cases.models import Case, Customer, Event, EventKind
 from portal.cases.permissions import visible_cases, visible_customers
 from portal.cases.search_terms import CONTROL_CHARACTERS, START, STOP, Query, mark_words, marked, parse, snippet
+from portal.inputs import DB_INT_MAX
 
 __all__ = ["KEPT_BY_THE_DATABASE", "CaseHit", "CustomerHit", "Results", "include_object", "jump_target", "search"]
 
@@ -54,6 +57,9 @@ CUSTOMER_CASES = 50  # the cases of at most this many matching customers join th
 # From each source (the cases' words, the timelines' words, the customers) the newest this many matches are ranked:
 # a word in half the cases of a million would otherwise be scored half a million times for one page of 25.
 CANDIDATES = 500
+SPARSE = 5000  # PostgreSQL: up to this many matches of a source are read from the GIN index and ranked
+MAX_WINDOW = 100_000  # PostgreSQL: a common word is looked for among at most this many newest rows of a table
+VISIBLE_SHARE = 0.25  # the share of an organisation's cases a typical employee may see (a team's), for that guess
 # Added to a case's score when its customer matched by address or phone, or by the words of their name.
 EXACT_CUSTOMER, CUSTOMER_WORDS = 20.0, 4.0
 
@@ -126,7 +132,7 @@ def _read_cursor(after: str | None) -> tuple[float, int] | None:
     if match is None:
         return None
     value, number = float(match.group(1)), int(match.group(2))
-    if not math.isfinite(value) or not 0 < number < 2**63:
+    if not math.isfinite(value) or not 0 < number <= DB_INT_MAX:
         return None
     return value, number
 
@@ -147,19 +153,35 @@ def _newest(statement: Select, order) -> Select:
 def _case_hits(session: Session, query: Query, found_customers: list[tuple[int, float]], employee: Employee):
     """(case id, score) of the cases ``employee`` may see that the words (a booking reference among them) or the
     customers find, as one subquery: from each source the newest CANDIDATES, so a word in every other case costs
-    no more than a rare one."""
+    no more than a rare one; and whether the newest were all that was looked at."""
     dialect = session.get_bind().dialect.name
     visible = visible_cases(employee)
     parts: list[Select] = []
+    capped = False
     if dialect == "postgresql":
         tsquery = func.websearch_to_tsquery(_ENGLISH, query.text)
-        parts.append(_newest(select(Case.id.label("case_id"),
-                                    (func.ts_rank(_CASE_VECTOR, tsquery).cast(Float) * 10).label("score"))
-                             .where(_CASE_VECTOR.op("@@")(tsquery), visible), Case.id))
-        parts.append(_newest(select(Event.case_id.label("case_id"),
-                                    (func.ts_rank(_EVENT_VECTOR, tsquery).cast(Float) * 5).label("score"))
-                             .join(Case, Case.id == Event.case_id)
-                             .where(_EVENT_VECTOR.op("@@")(tsquery), visible), Event.id))
+        for key, vector, case_id, weight, joined in ((Case.id, _CASE_VECTOR, Case.id, 10, False),
+                                                      (Event.id, _EVENT_VECTOR, Event.case_id, 5, True)):
+            ranked = select(case_id.label("case_id"), (func.ts_rank(vector, tsquery).cast(Float) * weight)
+                            .label("score"))
+            if joined:
+                ranked = ranked.join(Case, Case.id == Event.case_id)
+            matches = vector.op("@@")(tsquery)
+            # Ask the GIN index for the matches, stopping after SPARSE: when that is all of them, rank exactly
+            # those. When there are more (a common word), rank the newest: from the share of matches among the
+            # rows the first SPARSE came from, guess how far back from the newest row CANDIDATES visible ones
+            # lie (at most MAX_WINDOW rows), and look only there. Left to itself, the planner may walk the whole
+            # primary key for a word it thinks common, reading every row.
+            found = session.scalars(select(key).where(matches).limit(SPARSE + 1)).all()
+            if len(found) <= SPARSE:
+                parts.append(_newest(ranked.where(key == any_(bindparam(f"found_{weight}", found,
+                                                                        type_=ARRAY(Integer))), visible), key))
+                continue
+            capped = True
+            share = len(found) / (max(found) - min(found) + 1)
+            newest = session.scalar(select(func.max(key))) or 0
+            window = min(int(CANDIDATES / (share * VISIBLE_SHARE)) * 2, MAX_WINDOW)
+            parts.append(_newest(ranked.where(matches, key > newest - window, visible), key))
     elif fts := query.fts5():  # rank is bm25() with the weights set in migration 0023 (lower is better)
         parts.append(_newest(select(Case.id.label("case_id"), (-_CASE_FTS.c.rank).label("score"))
                              .join_from(_CASE_FTS, Case, Case.id == _CASE_FTS.c.rowid)
@@ -174,7 +196,7 @@ def _case_hits(session: Session, query: Query, found_customers: list[tuple[int, 
         if customer_ids:
             parts.append(_newest(select(Case.id.label("case_id"), literal(bonus, Float).label("score"))
                                  .where(Case.customer_id.in_(customer_ids), visible), Case.id))
-    return union_all(*parts).subquery("hits") if parts else None
+    return (union_all(*parts).subquery("hits") if parts else None), capped
 
 
 def _rounded(value, dialect: str):
@@ -266,7 +288,7 @@ def search(session: Session, typed: str | None, employee: Employee, *, after: st
         return Results(query, [], [], 0, None, True)
     dialect = session.get_bind().dialect.name
     found_customers = customer_scores(session, query, limit=CUSTOMER_CASES)
-    hits = _case_hits(session, query, found_customers, employee)
+    hits, capped = _case_hits(session, query, found_customers, employee)
     if hits is None:
         return Results(query, [], [], 0, None, True)
     score = _rounded(func.sum(hits.c.score), dialect).label("score")
@@ -295,7 +317,7 @@ def search(session: Session, typed: str | None, employee: Employee, *, after: st
                                 _plain_start(case.what_happened), where, mark_words(case.customer.name, words)))
     customers = _customers(session, found_customers, employee, words) if cursor is None else []
     next_after = _cursor(float(rows[-1].score), rows[-1].id) if more else None
-    return Results(query, hits_out, customers, total, next_after, cursor is None, total >= CANDIDATES)
+    return Results(query, hits_out, customers, total, next_after, cursor is None, capped or total >= CANDIDATES)
 
 
 def _count(session: Session, ranked) -> int:
