@@ -115,10 +115,12 @@ def log_contact(
 
 
 def _preferred(contact: Contact, customer: Customer | None) -> str:
-    has_email = bool(customer.email if customer is not None else contact.email.strip())
-    if contact.channel is Channel.phone or not has_email:
-        return "phone" if (contact.phone.strip() or (customer is not None and customer.phone)) else "email"
-    return "email"
+    """A caller is called back, and so is anyone without an address; the others hear by e-mail."""
+    email = customer.email if customer is not None else contact.email.strip()
+    phone = contact.phone.strip() or (customer.phone if customer is not None else "")
+    if email and contact.channel is not Channel.phone:
+        return "email"
+    return "phone" if phone else "email"
 
 
 def _handed_over(session: Session, case: Case, *, by: Employee, note: str, at: datetime) -> None:
