@@ -273,7 +273,7 @@ def _spreads_in_python(session: Session, m: CTE, groupings: Sequence[Grouping]
 
 def by_channel(session: Session, rows: Select) -> dict[Channel, ChannelFigures]:
     """The channel figures of each channel that has cases, in statements of their own that read only what they need
-    (a grouping set of figures_by would compute every figure again, a third more time for the dashboard): the counts
+    (a grouping set of figures_by would compute every figure again: a third more time for the dashboard): the counts
     in one hashed pass, and the spreads of call times over only the cases that recorded one."""
     postgres = _on_postgresql(session)
     c = rows.subquery("c")
