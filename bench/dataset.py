@@ -26,6 +26,16 @@ from portal.demo import CATEGORIES, EMPLOYEES, STORIES, TEAMS
 from portal.metrics.milestone_sync import rebuild as rebuild_milestones
 
 PASSWORD = "bench-password-123"
+# Internal notes on about one case in five, so the search finds words of the timeline too (their own random
+# numbers: the rest of the data set is the same as before they were added).
+NOTES = [
+    "Called {name} back about the refund; they would rather have a credit for the next match.",
+    "Checked the turnstile logs: the card was scanned twice and refused both times.",
+    "Posted a parking voucher to {name} with an apology letter.",
+    "Spoke to the kiosk supervisor, who confirmed the oven broke down before half-time.",
+    "Asked the stewarding manager for the CCTV from gate {gate}.",
+    "{name} prefers a phone call in the evening; voicemail is fine.",
+]
 OPEN_CASES, OPEN_DAYS = 600, 14
 CHUNK = 5000
 
@@ -44,6 +54,7 @@ class BenchData:
 def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, changes: int = 300,
           seed: int = 7) -> BenchData:
     rng = random.Random(seed)
+    note_rng = random.Random(seed + 1)
     now = utcnow()
     with Session(engine) as session:
         if session.scalar(select(func.count()).select_from(Case)):
@@ -74,7 +85,8 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
         write = writer(conn)
         first_customer = _next_id(conn, Customer)
         write(Customer, [
-            {"id": first_customer + i, "email": f"fan{i}@bench.example", "name": f"Fan {i}", "phone": "",
+            {"id": first_customer + i, "email": f"fan{i}@bench.example", "name": f"Fan {i}",
+             "phone": f"+44 7700 {i % 1_000_000:06d}",
              "preferred_contact": "email", "lifetime_spend": Decimal(rng.randint(20, 5000)), "membership": "",
              "email_undeliverable": False, "created_at": now}
             for i in range(customers)])
@@ -103,13 +115,18 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
                     "customer_id": first_customer + i % customers,
                     "category_id": cat_id, "owner_id": owner,
                     "what_happened": story[1], "make_it_right": story[2], "better_in_future": story[3],
-                    "booking_reference": "", "preferred_contact": "email", "consent_to_contact": i % 3 == 0,
+                    "booking_reference": f"BK-{case_id:07d}" if i % 3 == 0 else "", "preferred_contact": "email",
+                    "consent_to_contact": i % 3 == 0,
                     "needs_manager": False, "created_at": filed, "updated_at": filed,
                     "first_response_due": filed + timedelta(hours=frh), "resolution_due": filed + timedelta(hours=rh),
                     "last_customer_activity_at": filed,
                 })
                 timeline = _timeline(rng, case_id, filed, status, owner, agents_by_team[team_id], now)
                 rows[-1]["first_responded_at"] = next((e["at"] for e in timeline if e["kind"] == "reply"), None)
+                if note_rng.random() < 0.2 and len(timeline) > 1:
+                    body = note_rng.choice(NOTES).format(name=f"Fan {i % customers}", gate=note_rng.randint(1, 12))
+                    timeline.insert(2, {**_event(case_id, timeline[1]["at"], "note", by=owner, body=body),
+                                        "public": False})
                 rows[-1].update(_contact(contact_rng))
                 events.extend(timeline)
             write(Case, rows)

@@ -5,6 +5,10 @@ memory per worker. Results go to bench/results/<time>.json.
     python -m bench.run [--cases 20000] [--customers 5000] [--database-url URL] [--duration 10] [--connections 16]
                         [--dashboard-cases 100000] [--dashboard-runs 7] [--dashboard-only | --skip-dashboard]
     python -m bench.run --outbox-crash      (only the outbox crash run: bench/outbox_crash.py)
+    python -m bench.run --search-only [--search-cases 1000000] [--search-runs 20] [--database-url URL]
+
+The staff search (bench/search_bench.py: ten representative queries, p50 and p99) runs on the same data set after
+the pages; `--search-only` builds a data set of --search-cases cases of its own (SQLite, or PostgreSQL with a URL).
 
 With a PostgreSQL URL the run also times the manager's dashboard over one year of --dashboard-cases cases (a data
 set and database of its own): in-process and over HTTP, median of --dashboard-runs requests; target < 500 ms at
@@ -189,9 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboard-cases", type=int, default=100_000,
                         help="cases over one year for the dashboard benchmark (PostgreSQL only)")
     parser.add_argument("--dashboard-runs", type=int, default=7)
+    parser.add_argument("--search-cases", type=int, default=None,
+                        help="cases for --search-only (default: --cases)")
+    parser.add_argument("--search-runs", type=int, default=20, help="times each search query is asked")
+    parser.add_argument("--skip-search", action="store_true")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--dashboard-only", action="store_true", help="only the dashboard benchmark")
     which.add_argument("--skip-dashboard", action="store_true")
+    which.add_argument("--search-only", action="store_true", help="only the search benchmark")
     which.add_argument("--outbox-crash", action="store_true",
                        help="only the outbox crash run with its defaults (python -m bench.outbox_crash --help)")
     args = parser.parse_args(argv)
@@ -201,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         return outbox_crash(["--database-url", args.database_url] if args.database_url else [])
     if args.dashboard_only:
         return _dashboard_only(args)
+    if args.search_only:
+        return _search_only(args)
 
     from portal.db import make_engine
     from portal.migrate import upgrade
@@ -252,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
                   "customers": data.customers, "database": make_url(url).get_backend_name(),
                   "connections": args.connections, "duration_s": args.duration, "hello_world": baseline,
                   "pages": results, "worker_peak_rss_mb": memory, "extras": extras}
+        if not args.skip_search:
+            from bench.search_bench import measure as measure_search
+            from bench.search_bench import print_result as print_search
+
+            report["search"] = measure_search(url, data, workdir, runs=args.search_runs)
+            print_search(report["search"], data.cases, report["database"])
         if not args.skip_dashboard:
             report["dashboard"] = dashboard_benchmark(args.database_url, cases=args.dashboard_cases,
                                                       runs=args.dashboard_runs)
@@ -343,6 +360,40 @@ def _dashboard_only(args: argparse.Namespace) -> int:
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **result}, indent=2))
     print(f"\nwritten to {out.relative_to(ROOT)}")
     return 0
+
+
+def _search_only(args: argparse.Namespace) -> int:
+    """The search benchmark on a data set of its own: --search-cases cases (a quarter as many customers)."""
+    from bench.search_bench import measure, print_result
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    cases = args.search_cases or args.cases
+    workdir = Path(tempfile.mkdtemp(prefix="mir-bench-search-"))
+    url, drop = prepare_database(args.database_url, workdir)
+    try:
+        started = time.time()
+        upgrade(url)
+        engine = make_engine(url)
+        data = build(engine, cases=cases, customers=max(1, cases // 4), changes=10)
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
+        engine.dispose()
+        database = make_url(url).get_backend_name()
+        built_s = round(time.time() - started)
+        print(f"Search data set: {cases:,} cases on {database} ({built_s} s to build)", flush=True)
+        result = {"cases": cases, "database": database, "build_s": built_s,
+                  **measure(url, data, workdir, runs=args.search_runs)}
+        print_result(result, cases, database)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-search-{database}-{cases}.json"
+        out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **result}, indent=2))
+        print(f"\nwritten to {out.relative_to(ROOT)}")
+        return 0
+    finally:
+        drop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _category_id(url: str) -> int:

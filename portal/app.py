@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.changes.views import public as change_public
     from portal.changes.views import staff as change_staff
     from portal.ideas.views import staff as ideas_staff
+    from portal.intake import views as intake_views
     from portal.mail import views as mail_views
     from portal.metrics.views import staff as metrics_staff
     from portal.remedies.views import customer as remedies_customer
@@ -131,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_staff.bp)
     app.config.setdefault("STAFF_HOME_ENDPOINT", "staff.my_cases")
     add_nav(app, "My cases", "staff.my_cases")
+    app.register_blueprint(intake_views.bp)
+    add_nav(app, "New case", "intake.new_case")
     add_nav(app, "Team", "staff.team", roles=("manager",))
     app.register_blueprint(ideas_staff.bp)
     add_nav(app, "Ideas", "ideas.index")
@@ -157,6 +160,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_customer.preferences_bp)
     app.register_blueprint(admin_staff.outbox_bp)
     add_admin_link(app, "Outbox", "outbox.index", "Every e-mail sent or waiting: delivery status, previews, retries.")
+    add_admin_link(app, "E-mail received", "outbox.received",
+                   "Every e-mail that reached us and what became of it: a case, a reply, or why nothing was done.")
     add_admin_link(app, "Remedy catalogue", "remedies.catalogue_list",
                    "The remedies each category offers by default, with typical costs.")
 

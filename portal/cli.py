@@ -94,7 +94,7 @@ def db_downgrade(revision: str) -> None:
 def demo_command(quiet: bool) -> None:
     from portal.demo import DEMO_PASSWORD, demo_customer_link, demo_logins, load_demo
 
-    summary = load_demo(db.session)
+    summary = load_demo(db.session, config=current_app.config)
     db.session.commit()
     if summary.loaded:
         click.echo(f"Loaded {summary.employees} employees, {summary.customers} customers, {summary.cases} cases.")

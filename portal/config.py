@@ -43,6 +43,10 @@ class Settings:
     SENDGRID_WEBHOOK_PUBLIC_KEY: str = ""
     SENDGRID_INBOUND_SECRET: str = ""
     INBOUND_DOMAIN: str = ""
+    # Mail to this address that is not a reply files a case; unset, MAIL_FROM's address is the care address.
+    CARE_ADDRESS: str = ""
+    # The category e-mailed cases are filed under (its name); unset, the first active category by name.
+    EMAIL_CATEGORY: str = ""
     OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     RATELIMIT_STORAGE_URI: str = "memory://"

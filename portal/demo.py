@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ from portal.cases.timeline import record
 from portal.changes.demo import load_changes_demo
 from portal.db import utcnow
 from portal.ideas.demo import load_ideas
+from portal.intake.demo import load_intake_demo
 from portal.remedies.demo import load_remedies_demo
 from portal.surveys.demo import load_groups_demo, load_surveys_demo
 
@@ -130,8 +133,10 @@ def _email(name: str) -> str:
     return name.lower().replace(" ", ".").replace("'", "") + "@rovers.example"
 
 
-def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed: int = 2026) -> DemoSummary:
-    """Load the demo organisation once; a second call changes nothing."""
+def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed: int = 2026,
+              config: Mapping[str, Any] | None = None) -> DemoSummary:
+    """Load the demo organisation once; a second call changes nothing. With the app's ``config``, also contacts from
+    every channel through the real intake paths (e-mail to the care address, logged calls)."""
     if session.scalar(select(Team).where(Team.name == TEAMS[0])) is not None:
         return DemoSummary(False, 0, 0, 0)
     rng = random.Random(seed)
@@ -170,6 +175,8 @@ def load_demo(session: Session, *, customers: int = 300, cases: int = 420, seed:
     session.flush()
     load_surveys_demo(session, rng)
     load_remedies_demo(session)
+    if config is not None:
+        load_intake_demo(session, config)
     return DemoSummary(True, len(staff), len(people), cases)
 
 

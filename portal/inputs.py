@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from werkzeug.routing import IntegerConverter, Map
 
-# SQLite's INTEGER and PostgreSQL's BIGINT are signed 64-bit; an id beyond them names nothing.
-DB_INT_MAX = 2**63 - 1
-DB_INT_MIN = -(2**63)
+# Our id and count columns are INTEGER: signed 32-bit on PostgreSQL (64-bit on SQLite), so a number past 2^31 names
+# nothing, and must not reach PostgreSQL, which refuses it with an error rather than finding no row.
+DB_INT_MAX = 2**31 - 1
+DB_INT_MIN = -(2**31)
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 
 # NUL (which PostgreSQL text cannot hold) and the other C0/C1 controls, DEL and the Unicode line and paragraph

@@ -26,7 +26,7 @@ class Person(Protocol):
     """What infrastructure needs to know of a customer to find their data."""
 
     id: int
-    email: str
+    email: str | None
 
 
 class PrivacyModule(Protocol):

@@ -16,6 +16,23 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite() -> bool:
+    return op.get_context().dialect.name == "sqlite"
+
+
+def _customer_batch():
+    """SQLite rebuilds the customer table for these changes, and a rebuild loses the expression index on
+    lower(email) (it cannot be reflected): drop it first and build it again after."""
+    if _sqlite():
+        op.drop_index('ix_customer_email_lower', table_name='customer')
+    return op.batch_alter_table('customer')
+
+
+def _index_again() -> None:
+    if _sqlite():
+        op.create_index('ix_customer_email_lower', 'customer', [sa.text('lower(email)')], unique=False)
+
+
 def upgrade() -> None:
     with op.batch_alter_table('outbox_message') as batch_op:
         batch_op.add_column(sa.Column('message_id', sa.String(length=255), nullable=False, server_default=''))
@@ -36,17 +53,19 @@ def upgrade() -> None:
     with op.batch_alter_table('case') as batch_op:
         batch_op.add_column(sa.Column('talk_seconds', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('hold_seconds', sa.Integer(), nullable=True))
-    with op.batch_alter_table('customer') as batch_op:
+    with _customer_batch() as batch_op:
         batch_op.add_column(sa.Column('external_id', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('preferences', sa.Text(), nullable=False, server_default=''))
         batch_op.create_unique_constraint('uq_customer_external_id', ['external_id'])
+    _index_again()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('customer') as batch_op:
+    with _customer_batch() as batch_op:
         batch_op.drop_constraint('uq_customer_external_id', type_='unique')
         batch_op.drop_column('preferences')
         batch_op.drop_column('external_id')
+    _index_again()
     with op.batch_alter_table('case') as batch_op:
         batch_op.drop_column('hold_seconds')
         batch_op.drop_column('talk_seconds')

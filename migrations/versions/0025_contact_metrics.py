@@ -2,7 +2,7 @@
 resolution rate), filled from the existing timelines.
 
 Revision ID: 0025_contact_metrics
-Revises: 0022_channels_and_intake
+Revises: 0023_search
 Create Date: 2026-12-02 16:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0025_contact_metrics'
-down_revision = '0022_channels_and_intake'
+down_revision = '0023_search'
 branch_labels = None
 depends_on = None
 

@@ -56,7 +56,7 @@ def erase_customer(session: Session, customer: Customer, *, by: Employee, reason
     require_admin(by, "customers' data")
     if not reason.strip():
         raise ErasureRefused("Say why the data is being erased (for example, the customer's request and its date).")
-    if customer.email.endswith("@erased.invalid"):
+    if (customer.email or "").endswith("@erased.invalid"):
         raise ErasureRefused("This customer's data has already been erased.")
     counts: dict[str, int] = {}
     for module in PRIVACY:

@@ -1,4 +1,4 @@
-"""The outbox list: what is queued, sent, failing or dead, as admins see it."""
+"""The outbox list (what is queued, sent, failing or dead) and the e-mails received, as admins see them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.cases.models import Case
+from portal.mail.models import InboundMessage, OutboxMessage, OutboxStatus
 
 PAGE_SIZE = 50
 
@@ -50,3 +51,19 @@ def list_outbox(session: Session, *, status: OutboxStatus | None, search: str = 
     counts.update({status.value: n for status, n in session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))})
     return OutboxPage(messages, older, newer, counts)
+
+
+@dataclass(frozen=True)
+class InboundPage:
+    """E-mails that reached us, newest first, with what became of each; `older` is the next page's cursor."""
+
+    messages: list[tuple[InboundMessage, str | None]]  # each with the reference of its case, if it has one
+    older: int | None
+
+
+def list_inbound(session: Session, *, before: int | None = None) -> InboundPage:
+    query = select(InboundMessage, Case.reference).outerjoin(Case, Case.id == InboundMessage.case_id)
+    if before is not None:
+        query = query.where(InboundMessage.id < before)
+    rows = [tuple(row) for row in session.execute(query.order_by(InboundMessage.id.desc()).limit(PAGE_SIZE + 1))]
+    return InboundPage(rows[:PAGE_SIZE], rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None)

@@ -61,6 +61,24 @@ def check_files(files: list[tuple[str, bytes]]) -> list[CheckedFile]:
     return checked
 
 
+def files_to_keep(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], str]:
+    """For an e-mail, which nobody can send again with a better file: keep each file the web form would take and
+    say why the others were not kept. Returns the files to keep and the note ("" when all were kept)."""
+    files = [(name, data) for name, data in files if name or data]
+    kept, refused = [], []
+    for name, data in files:
+        if len(kept) == MAX_FILES:
+            refused.append(f"{_display_name(name)} was not kept: we keep up to {MAX_FILES} files.")
+            continue
+        try:
+            check_files([(name, data)])
+        except AttachmentRefused as why:
+            refused.append(str(why))
+        else:
+            kept.append((name, data))
+    return kept, (f"(Attachments not kept: {' '.join(refused)})" if refused else "")
+
+
 def _check_pixels(shown: str, data: bytes) -> None:
     """Read only the picture's header (Pillow decodes no pixels on open) and refuse an absurd size."""
     too_large = (f"{shown} has too many pixels to show; send a picture of at most {MAX_PIXELS // 1_000_000} "

@@ -50,11 +50,11 @@ def opted_out(session: Session, email: str, at: datetime) -> None:
         customer.email_opt_out_at = at
 
 
-def queue_news(session: Session, to: str, template: str, context: dict[str, Any], *, case_id: int | None = None,
+def queue_news(session: Session, to: str | None, template: str, context: dict[str, Any], *, case_id: int | None = None,
                org_name: str | None = None) -> OutboxMessage | None:
     """Queue an e-mail that is not about the customer's own case: none for a customer who opted out, and it
     carries a link to manage their e-mail preferences (transactional ones always go)."""
-    if not wants_news(session, to):
+    if not to or not wants_news(session, to):
         return None
     settings = mail.settings()
     link = preferences_link(to, secret_key=settings.secret_key, base_url=settings.base_url)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from portal.cases import lifecycle, notify
-from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
+from portal.cases.attachments import AttachmentRefused, check_files, files_to_keep, store_attachments
 from portal.cases.errors import CustomerActionRefused
 from portal.cases.lifecycle import Action
-from portal.cases.models import Case, Event, EventKind
+from portal.cases.models import Case, CaseKind, Event, EventKind
 from portal.cases.timeline import record
 from portal.db import utcnow
 
 MAX_REPLY = 5000
+MAX_MAKE_IT_RIGHT = 2000  # as on the filing form
 
 
 def add_customer_reply(
@@ -53,16 +54,11 @@ def receive_emailed_reply(session: Session, case: Case, *, sender: str, body: st
     """An e-mail to the case's signed reply address. From the case's customer it is their reply: attachments the
     web form would refuse are left out with a note saying why (their words are never dropped because of a file).
     From anyone else it is held for the owner. Returns the event and the note about left-out files."""
-    if sender != case.customer.email.strip().lower():
+    if not sender or sender != (case.customer.email or "").strip().lower():
         return hold_email_from_unknown_sender(session, case, sender=sender or "an unknown address", body=body,
                                               attachments=len(files)), ""
-    note = ""
-    try:
-        check_files(files)
-    except AttachmentRefused as refused:
-        note = f"(Attachments were not kept: {refused})"
-        files = []
-        body = f"{body}\n\n{note}".strip()
+    files, note = files_to_keep(files)
+    body = f"{body}\n\n{note}".strip()
     return add_customer_reply(session, case, body, files=files, upload_dir=upload_dir, channel="email"), note
 
 
@@ -78,6 +74,28 @@ def hold_email_from_unknown_sender(session: Session, case: Case, *, sender: str,
     text = (body.strip()[:MAX_REPLY] or "(The e-mail had no text.)") + files_note
     event = record(session, case, EventKind.email_held, public=False, body=text, detail={"sender": sender[:254]})
     notify.email_held(session, case, sender=sender[:254])
+    return event
+
+
+def asks_what_would_make_it_right(case: Case) -> bool:
+    """A complaint that came without the customer's answer (an e-mail, a letter) asks for it until they give it."""
+    return case.kind is CaseKind.complaint and not case.make_it_right.strip() and case.can_reply
+
+
+def add_make_it_right(session: Session, case: Case, text: str) -> Event:
+    """The customer's own answer to "What can we do to make this right?", given after they first wrote."""
+    if not asks_what_would_make_it_right(case):
+        raise CustomerActionRefused("We already have your answer, or this case has ended: write to us as a reply.")
+    text = text.strip()
+    if not text:
+        raise CustomerActionRefused("Tell us what we can do to make this right.")
+    if len(text) > MAX_MAKE_IT_RIGHT:
+        raise CustomerActionRefused(f"Your answer must be {MAX_MAKE_IT_RIGHT:,} characters or fewer.")
+    now = utcnow()
+    case.make_it_right = text
+    case.last_customer_activity_at = case.updated_at = now
+    event = record(session, case, EventKind.make_it_right_added, by_customer=True, public=True, body=text, at=now)
+    notify.customer_replied(session, case, body=f"What would make it right: {text}", files=0)
     return event
 
 

@@ -1,14 +1,78 @@
-"""Customers: found by their address, whatever its letter case ("Olivia@…" and "olivia@…" are one person)."""
+"""Customers: found by their address, whatever its letter case ("Olivia@…" and "olivia@…" are one person), and
+looked up by what an employee types: a name, an address or a phone number (``matching_customers``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, Integer, Select, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
+from portal.auth.models import Employee
 from portal.cases.models import Customer
+from portal.cases.permissions import visible_customers
+from portal.cases.search_schema import PHONE_KEY
+from portal.cases.search_terms import Query, parse
+
+EXACT_MATCH = 40.0  # the score of a customer found by their whole address or phone number, above any by words
 
 
 def find_customer(session: Session, email: str) -> Customer | None:
     """The customer with this address (the index on lower(email) serves it), or None; a blank address finds no one."""
     email = email.strip().lower()
     return session.scalar(select(Customer).where(func.lower(Customer.email) == email)) if email else None
+
+
+def scored_rows(sql: str, name: str = "case_id", **params) -> Select:
+    """A piece of engine-specific SQL returning (``name``, score), as a select that can go into a UNION."""
+    piece = text(sql).bindparams(**params).columns(**{name: Integer, "score": Float}).subquery()
+    return select(piece.c[name], piece.c.score)
+
+
+def customer_scores(session: Session, query: Query, *, limit: int) -> list[tuple[int, float]]:
+    """(customer id, score) of the customers whose address or phone is what was typed (score EXACT_MATCH), or
+    whose name, address or phone hold words beginning as typed (the full-text index), best first."""
+    dialect = session.get_bind().dialect.name
+    parts: list[Select] = []
+    exact = literal(EXACT_MATCH, Float).label("score")
+    if query.email:
+        parts.append(select(Customer.id.label("customer_id"), exact).where(func.lower(Customer.email) == query.email))
+    if query.phone_key:
+        parts.append(select(Customer.id.label("customer_id"), exact)
+                     .where(text(PHONE_KEY[dialect] + " = :phone_key").bindparams(phone_key=query.phone_key)))
+    if query.words:
+        if dialect == "postgresql":
+            parts.append(scored_rows(
+                "SELECT id AS customer_id, ts_rank(search_vector, to_tsquery('simple', :cq))::float8 * 10 AS score "
+                "FROM customer WHERE search_vector @@ to_tsquery('simple', :cq)", "customer_id",
+                cq=query.tsquery_prefix()))
+        else:  # FTS5's rank is bm25(), lower for better matches
+            parts.append(scored_rows("SELECT rowid AS customer_id, -rank AS score FROM customer_fts "
+                                     "WHERE customer_fts MATCH :cq", "customer_id", cq=query.fts5_prefix()))
+    if not parts:
+        return []
+    hits = union_all(*parts).subquery("customer_hits")
+    best = func.max(hits.c.score)
+    rows = session.execute(select(hits.c.customer_id, best).group_by(hits.c.customer_id)
+                           .order_by(best.desc(), hits.c.customer_id).limit(limit))
+    return [(row[0], float(row[1])) for row in rows]
+
+
+def matching_customers(session: Session, text_typed: str, *, limit: int = 10,
+                       visible_to: Employee | None = None) -> list[Customer]:
+    """Customers whose name, e-mail or phone match what was typed, best first (at most ``limit``).
+
+    An address matches whole (whatever its letter case); a phone number by its digits, ignoring spaces, "+",
+    dashes and brackets ("07700 900123" finds "+44 7700 900123": the last nine digits agree); names, addresses and
+    numbers also by the start of their words ("oliv tay" finds Olivia Taylor). With ``visible_to`` only customers
+    with a case that employee may see (the search page); without it any customer (the "New case" form, where a
+    caller may be anyone's customer). Typed text is never database syntax (see ``search_terms``)."""
+    query = parse(text_typed)
+    if not query and not query.phone_key:
+        return []
+    scores = customer_scores(session, query, limit=limit if visible_to is None else limit * 20)
+    if not scores:
+        return []
+    statement = select(Customer).where(Customer.id.in_([cid for cid, _ in scores]))
+    if visible_to is not None:
+        statement = statement.where(visible_customers(visible_to))
+    found = {c.id: c for c in session.scalars(statement)}
+    return [found[cid] for cid, _ in scores if cid in found][:limit]

@@ -16,6 +16,7 @@ STAFF = {
     EventKind.filed: "{customer} filed the case",
     EventKind.reply: "{who} replied to the customer",
     EventKind.customer_reply: "{customer_first} wrote",
+    EventKind.make_it_right_added: "{customer_first} said what would make it right",
     EventKind.note: "{who} added an internal note",
     EventKind.email_held: "An e-mail from {sender}, not the customer's address, held for the owner",
     EventKind.draft_reply: "{who} drafted a reply",
@@ -45,6 +46,7 @@ STAFF = {
 CUSTOMER = {
     EventKind.filed: "You told us",
     EventKind.customer_reply: "You wrote",
+    EventKind.make_it_right_added: "You told us what would make this right",
     EventKind.reply: "{who} wrote",
     EventKind.withdrawn: "You withdrew the case",
     EventKind.owner_changed: "Your case has a new owner",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.auth.models import Employee
 from portal.cases import notify
 from portal.cases.assignment import Unassignable, choose_owner
 from portal.cases.attachments import AttachmentRefused, check_files, store_attachments
@@ -21,6 +22,10 @@ from portal.cases.timeline import record
 from portal.db import utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
+# Where the customer is asked "What can we do to make this right?" as they tell us, so a complaint needs the answer:
+# the web form, and an employee on the phone or at the counter. A letter, a social-media message or an e-mail may
+# not say; the receipt asks, and the case page takes the answer (`customer_replies.add_make_it_right`).
+ASKED_AT_FILING = frozenset({Channel.web, Channel.phone, Channel.in_person})
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Filing:
 class Filed:
     case: Case
     duplicate: bool
+    link: str = ""  # the customer's private link to it (a new case only)
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -57,19 +63,27 @@ def file_case(
     upload_dir: str,
     link_for: Callable[[str], str],
     now: datetime | None = None,
+    customer: Customer | None = None,
+    owner: Employee | None = None,
+    taken_by: Employee | None = None,
+    receipt: bool = True,
 ) -> Filed:
-    """File the case, or return the one this customer filed with the same words in the last ten minutes."""
+    """File the case, or return the one this customer filed with the same words in the last ten minutes.
+
+    An employee logging a contact passes the ``customer`` they found (who may have no address) and, when they keep
+    it, themselves as ``owner``; otherwise the usual rule chooses. ``receipt=False`` leaves the receipt to the
+    caller (`contacts.log_contact` sends it once it knows whether the case was put right there and then)."""
     now = now or utcnow()
     category = session.get(Category, filing.category_id)
     if category is None or not category.active:
         raise FilingRefused("Choose what your feedback is about from the list.")
-    if filing.kind is CaseKind.complaint and not filing.make_it_right.strip():
+    if filing.kind is CaseKind.complaint and filing.channel in ASKED_AT_FILING and not filing.make_it_right.strip():
         raise FilingRefused("Tell us what we can do to make this right.")
     try:
         check_files(list(files))
     except AttachmentRefused as refused:
         raise FilingRefused(str(refused)) from refused
-    customer = find_customer(session, filing.email)
+    customer = customer or find_customer(session, filing.email)
     if customer is not None:
         earlier = session.scalars(
             select(Case).where(Case.customer_id == customer.id, Case.created_at >= now - DUPLICATE_WINDOW)
@@ -78,18 +92,20 @@ def file_case(
             if _same_words(case.what_happened, filing.what_happened):
                 return Filed(case, duplicate=True)
     else:
-        customer = Customer(email=filing.email.strip().lower(), name=filing.name.strip())
+        customer = Customer(email=filing.email.strip().lower() or None, name=filing.name.strip())
         session.add(customer)
     customer.name = filing.name.strip() or customer.name
     customer.phone = filing.phone.strip() or customer.phone
     customer.preferred_contact = filing.preferred_contact
-    try:
-        owner, flagged = choose_owner(session, category)
-    except Unassignable as exc:
-        raise FilingRefused(
-            "We cannot take feedback about this just now because nobody is available to own it. "
-            "Please call us instead."
-        ) from exc
+    flagged = False
+    if owner is None:
+        try:
+            owner, flagged = choose_owner(session, category)
+        except Unassignable as exc:
+            raise FilingRefused(
+                "We cannot take feedback about this just now because nobody is available to own it. "
+                "Please call us instead."
+            ) from exc
     case = Case(
         reference=next_reference(session, now.year),
         kind=filing.kind,
@@ -112,14 +128,17 @@ def file_case(
     )
     session.add(case)
     owner.last_assigned_at = now
-    filed = record(session, case, EventKind.filed, by_customer=True, public=True, at=now,
-                   detail={"owner": owner.id, "channel": filing.channel.value})
+    detail = {"owner": owner.id, "channel": filing.channel.value}
+    if taken_by is not None:
+        detail["taken_by"] = taken_by.id  # the employee who took the call, the visit, the letter
+    filed = record(session, case, EventKind.filed, by_customer=True, public=True, at=now, detail=detail)
     if flagged:
         record(session, case, EventKind.flagged, at=now, detail={"reason": "no active agent in the team",
                                                          "team": category.team.name})
     session.flush()
     if files:
         store_attachments(session, case, filed, list(files), upload_dir=upload_dir)
-    token = issue_link(session, case)
-    notify.receipt(session, case, link=link_for(token))
-    return Filed(case, duplicate=False)
+    link = link_for(issue_link(session, case))
+    if receipt:
+        notify.receipt(session, case, link=link)
+    return Filed(case, duplicate=False, link=link)

@@ -96,6 +96,19 @@ class ReplyForm(PortalForm):
     )
 
 
+class MakeItRightForm(PortalForm):
+    """The customer's answer, given on their case page when they first wrote by e-mail or letter."""
+
+    class Meta:
+        id_prefix = "remedy_wish"
+
+    make_it_right = TextAreaField(
+        "What can we do to make this right?",
+        validators=[DataRequired("Tell us what we can do to make this right."), Length(max=2000)],
+        description="In your own words. The person who owns your case will start from this.",
+    )
+
+
 class WithdrawForm(PortalForm):
     class Meta:
         id_prefix = "withdraw"

@@ -1,5 +1,6 @@
-"""What mail's reports mean for a case: a bounce tells the owner to phone, an opt-out stops news, and an e-mail
-to a case's reply address is the customer's reply (or is held for the owner).
+"""What mail's reports mean for a case: a bounce tells the owner to phone, an opt-out stops news, an e-mail to a
+case's reply address (or answering one of its e-mails) is the customer's reply or is held for the owner, and an
+e-mail to the care address is a new case.
 
 `register()` hands these to `portal.mail.outcomes` at start-up (the app factory's `register_mail` calls it)."""
 
@@ -10,15 +11,15 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.cases import contact_preferences, notify
+from portal.cases import contact_preferences, email_intake, notify
 from portal.cases.customer_replies import receive_emailed_reply
 from portal.cases.customers import find_customer
-from portal.cases.errors import CustomerActionRefused
+from portal.cases.errors import CustomerActionRefused, FilingRefused
 from portal.cases.models import Case, EventKind
 from portal.cases.timeline import record
 from portal.mail import outcomes
 from portal.mail.models import OutboxMessage
-from portal.mail.outcomes import InboundOutcome, InboundReply
+from portal.mail.outcomes import InboundEmail, InboundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +37,55 @@ def undeliverable(session: Session, email: str, message: OutboxMessage | None, r
     notify.email_bounced(session, case, customer, reason=reason, bounced=message)
 
 
-def inbound_reply(session: Session, reply: InboundReply) -> InboundOutcome:
-    """File an e-mailed answer into the case its signed address names."""
-    case = session.scalar(select(Case).where(Case.reference == reply.reference))
-    if case is None:
-        return InboundOutcome(False, outcomes.NO_CASE)
+def inbound_email(session: Session, email: InboundEmail) -> InboundOutcome:
+    """What an e-mail that reached us is: the customer's reply to their case, a message held for a case's owner,
+    or a new case (from the care address, or when the case it answers has ended)."""
+    if email.reference is not None:
+        case = session.scalar(select(Case).where(Case.reference == email.reference))
+        if case is not None:
+            return _onto_case(session, case, email, threaded=False)
+    elif email.answers_case_id is not None:
+        case = session.get(Case, email.answers_case_id)
+        # Threaded by In-Reply-To only for that case's own customer: anyone can answer a forwarded e-mail, and
+        # their words must never land on another customer's case.
+        if case is not None and _from_its_customer(case, email):
+            return _onto_case(session, case, email, threaded=True)
+    if email.to_care_address:
+        return _new_case(session, email)
+    return InboundOutcome(False, outcomes.NO_CASE)
+
+
+def _from_its_customer(case: Case, email: InboundEmail) -> bool:
+    return bool(email.sender) and email.sender == (case.customer.email or "").strip().lower()
+
+
+def _onto_case(session: Session, case: Case, email: InboundEmail, *, threaded: bool) -> InboundOutcome:
+    if not case.can_reply and _from_its_customer(case, email):
+        # Their case has ended, but they wrote: their words start a follow-up rather than being turned away.
+        return _new_case(session, email, follow_up_of=case)
     try:
-        event, note = receive_emailed_reply(session, case, sender=reply.sender, body=reply.body, files=reply.files,
-                                            upload_dir=reply.upload_dir)
+        event, note = receive_emailed_reply(session, case, sender=email.sender, body=email.body, files=email.files,
+                                            upload_dir=email.upload_dir)
     except CustomerActionRefused as refused:
         log.warning("Inbound e-mail for %s not added: %s", case.reference, refused)
         return InboundOutcome(False, str(refused))
-    return InboundOutcome(True, details={"case": case.reference, "held": event.kind == EventKind.email_held,
-                                         "note": note})
+    return InboundOutcome(True, case_id=case.id, details={
+        "case": case.reference, "held": event.kind == EventKind.email_held, "note": note, "threaded": threaded})
+
+
+def _new_case(session: Session, email: InboundEmail, follow_up_of: Case | None = None) -> InboundOutcome:
+    try:
+        filed = email_intake.file_emailed_case(
+            session, sender=email.sender, sender_name=email.sender_name, subject=email.subject, body=email.body,
+            files=email.files, upload_dir=email.upload_dir, category_name=email.file_under, follow_up_of=follow_up_of)
+    except FilingRefused as refused:
+        log.warning("Inbound e-mail from %s not filed: %s", email.sender, refused)
+        return InboundOutcome(False, str(refused))
+    return InboundOutcome(True, case_id=filed.case.id, details={
+        "case": filed.case.reference, "filed": True, "duplicate": filed.duplicate,
+        "follow_up_of": follow_up_of.reference if follow_up_of else None})
 
 
 def register() -> None:
     outcomes.register(undeliverable=undeliverable, opted_out=contact_preferences.opted_out,
-                      inbound_reply=inbound_reply)
+                      inbound_email=inbound_email)

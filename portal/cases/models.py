@@ -36,6 +36,7 @@ class EventKind(enum.StrEnum):
     filed = "filed"
     reply = "reply"
     customer_reply = "customer_reply"
+    make_it_right_added = "make_it_right_added"  # the customer said later what would make it right
     note = "note"
     draft_reply = "draft_reply"
     draft_sent = "draft_sent"
@@ -95,7 +96,8 @@ class Customer(SessionHolder, Base):
     __table_args__ = (Index("ix_customer_email_lower", func.lower(text("email"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a caller or a visitor who gave no address: they get no e-mail, and the employee phones or writes.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
     preferred_contact: Mapped[str] = mapped_column(String(10), default="email")

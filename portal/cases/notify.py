@@ -12,22 +12,26 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.auth.models import Employee
-from portal.cases.models import Case, Customer
+from portal.cases.models import Case, CaseKind, Customer
 from portal.cases.naming import name_from_team
 from portal.mail.attachments import Attachment
 from portal.mail.models import OutboxMessage
 from portal.organisation import organisation_name
 
 
-def about_case(session: Session, case: Case, to: str, template: str, context: dict[str, Any],
+def about_case(session: Session, case: Case, to: str | None, template: str, context: dict[str, Any],
                attachments: Sequence[Attachment] = ()) -> None:
-    """Queue an e-mail about ``case``: the other capabilities' case e-mails (remedies) go through here too."""
+    """Queue an e-mail about ``case``: the other capabilities' case e-mails (remedies) go through here too. A
+    customer without an address gets none (the timeline still shows what happened, for the owner to tell them)."""
+    if not to:
+        return
     mail.queue(session, to, template, context, org_name=organisation_name(session), case_id=case.id,
                case_reference=case.reference, attachments=attachments)
 
 
-def receipt(session: Session, case: Case, *, link: str) -> None:
-    """The customer's receipt for a case just filed, with their private link."""
+def receipt(session: Session, case: Case, *, link: str, put_right_now: bool = False) -> None:
+    """The customer's receipt for a case just filed, with their private link (and, when it was put right while
+    they were with us, saying so: the letter follows)."""
     owner, category = case.owner, case.category
     about_case(session, case, case.customer.email, "receipt", {
         "name": case.customer.first_name,
@@ -37,6 +41,9 @@ def receipt(session: Session, case: Case, *, link: str) -> None:
         "kind": case.kind.value,
         "first_response_hours": category.first_response_hours,
         "link": link,
+        "ask_make_it_right": case.kind is CaseKind.complaint and not case.make_it_right and not put_right_now,
+        "put_right_now": put_right_now,
+        "channel": case.channel.value,
     })
 
 

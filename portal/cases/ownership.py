@@ -33,7 +33,8 @@ MIN_NOTE_WORDS = 6
 HANDOFFS_BEFORE_FLAG = 2
 
 
-def _check_note(note: str) -> str:
+def check_note(note: str) -> str:
+    """The context note a new owner reads first: at least a sentence."""
     text = " ".join(note.split())
     if len(text.split()) < MIN_NOTE_WORDS:
         raise HandoffRefused(
@@ -52,7 +53,7 @@ def hand_off(
         raise HandoffRefused("Only the case's owner or a manager of its team can hand it off.")
     if reason not in HANDOFF_REASONS:
         raise HandoffRefused("Choose why the case is moving.")
-    text = _check_note(note)
+    text = check_note(note)
     if not to.active:
         raise HandoffRefused(f"{to.name} is not active.")
     if to.id == case.owner_id:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee, Team
+from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import managed_teams, manages_team, require
-from portal.cases.models import Case, CaseHelper, Category
+from portal.cases.models import Case, CaseHelper, Category, Customer
 
-__all__ = ["can_view", "can_work_on", "is_helper", "manages_category", "manages_team", "require_category"]
+__all__ = [
+    "can_view", "can_work_on", "is_helper", "manages_category", "manages_team", "require_category", "visible_cases",
+    "visible_customers",
+]
 
 
 def manages_category(employee: Employee, category: Category | None) -> bool:
@@ -39,6 +42,31 @@ def can_view(session: Session, employee: Employee, case: Case) -> bool:
     if can_work_on(employee, case) or employee.team_id == case.category.team_id:
         return True
     return is_helper(session, case, employee)
+
+
+def visible_cases(employee: Employee) -> ColumnElement[bool]:
+    """The rule of ``can_view`` as a condition on ``Case`` for queries (a search, a list): the cases an employee
+    owns or helps on, their team's (its queue is shared), the teams they manage; everything for an admin."""
+    if not employee.active:
+        return false()
+    if employee.role is Role.admin:
+        return true()
+    teams = Team.id == employee.team_id
+    if employee.role is Role.manager:
+        teams = or_(teams, Team.manager_id == employee.id)
+    team_categories = select(Category.id).join(Team, Team.id == Category.team_id).where(teams)
+    helping = exists().where(CaseHelper.case_id == Case.id, CaseHelper.employee_id == employee.id)
+    return or_(Case.owner_id == employee.id, Case.category_id.in_(team_categories), helping)
+
+
+def visible_customers(employee: Employee) -> ColumnElement[bool]:
+    """A condition on ``Customer``: those with a case ``employee`` may see (admins: every customer), as the staff
+    customer profile allows."""
+    if not employee.active:
+        return false()
+    if employee.role is Role.admin:
+        return true()
+    return exists().where(Case.customer_id == Customer.id, visible_cases(employee))
 
 
 def categories_managed_by(session: Session, by: Employee) -> list[Category]:

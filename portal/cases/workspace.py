@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee, Team
+from portal.cases.customers import customer_scores
 from portal.cases.lifecycle import OPEN_STATUSES
-from portal.cases.models import Case, CaseHelper, CaseStatus, Category
+from portal.cases.models import Case, CaseHelper, CaseStatus, Category, Channel
+from portal.cases.search_terms import parse
 from portal.paging import Page, paginate
 
 PAGE_SIZE = 25
@@ -18,6 +21,9 @@ SORTS = {"due": "Due first", "oldest": "Oldest first", "activity": "Latest custo
 
 # A case is due by its first-response target until it has a reply, then by its resolution target.
 DUE = case((Case.first_responded_at.is_(None), Case.first_response_due), else_=Case.resolution_due)
+
+
+FOUND_CUSTOMERS = 500  # a customer filter keeps the cases of at most this many customers it matches
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,35 @@ class QueueFilters:
     owner_id: int | None = None
     sort: str = "due"
     page: int = 1
+    # "Find": the customer (name, e-mail or phone, as the search box reads them), the channel, the days filed
+    # (from and to, both included, in the organisation's time zone).
+    customer: str = ""
+    channel: Channel | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+    zone: ZoneInfo = ZoneInfo("Europe/London")
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def due_at(c: Case) -> datetime | None:
     return c.first_response_due if c.first_responded_at is None else c.resolution_due
 
 
-def _filtered(query: Select, filters: QueueFilters, now: datetime) -> Select:
+def _filtered(query: Select, filters: QueueFilters, now: datetime, session: Session) -> Select:
+    if filters.customer:
+        typed = parse(filters.customer)
+        ids = [cid for cid, _ in customer_scores(session, typed, limit=FOUND_CUSTOMERS)] if typed or \
+            typed.phone_key else []
+        query = query.where(Case.customer_id.in_(ids))
+    if filters.channel is not None:
+        query = query.where(Case.channel == filters.channel)
+    if filters.filed_from is not None:
+        query = query.where(Case.created_at >= _day_start(filters.filed_from, filters.zone))
+    if filters.filed_to is not None:
+        query = query.where(Case.created_at < _day_start(filters.filed_to + timedelta(days=1), filters.zone))
     if filters.status is not None:
         query = query.where(Case.status == filters.status)
     if filters.category_id:
@@ -58,7 +86,8 @@ def _page(session: Session, query: Select, filters: QueueFilters) -> Page[Case]:
 def my_cases(session: Session, employee: Employee, filters: QueueFilters, *, now: datetime) -> Page[Case]:
     status_filter = [filters.status] if filters.status else OPEN_STATUSES
     query = select(Case).where(Case.owner_id == employee.id, Case.status.in_(status_filter))
-    return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now), filters)
+    return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now, session),
+                 filters)
 
 
 def helping_on(session: Session, employee: Employee) -> list[Case]:
@@ -75,7 +104,8 @@ def team_cases(session: Session, teams: list[Team], filters: QueueFilters, *, no
         select(Case).join(Category, Category.id == Case.category_id)
         .where(Category.team_id.in_([t.id for t in teams]), Case.status.in_(status_filter))
     )
-    return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now), filters)
+    return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now, session),
+                 filters)
 
 
 @dataclass(frozen=True)

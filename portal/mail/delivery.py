@@ -29,6 +29,8 @@ def deliver_after_commit(factory: sessionmaker[Session], transport: Transport, s
     """A session listener that delivers what a transaction queued as soon as it commits."""
 
     def listener(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint: what was queued waits for the transaction itself to commit
         queued = session.info.pop("outbox_queued", [])
         ids = [m.id for m in queued if m.id is not None]
         if not ids:
@@ -41,6 +43,10 @@ def deliver_after_commit(factory: sessionmaker[Session], transport: Transport, s
 
 
 def forget_after_rollback(session: Session) -> None:
+    # A savepoint rolled back undoes only its own messages (they leave the session); the rest still go on commit.
+    if session.in_nested_transaction():
+        session.info["outbox_queued"] = [m for m in session.info.get("outbox_queued", []) if m in session]
+        return
     session.info.pop("outbox_queued", None)
 
 

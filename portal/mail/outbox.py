@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -57,6 +58,7 @@ def queue(
         case_id=case_id,
         transactional=transactional,
         reply_to=_reply_to(case_reference, current),
+        message_id=new_message_id(current.mail_from),
     )
     for attachment in attachments:
         message.attachments.append(  # type: ignore[attr-defined]
@@ -65,6 +67,12 @@ def queue(
     session.add(message)
     session.info.setdefault("outbox_queued", []).append(message)
     return message
+
+
+def new_message_id(mail_from: str) -> str:
+    """A Message-ID of our own (without its angle brackets), on the sender's domain as RFC 5322 suggests."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "make-it-right.invalid"
+    return make_msgid(idstring="mir", domain=domain).strip("<>")
 
 
 def _reply_to(case_reference: str, current: MailSettings) -> str:

@@ -17,11 +17,11 @@ from portal.privacy import ERASED_TEXT, Person, plain
 
 
 def _to(person: Person):
-    return func.lower(OutboxMessage.to_address) == person.email.lower()
+    return func.lower(OutboxMessage.to_address) == (person.email or "").lower()
 
 
 def _events_of(person: Person):
-    return or_(func.lower(OutboxEvent.email) == person.email.lower(),
+    return or_(func.lower(OutboxEvent.email) == (person.email or "").lower(),
                OutboxEvent.message_id.in_(select(OutboxMessage.id).where(_to(person))))
 
 

@@ -28,7 +28,7 @@ class FileTransport:
         email["To"] = message.to_address
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
-        email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+        email["Message-ID"] = f"<{message.message_id}>" if message.message_id else make_msgid(f"outbox-{message.id}")
         email.set_content(message.body_text)
         email.add_alternative(message.body_html, subtype="html")
         for attachment in getattr(message, "attachments", []):
@@ -69,6 +69,7 @@ class SendGridTransport:
             FileContent,
             FileName,
             FileType,
+            Header,
             Mail,
             ReplyTo,
         )
@@ -81,6 +82,9 @@ class SendGridTransport:
         mail.custom_arg = [CustomArg("outbox_id", str(message.id)), CustomArg("attempt", str(message.attempts))]
         if message.reply_to:
             mail.reply_to = ReplyTo(message.reply_to)
+        if message.message_id:
+            # Our own Message-ID: an answer whose Reply-To was lost still names it, and is threaded by it.
+            mail.header = Header("Message-ID", f"<{message.message_id}>")
         for item in getattr(message, "attachments", []):
             mail.add_attachment(Attachment(FileContent(base64.b64encode(item.data).decode()), FileName(item.filename),
                                            FileType(item.content_type), Disposition("attachment")))

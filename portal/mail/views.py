@@ -1,4 +1,4 @@
-"""SendGrid's webhooks: delivery events, and e-mailed replies to a case's signed address.
+"""SendGrid's webhooks: delivery events, and e-mails that reached us (replies and new messages to the care address).
 
 Both are checked and read here; what they mean for a case is reported upwards (`portal.mail.outcomes`)."""
 
@@ -7,10 +7,11 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from portal.db import db, utcnow
-from portal.mail import events, inbound, outcomes, webhook_signature
+from portal.mail import events, receiving, webhook_signature
 from portal.security import csrf
 
 webhooks = Blueprint("sendgrid_webhooks", __name__, url_prefix="/webhooks/sendgrid")
@@ -37,28 +38,28 @@ def delivery_events() -> tuple[Response, int]:
 
 
 @webhooks.post("/inbound/<secret>")
-def inbound_reply(secret: str) -> tuple[Response, int]:
+def inbound_email(secret: str) -> tuple[Response, int]:
+    """SendGrid's Inbound Parse: a reply to a case's signed address, an answer to one of our e-mails, or a new
+    message to the care address. Every outcome answers 200: SendGrid retries on errors, and a forged, repeated or
+    machine-sent message must not come back."""
     expected = current_app.config["SENDGRID_INBOUND_SECRET"]
     if not expected or not hmac.compare_digest(secret, expected):
         return jsonify(error="Unknown inbound address."), 403
-    reference = inbound.reference_from(inbound.recipients(request.form), secret_key=current_app.config["SECRET_KEY"])
-    if reference is None:
-        return _no_case_address()
+    config = current_app.config
+    settings = receiving.ReceivingSettings(
+        secret_key=config["SECRET_KEY"], care_address=config["CARE_ADDRESS"] or config["MAIL_FROM"],
+        mail_from=config["MAIL_FROM"], inbound_domain=config["INBOUND_DOMAIN"], upload_dir=config["UPLOAD_DIR"],
+        file_under=config["EMAIL_CATEGORY"])
     files = [(f.filename or "attachment", f.read()) for name, f in request.files.items() if name.startswith("attach")]
-    body = inbound.strip_quoted(request.form.get("text", "")) or inbound.strip_quoted(request.form.get("html", ""))
-    outcome = outcomes.receive_reply(db.session, outcomes.InboundReply(
-        reference, inbound.sender(request.form), body, files, current_app.config["UPLOAD_DIR"]))
-    if not outcome.accepted:
+    try:
+        outcome = receiving.receive(db.session, request.form, files, settings)
+        db.session.commit()
+    except IntegrityError:
+        # The same message delivered twice at the same moment: the other delivery acted on it.
         db.session.rollback()
-        if outcome.reason == outcomes.NO_CASE:
-            return _no_case_address()
-        return jsonify(accepted=False, reason=outcome.reason), 200
-    db.session.commit()
+        return jsonify(accepted=False, reason=receiving.ALREADY_RECEIVED, duplicate=True), 200
+    if not outcome.accepted:
+        current_app.logger.warning("Inbound e-mail not acted on (%s); to %r", outcome.reason,
+                                   request.form.get("to", "")[:200])
+        return jsonify(accepted=False, reason=outcome.reason, **outcome.details), 200
     return jsonify(accepted=True, **outcome.details), 200
-
-
-def _no_case_address() -> tuple[Response, int]:
-    current_app.logger.warning("Inbound e-mail refused: no verified case address in %r",
-                               request.form.get("to", "")[:200])
-    # SendGrid retries on errors; a forged or stale address must not come back, so answer 200 and keep nothing.
-    return jsonify(accepted=False, reason=outcomes.NO_CASE), 200

@@ -68,7 +68,7 @@ def compose_offer(
         )
     now = now or utcnow()
     offer = Offer(case=case, status=OfferStatus.awaiting_approval, proposed_by=by, created_at=now)
-    offer.remedies = [_remedy(position, draft) for position, draft in enumerate(drafts, start=1)]
+    offer.remedies = [remedy_from(position, draft) for position, draft in enumerate(drafts, start=1)]
     session.add(offer)
     session.flush()
     if covers(by, offer.highest_cost):
@@ -82,8 +82,10 @@ def compose_offer(
     return offer
 
 
-def _remedy(position: int, draft: RemedyDraft) -> Remedy:
-    label = f"Option {position}"
+def remedy_from(position: int, draft: RemedyDraft, *, label: str = "") -> Remedy:
+    """One option as the employee wrote it, checked: its kind, words, and a cost within bounds (refusals start
+    with ``label``, "Option 2" by default)."""
+    label = label or f"Option {position}"
     try:
         kind = RemedyKind(draft.kind)
     except ValueError as exc:

@@ -20,7 +20,7 @@ from portal.surveys.models import Answer, Invitation, Member, Response
 def _members(session: Session, customer: Customer) -> list[Member]:
     return list(session.scalars(
         select(Member).where(or_(Member.customer_id == customer.id,
-                                 func.lower(Member.email) == customer.email.lower()))
+                                 func.lower(Member.email) == (customer.email or "").lower()))
         .options(selectinload(Member.group)).order_by(Member.id)
     ))
 

@@ -60,12 +60,13 @@ STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
 # Routes that name no object in their path: who may use them at all. Their lists and figures are scoped to the
 # teams the viewer manages; forms that create something refuse another team's ids (see CROSS_TEAM_POSTS).
 WITHOUT_OBJECT = {
-    "staff.my_cases": STAFF, "staff.team": MANAGER,
+    "staff.my_cases": STAFF, "staff.team": MANAGER, "intake.new_case": STAFF,
+    "staff.search": STAFF,  # results are only the cases (and their customers) the employee may see
     "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.new": STAFF, "ideas.new_task_force": MANAGER,
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
     "admin.organisation_settings": ADMIN, "admin.audit_log": ADMIN, "admin.data_requests_search": ADMIN,
-    "outbox.index": ADMIN,
+    "outbox.index": ADMIN, "outbox.received": ADMIN,
     "remedies.approvals": MANAGER, "remedies.catalogue_list": MANAGER, "remedies.catalogue_edit": MANAGER,
     "themes.theme_list": MANAGER, "themes.change_list": MANAGER,
     "themes.change": MANAGER, "themes.report": MANAGER,

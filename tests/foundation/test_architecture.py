@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
-CAPABILITIES = {"admin", "auth", "cases", "changes", "ideas", "metrics", "remedies", "surveys"}
+CAPABILITIES = {"admin", "auth", "cases", "changes", "ideas", "intake", "metrics", "remedies", "surveys"}
 INFRASTRUCTURE = ("mail", "pdf")
 # The web layer: the app factory and the command, request handling, forms, pages and their helpers. Everything
 # else is a service (or a model, or infrastructure) and must import without Flask.

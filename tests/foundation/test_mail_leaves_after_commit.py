@@ -38,3 +38,17 @@ def test_html_emails_have_their_css_inlined(app):
         assert "<style" not in message.body_html
         assert 'style="' in message.body_html
         db.session.rollback()
+
+
+def test_a_savepoint_neither_sends_early_nor_forgets_the_transactions_mail(app, outbox):
+    with app.app_context():
+        mail.queue(db.session, "maria@staff.example", "password_reset", {"name": "Maria", "link": "http://x/r/1"})
+        kept = db.session.begin_nested()
+        mail.queue(db.session, "tom@staff.example", "password_reset", {"name": "Tom", "link": "http://x/r/2"})
+        kept.commit()
+        assert outbox() == []  # a savepoint is not the commit
+        undone = db.session.begin_nested()
+        mail.queue(db.session, "sam@staff.example", "password_reset", {"name": "Sam", "link": "http://x/r/3"})
+        undone.rollback()
+        db.session.commit()
+        assert sorted(m["To"] for m in outbox()) == ["maria@staff.example", "tom@staff.example"]

@@ -49,6 +49,8 @@ def test_a_message_is_sent_with_both_parts_attachments_and_its_outbox_id(session
     session.refresh(message)
     assert body["custom_args"] == {"outbox_id": str(message.id), "attempt": "1"}
     assert message.status is OutboxStatus.sent and message.provider_message_id and message.attempts == 1
+    # Our own Message-ID, on the sender's domain, so an answer that lost the Reply-To threads by In-Reply-To.
+    assert body["headers"] == {"Message-ID": f"<{message.message_id}>"} and message.message_id.endswith("@portal.test")
 
 
 def test_a_429_or_500_is_retried_later_with_backoff(session, db_url, fake_sendgrid):

@@ -278,6 +278,13 @@ def outbox_list() -> str:
     return render_template("admin/outbox.html", result=result, status=status, statuses=list(OutboxStatus))
 
 
+@outbox_bp.get("/received", endpoint="received")
+@role_required()
+def inbound_list() -> str:
+    page = outbox.list_inbound(db.session, before=request.args.get("before", type=db_int))
+    return render_template("admin/inbound.html", page=page)
+
+
 @outbox_bp.get("/<int:message_id>", endpoint="show")
 @role_required()
 def outbox_message(message_id: int) -> str:

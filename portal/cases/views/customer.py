@@ -15,6 +15,7 @@ from portal.cases.forms import (
     CustomerSignInForm,
     FilingForm,
     FindCasesForm,
+    MakeItRightForm,
     ReplyForm,
     SuggestionForm,
     WithdrawForm,
@@ -123,11 +124,13 @@ def _case_by_token(token: str) -> Case:
     return case
 
 
-def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, status: int = 200):
+def _render_case(case: Case, actions: dict[str, str], reply_form=None, withdraw_form=None, wish_form=None,
+                 status: int = 200):
     data = case_page_data(db.session, case)
     return render_template(
         "cases/case.html", case=case, data=data, actions=actions, audience="customer",
         reply_form=reply_form or ReplyForm(), withdraw_form=withdraw_form or WithdrawForm(),
+        wish_form=(wish_form or MakeItRightForm()) if customer_replies.asks_what_would_make_it_right(case) else None,
         **case_sections(db.session, case, "customer"),
     ), status
 
@@ -137,6 +140,7 @@ def _actions(way: str, **key: str) -> dict[str, str]:
     return {
         "reply": url_for(f"cases.{way}_reply", **key),
         "withdraw": url_for(f"cases.{way}_withdraw", **key),
+        "make_it_right": url_for(f"cases.{way}_make_it_right", **key),
         "attachment": url_for(f"cases.{way}_attachment", **key, attachment_id=0)[:-1],
         "self": url_for(f"cases.{way}_case", **key),
     }
@@ -166,6 +170,11 @@ def private_withdraw(token: str):
     return _withdraw(case, _token_actions(token))
 
 
+@bp.post("/my-case/<token>/make-it-right")
+def private_make_it_right(token: str):
+    return _make_it_right(_case_by_token(token), _token_actions(token))
+
+
 @bp.get("/my-case/<token>/attachments/<int:attachment_id>")
 def private_attachment(token: str, attachment_id: int) -> Response:
     return send_attachment(_case_by_token(token), attachment_id)
@@ -185,6 +194,21 @@ def _reply(case: Case, actions: dict[str, str]):
             flash(f"Your reply has been sent to {case.owner.first_name}.", "success")
             return redirect(actions["self"] + "#conversation")
     return _render_case(case, actions, reply_form=form, status=422)
+
+
+def _make_it_right(case: Case, actions: dict[str, str]):
+    form = MakeItRightForm()
+    if form.validate_on_submit():
+        try:
+            customer_replies.add_make_it_right(db.session, case, form.make_it_right.data or "")
+        except customer_replies.CustomerActionRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(actions["self"])
+        db.session.commit()
+        flash(f"Thank you. {case.owner.first_name} will start from what you asked for.", "success")
+        return redirect(actions["self"])
+    return _render_case(case, actions, wish_form=form, status=422)
 
 
 def _withdraw(case: Case, actions: dict[str, str]):
@@ -334,6 +358,11 @@ def account_reply(reference: str):
 @bp.post("/account/cases/<reference>/withdraw")
 def account_withdraw(reference: str):
     return _withdraw(_account_case(reference), _account_actions(reference))
+
+
+@bp.post("/account/cases/<reference>/make-it-right")
+def account_make_it_right(reference: str):
+    return _make_it_right(_account_case(reference), _account_actions(reference))
 
 
 @bp.get("/account/cases/<reference>/attachments/<int:attachment_id>")

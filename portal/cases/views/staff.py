@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
-from portal.cases import ownership, permissions, presence, profiles, replies, staff_page, workspace
+from portal.cases import ownership, permissions, presence, profiles, replies, search, staff_page, workspace
 from portal.cases.forms import (
     CustomerNoteForm,
     DeactivateForm,
@@ -21,7 +24,7 @@ from portal.cases.forms import (
     StaffReplyForm,
     StatusForm,
 )
-from portal.cases.models import Case, CaseStatus, Category, Customer, Event
+from portal.cases.models import Case, CaseStatus, Category, Channel, Customer, Event
 from portal.cases.sections import case_sections
 from portal.cases.views.shared import send_attachment
 from portal.db import db, utcnow
@@ -33,46 +36,85 @@ from portal.web import form_status, get_or_404
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-def _filters() -> workspace.QueueFilters:
+def _day(name: str, label: str, problems: dict[str, str]) -> date | None:
+    typed = request.args.get(name, "").strip()
+    if not typed:
+        return None
+    try:
+        return date.fromisoformat(typed)
+    except ValueError:
+        problems[name] = f"{label} must be a date like 2026-11-30; it was left out of the search."
+        return None
+
+
+def _filters() -> tuple[workspace.QueueFilters, dict[str, str]]:
+    """The queue's filters from the query string, and a message for each that could not be read (left out)."""
     args = request.args
     status = args.get("status", "")
-    return workspace.QueueFilters(
+    channel = args.get("channel", "")
+    problems: dict[str, str] = {}
+    filed_from, filed_to = _day("from", "Filed from", problems), _day("to", "Filed to", problems)
+    if filed_from and filed_to and filed_from > filed_to:
+        problems["to"] = "Filed to must be the same day as Filed from or later; both were left out of the search."
+        filed_from = filed_to = None
+    filters = workspace.QueueFilters(
         status=CaseStatus(status) if status in CaseStatus.__members__ else None,
         category_id=args.get("category", type=db_int) or None,
         overdue=args.get("overdue") == "1",
         owner_id=args.get("owner", type=db_int) or None,
         sort=args.get("sort") if args.get("sort") in workspace.SORTS else "due",
         page=args.get("page", 1, type=db_int) or 1,
+        customer=" ".join(args.get("customer", "").split())[:200],
+        channel=Channel(channel) if channel in Channel.__members__ else None,
+        filed_from=filed_from, filed_to=filed_to,
+        zone=ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London")),
     )
+    return filters, problems
 
 
 def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
 
 
+def _queue_options(problems: dict[str, str]) -> dict:
+    return {"categories": _categories(), "statuses": list(CaseStatus), "sorts": workspace.SORTS,
+            "due_at": workspace.due_at, "channels": list(Channel), "problems": problems}
+
+
 @bp.get("/cases")
 @login_required
 def my_cases() -> str:
-    filters = _filters()
+    filters, problems = _filters()
     now = utcnow()
     return render_template(
         "cases/staff/my_cases.html", result=workspace.my_cases(db.session, current_user, filters, now=now),
-        helping=workspace.helping_on(db.session, current_user), filters=filters, now=now,
-        categories=_categories(), statuses=list(CaseStatus), sorts=workspace.SORTS, due_at=workspace.due_at,
+        helping=workspace.helping_on(db.session, current_user), filters=filters, now=now, **_queue_options(problems),
     )
 
 
 @bp.get("/team")
 @role_required(Role.manager)
 def team() -> str:
-    filters = _filters()
+    filters, problems = _filters()
     now = utcnow()
     teams = workspace.teams_managed_by(db.session, current_user)
     return render_template(
         "cases/staff/team.html", teams=teams, result=workspace.team_cases(db.session, teams, filters, now=now),
         loads=workspace.load_per_person(db.session, teams, now=now), filters=filters, now=now,
-        categories=_categories(), statuses=list(CaseStatus), sorts=workspace.SORTS, due_at=workspace.due_at,
+        **_queue_options(problems),
     )
+
+
+@bp.get("/search", endpoint="search")
+@login_required
+def search_page():
+    """The header's search box: an exact reference opens the case; anything else lists what matches."""
+    typed, after = request.args.get("q", ""), request.args.get("after")
+    if not after and (found := search.jump_target(db.session, typed, current_user)) is not None:
+        return redirect(url_for("staff.case", reference=found.reference))
+    results = search.search(db.session, typed, current_user, after=after)
+    return render_template("cases/staff/search.html", results=results, typed=results.query.text, now=utcnow(),
+                           due_at=workspace.due_at)
 
 
 def _case_for_staff(reference: str) -> Case:
