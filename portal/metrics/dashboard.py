@@ -97,7 +97,7 @@ def build(
     team_id: int | None = None,
 ) -> Dashboard:
     """The headline, breakdown and trend figures, computed by the database (one statement on PostgreSQL; SQLite
-    adds one that reads the durations for its percentiles), and the channels' figures (one more, two on SQLite)."""
+    adds one that reads the durations for its percentiles), and the channels' figures (two more, see by_channel)."""
     as_of = min(period.end, now)
     column, names = _grouping(session, group_by)
     periods = buckets(period, grain, zone)

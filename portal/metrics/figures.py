@@ -118,6 +118,15 @@ def recorded(seconds: int | None) -> bool:
     return seconds is not None and seconds >= 0
 
 
+def _first_contact_share(rows: list[Milestones]) -> Share:
+    resolved = [r for r in rows if r.resolved_at is not None]
+    return Share(sum(1 for r in resolved if first_contact(r)), len(resolved))
+
+
+def _seconds(values: Iterable[int | None]) -> Duration:
+    return Duration.of([float(v) for v in values if recorded(v)])
+
+
 def figures(rows: list[Milestones], *, period_end: datetime) -> Figures:
     """Every figure for a set of cases; "at end" figures look at the state when the period closed."""
     resolved = [r for r in rows if r.resolved_at is not None]
@@ -150,9 +159,9 @@ def figures(rows: list[Milestones], *, period_end: datetime) -> Figures:
         ),
         open_at_end=len(open_at_end),
         overdue_at_end=sum(1 for r in open_at_end if r.resolution_due is not None and r.resolution_due < period_end),
-        first_contact_resolution=Share(sum(1 for r in resolved if first_contact(r)), len(resolved)),
-        talk_time=Duration.of([float(r.talk_seconds) for r in rows if recorded(r.talk_seconds)]),
-        hold_time=Duration.of([float(r.hold_seconds) for r in rows if recorded(r.hold_seconds)]),
+        first_contact_resolution=_first_contact_share(rows),
+        talk_time=_seconds(r.talk_seconds for r in rows),
+        hold_time=_seconds(r.hold_seconds for r in rows),
     )
 
 
@@ -161,11 +170,9 @@ def by_channel(rows: list[Milestones]) -> dict[Channel, ChannelFigures]:
     groups: dict[Channel, list[Milestones]] = defaultdict(list)
     for row in rows:
         groups[row.channel].append(row)
-    result = {}
-    for channel, chunk in groups.items():
-        f = figures(chunk, period_end=max(r.filed_at for r in chunk))  # none of these figures looks at the end
-        result[channel] = ChannelFigures(f.cases, f.first_contact_resolution, f.talk_time, f.hold_time)
-    return result
+    return {channel: ChannelFigures(len(chunk), _first_contact_share(chunk), _seconds(r.talk_seconds for r in chunk),
+                                    _seconds(r.hold_seconds for r in chunk))
+            for channel, chunk in groups.items()}
 
 
 def grouped(rows: list[Milestones], key: Callable[[Milestones], object], *, period_end: datetime

@@ -39,6 +39,6 @@ def test_a_manager_reads_channels_fcr_and_call_times_at_1280_and_320_px(live_ser
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Phone call", exact=True).click()
     assert page.get_by_role("heading", name="Cases that came in by phone call").is_visible()
-    assert page.get_by_role("columnheader", name="Talk time").is_visible()
+    assert page.get_by_role("columnheader", name="Talk / hold").is_visible()
     check_accessibility(page)
     screenshot(page, "dashboard-phone-calls")

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import delete, select
 
 from portal.auth.models import Role
@@ -17,7 +18,7 @@ from portal.cases.models import Channel
 from portal.cases.timeline import record
 from portal.db import make_engine
 from portal.metrics.models import CaseMilestones
-from portal.migrate import downgrade, upgrade
+from portal.migrate import alembic_config, downgrade, upgrade
 from tests.conftest import make_test_app
 from tests.factories import make_case, make_category, make_employee, make_team, sign_in
 
@@ -159,7 +160,8 @@ def test_the_migration_fills_the_flag_from_existing_timelines(db_url, calls, db_
     db_session.close()
     engine = make_engine(db_url)
     engine.dispose()
-    downgrade(db_url, "0022_channels_and_intake")
+    before = ScriptDirectory.from_config(alembic_config(db_url)).get_revision("0025_contact_metrics").down_revision
+    downgrade(db_url, before)
     with engine.begin() as conn:
         conn.execute(delete(CaseMilestones.__table__))  # rows that would have been there, forgotten
     upgrade(db_url)
