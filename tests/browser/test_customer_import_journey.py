@@ -84,9 +84,13 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
 
     from portal.cases.models import Customer
 
+    from tests.factories import make_case
+
     with live_server.session() as s:
         olivia = s.scalar(select(Customer).where(Customer.external_id == "TKT-1"))
         work = s.scalar(select(Customer).where(Customer.email == "olivia.taylor@work.example"))
+        make_case(s, customer=work, what_happened="My work address got the season-ticket renewal twice.")
+        s.commit()
         olivia_id, work_id = olivia.id, work.id
     for width in (1280, 320):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
@@ -114,6 +118,7 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
     main = page.inner_text("main")
     assert "Merged: the record of Olivia Taylor <olivia.taylor@work.example>" in main
     assert "£4,235.50" in main and "TKT-1" in main and "No calls" in main and "Post only" in main
+    assert "Cases (1)" in main
     check_accessibility(page)
     _shot(page, "customer-profile-after-merge-1280")
     context.close()

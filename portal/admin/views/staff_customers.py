@@ -12,6 +12,7 @@ from portal.auth.models import Role
 from portal.auth.permissions import require
 from portal.cases.models import Customer
 from portal.db import db
+from portal.inputs import has_control_characters
 from portal.web import get_or_404
 
 bp = Blueprint("customer_merge", __name__, url_prefix="/staff/customers")
@@ -24,8 +25,9 @@ def merge(customer_id: int):
     require(customer_merge.may_merge(db.session, current_user, keep),
             "Only an admin, or a manager who may see every case of this customer, can merge the record.")
     form = MergeForm()
-    if request.method == "GET" and request.args.get("other"):
-        form.other.data = request.args["other"][:254]
+    suggested = request.args.get("other", "")
+    if request.method == "GET" and suggested and not has_control_characters(suggested):
+        form.other.data = suggested[:254]
     plan = None
     if request.method == "POST" and form.validate_on_submit():
         other = customer_merge.find_other(db.session, form.other.data, current_user)
