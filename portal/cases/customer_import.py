@@ -60,8 +60,10 @@ SPELLINGS = {
 }
 HEADERS = {spelling: name for name, spellings in SPELLINGS.items() for spelling in spellings}
 # Every new customer's row has every column (one INSERT for the batch); a line's cells replace these.
-NEW_CUSTOMER: dict[str, Any] = {"phone": "", "external_id": None, "membership": "", "customer_since": None,
-                                "lifetime_spend": Decimal("0"), "preferences": ""}
+NEW_CUSTOMER: dict[str, Any] = {"email": None, "name": "", "phone": "", "external_id": None, "membership": "",
+                                "customer_since": None, "lifetime_spend": Decimal("0"), "preferences": ""}
+# A customer may have no address (a caller) once the schema says so; until then a new customer needs one.
+EMAIL_OPTIONAL = Customer.__table__.c.email.nullable
 ACTIONS = ("create", "update", "unchanged", "merged", "refused")
 KEPT = ("create", "update", "unchanged")  # a line about one customer, whom later lines may repeat
 ACTION_LABELS = {"create": "New customer", "update": "Updated", "unchanged": "Already up to date",
@@ -226,15 +228,15 @@ def parse_line(line: int, cells: list[str], columns: Columns, header_width: int,
     if "first_name" in parsed.values or "last_name" in parsed.values:
         parsed.values["name"] = " ".join(
             v for v in (parsed.values.pop("first_name", ""), parsed.values.pop("last_name", "")) if v)[:120]
-    if not raw.get("email", "").strip():
-        parsed.errors.append("The e-mail address is missing.")
+    if not raw.get("email", "").strip() and not raw.get("external_id", "").strip():
+        parsed.errors.append("The line has neither an e-mail address nor an external id; it needs one of them.")
     if parsed.errors:
         parsed.shown_email = _shown(raw.get("email", ""), 254)
         parsed.shown_name = _shown(raw.get("name", "") or f"{raw.get('first_name', '')} {raw.get('last_name', '')}",
                                    120)
         parsed.external_id = _shown(raw.get("external_id", ""), 80)
     else:
-        parsed.email, parsed.external_id = parsed.values["email"], parsed.values.get("external_id", "")
+        parsed.email, parsed.external_id = parsed.values.get("email", ""), parsed.values.get("external_id", "")
     return parsed
 
 
@@ -412,7 +414,7 @@ def _match(parsed: Parsed, by_id: dict[str, Any], by_email: dict[str, Any]) -> t
     """The customer this line is about, or an empty match with the reason it is refused."""
     email, external_id = parsed.email, parsed.external_id
     found = by_id.get(external_id) if external_id else None
-    holder = by_email.get(email)
+    holder = by_email.get(email) if email else None
     if found is not None:
         if holder is not None and holder.id != found.id:
             return None, (f"External id {external_id} is {found.name}'s, but {email} is the address of another "
@@ -447,7 +449,8 @@ def _decide(session: Session, job: CustomerImport, batch: list[Parsed], *, previ
         for row in _earlier_lines(session, job, batch):
             if row.external_id:
                 earlier_by_id.setdefault(row.external_id, row.line)
-            earlier_by_email.setdefault(row.email, (row.line, row.external_id))
+            if row.email:
+                earlier_by_email.setdefault(row.email, (row.line, row.external_id))
     matches: dict[int, tuple[Customer | None, str]] = {}
     for parsed in batch:
         if not parsed.errors:
@@ -478,6 +481,9 @@ def _decide(session: Session, job: CustomerImport, batch: list[Parsed], *, previ
                 if "name" not in parsed.values:
                     outcome = Outcome(action="refused", message="The name is missing; a new customer needs one.",
                                       **base)
+                elif not parsed.email and not EMAIL_OPTIONAL:
+                    outcome = Outcome(action="refused", **base,
+                                      message="The e-mail address is missing; a new customer needs one.")
                 else:
                     outcome = Outcome(action="create", message="New customer.", changes=dict(parsed.values), **base)
             else:
@@ -492,7 +498,8 @@ def _decide(session: Session, job: CustomerImport, batch: list[Parsed], *, previ
         if outcome.action in ("create", "update", "unchanged") and previewed is None:
             if parsed.external_id:
                 earlier_by_id.setdefault(parsed.external_id, parsed.line)
-            earlier_by_email.setdefault(parsed.email, (parsed.line, parsed.external_id))
+            if parsed.email:
+                earlier_by_email.setdefault(parsed.email, (parsed.line, parsed.external_id))
         outcomes.append(outcome)
     return outcomes
 
@@ -503,7 +510,7 @@ def _repeat(parsed: Parsed, by_id: dict[str, int], by_email: dict[str, tuple[int
         line = by_id[parsed.external_id]
         return Outcome(action="merged", **base, message=f"Repeat of line {line} (the same external id): merged "
                                                         f"into it; line {line}'s values are imported.")
-    if parsed.email in by_email:
+    if parsed.email and parsed.email in by_email:
         line, external_id = by_email[parsed.email]
         if parsed.external_id and external_id and external_id != parsed.external_id:
             return Outcome(action="refused", **base, message=f"Line {line} gives {parsed.email} to external id "
@@ -533,10 +540,12 @@ def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]])
         return
     defaults = {c.name: c.default for c in table.columns if c.default is not None and c.name not in rows[0]}
     names = [*rows[0], *defaults]
+    given = list(rows[0])
     with connection.connection.cursor() as cursor, cursor.copy(
             f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([*row.values(), *(d.arg(None) if d.is_callable else d.arg for d in defaults.values())])
+            copy.write_row([*(row[n] for n in given),
+                            *(d.arg(None) if d.is_callable else d.arg for d in defaults.values())])
 
 
 def _beat(session: Session, job: CustomerImport, done: int, counts: dict[str, int], *, attribute: str,
@@ -615,7 +624,7 @@ def run(session: Session, job: CustomerImport, path: Path, *, by: Employee, toda
             if outcome.action == "update" and outcome.customer is not None:
                 _update(session, outcome.customer.id, outcome.changes)
             elif outcome.action == "create":
-                new.append({**NEW_CUSTOMER, **outcome.changes})
+                new.append({**NEW_CUSTOMER, **outcome.changes})  # every row has every key of NEW_CUSTOMER
         session.flush()
         if new:
             _insert_rows(session, Customer, new)

@@ -43,7 +43,8 @@ def merge(customer_id: int):
                     name, email = other.name, other.email
                     customer_merge.merge(db.session, keep, other, by=current_user)
                     db.session.commit()
-                    flash(f"Merged: the record of {name} <{email}> is now part of this one, with its cases, "
+                    flash(f"Merged: the record of {name} <{email or 'no e-mail address'}> is now part of this one, "
+                          "with its cases, "
                           "notes and consents.", "success")
                     return redirect(url_for("staff.customer", customer_id=keep.id))
     status = 422 if form.errors else 200
