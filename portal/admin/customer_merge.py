@@ -83,7 +83,8 @@ def plan(session: Session, keep: Customer, remove: Customer, *, by: Employee) ->
     return MergePlan(
         keep, remove, _count(session, Case.customer_id == remove.id),
         _count(session, CustomerNote.customer_id == remove.id),
-        _count(session, or_(Member.customer_id == remove.id, func.lower(Member.email) == remove.email.lower())),
+        _count(session, or_(Member.customer_id == remove.id, func.lower(Member.email) == (remove.email or "").lower())
+               if remove.email else Member.customer_id == remove.id),
         _count(session, ChangeNotification.customer_id == remove.id))
 
 
@@ -95,7 +96,7 @@ def merge(session: Session, keep: Customer, remove: Customer, *, by: Employee) -
     for module in MOVERS:
         moved.update(module.move_customer(session, keep, remove))
     session.add(CustomerNote(customer_id=keep.id, author=by, kind="note", body=(
-        f"Merged with the record of {remove.name} <{remove.email}>"
+        f"Merged with the record of {remove.name} <{remove.email or 'no e-mail address'}>"
         + (f" (external id {remove.external_id})" if remove.external_id else "")
         + f": {_n(done.cases, 'case')}, {_n(done.notes, 'note')} and "
         f"{_n(done.memberships, 'focus-group membership')} moved here.")))
@@ -105,8 +106,8 @@ def merge(session: Session, keep: Customer, remove: Customer, *, by: Employee) -
         session.execute(delete(Customer).where(Customer.id == remove_id))
     session.flush()
     record(session, actor=by, action="merge", entity="customer", entity_id=keep.id,
-           summary=f"Merged {before['merged away']['name']} <{before['merged away']['email']}> (#{remove_id}) into "
-                   f"{keep.name} <{keep.email}> (#{keep.id})",
+           summary=f"Merged {before['merged away']['name']} <{before['merged away']['email'] or 'no address'}> "
+                   f"(#{remove_id}) into {keep.name} <{keep.email or 'no address'}> (#{keep.id})",
            before=before, after={"kept": _values(keep), "moved": moved})
     session.expire(keep, ["cases"])
     return done

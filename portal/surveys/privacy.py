@@ -66,7 +66,8 @@ def erase(session: Session, customer: Customer) -> dict[str, int]:
 def move_customer(session: Session, keep: Customer, remove: Customer) -> dict[str, int]:
     """Two records of one person merged: the memberships of ``remove`` (linked, or by its address) are ``keep``'s;
     each keeps the address it was invited at, so its invitations and answers stay as they were."""
-    moved = session.execute(update(Member).where(or_(
-        Member.customer_id == remove.id, func.lower(Member.email) == remove.email.lower())).values(
-        customer_id=keep.id))
+    linked = Member.customer_id == remove.id
+    if remove.email:  # a caller may have no address
+        linked = or_(linked, func.lower(Member.email) == remove.email.lower())
+    moved = session.execute(update(Member).where(linked).values(customer_id=keep.id))
     return {"focus-group memberships": moved.rowcount or 0}

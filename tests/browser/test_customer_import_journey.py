@@ -16,8 +16,7 @@ pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CSV = (
     "\ufeffE-mail address,Full name,Phone,Customer ID,Membership type,Member since,Total spend,Preferences,Seat\r\n"
-    "olivia@fans.example,Olivia Taylor,07700 900123,TKT-1,Season-ticket holder,2012-08-01,\"£4,200.50\","
-    "No calls,N12\r\n"
+    'olivia@fans.example,Olivia Taylor,07700 900123,TKT-1,Season-ticket holder,2012-08-01,"£4,200.50",No calls,N1\r\n'
     "james@fans.example,James Smith,,TKT-2,Member,01/07/2025,120,,\r\n"
     "OLIVIA@fans.example,Olivia T.,,TKT-1,,,,,\r\n"
     "not-an-address,Bad Email,,TKT-3,,,,,\r\n"
@@ -32,6 +31,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
 
 
+def _signed_in(browser, live_server, width: int = 1280, javascript: bool = True):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB",
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "alex@staff.example")
+    return context, page
+
+
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
@@ -44,13 +52,9 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
         s.commit()
     export = tmp_path / "crm-export.csv"
     export.write_text(CSV, encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, "alex@staff.example")
+    context, page = _signed_in(browser, live_server, javascript=False)
     page.goto(live_server.url + "/staff/customers/import")
-    check_accessibility_without_js = page.get_by_role("heading", name="Import customers")
-    assert check_accessibility_without_js.is_visible()
+    assert page.get_by_role("heading", name="Import customers").is_visible()
     page.get_by_label("CSV file").set_input_files(str(export))
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name="Check the import").wait_for()  # the progress page refreshed itself
@@ -61,19 +65,14 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
     context.close()
 
     for width in (1280, 320):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-        page = context.new_page()
-        sign_in(page, live_server.url, "alex@staff.example")
+        context, page = _signed_in(browser, live_server, width)
         page.goto(preview_url)
         check_accessibility(page)
         _no_sideways_scroll(page)
         _shot(page, f"customer-import-preview-{width}")
         context.close()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, "alex@staff.example")
+    context, page = _signed_in(browser, live_server, javascript=False)
     page.goto(preview_url)
     page.get_by_role("button", name="Import 3 customers").click()
     page.get_by_role("heading", name="Customers imported").wait_for()
@@ -84,15 +83,16 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
     from sqlalchemy import select
 
     from portal.cases.models import Customer
+    from tests.factories import make_case
 
     with live_server.session() as s:
         olivia = s.scalar(select(Customer).where(Customer.external_id == "TKT-1"))
         work = s.scalar(select(Customer).where(Customer.email == "olivia.taylor@work.example"))
+        make_case(s, customer=work, what_happened="My work address got the season-ticket renewal twice.")
+        s.commit()
         olivia_id, work_id = olivia.id, work.id
     for width in (1280, 320):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-        page = context.new_page()
-        sign_in(page, live_server.url, "alex@staff.example")
+        context, page = _signed_in(browser, live_server, width)
         page.goto(result_url)
         check_accessibility(page)
         _no_sideways_scroll(page)
@@ -106,15 +106,14 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
         _shot(page, f"customer-merge-confirm-{width}")
         context.close()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    sign_in(page, live_server.url, "alex@staff.example")
+    context, page = _signed_in(browser, live_server)
     page.goto(f"{live_server.url}/staff/customers/{olivia_id}/merge?other=%23{work_id}")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Merge into olivia@fans.example").click()
     main = page.inner_text("main")
     assert "Merged: the record of Olivia Taylor <olivia.taylor@work.example>" in main
     assert "£4,235.50" in main and "TKT-1" in main and "No calls" in main and "Post only" in main
+    assert "Cases (1)" in main
     check_accessibility(page)
     _shot(page, "customer-profile-after-merge-1280")
     context.close()

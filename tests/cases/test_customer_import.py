@@ -31,7 +31,7 @@ CSV = (
     "\"ana@fans.example\",\"Ana\r\nBell\",,TKT-8,,,,\"Post\r\nonly\",\r\n"
     "huge@fans.example,Huge Number,,TKT-9,,,999999999999999999999999999999999999999999999999,,\r\n"
     "dec@fans.example,Three Decimals,,TKT-10,,,1.005,,\r\n"
-    ",No Address,,TKT-11,,,,,\r\n"
+    ",No Address,,,,,,,\r\n"
 ).encode()
 
 
@@ -76,7 +76,7 @@ def test_the_preview_says_what_each_line_will_do_and_changes_no_customer(session
     assert "Name runs over more than one line" in by_line[10].message
     assert "not an amount" in by_line[13].message
     assert "more than two decimal places" in by_line[14].message
-    assert "The e-mail address is missing." in by_line[15].message
+    assert "neither an e-mail address nor an external id" in by_line[15].message
     assert session.scalars(select(Customer)).all() == []
 
 
@@ -111,6 +111,15 @@ def test_the_external_id_is_matched_before_the_address(session, tmp_path, manage
     olivia = session.scalar(select(Customer).where(Customer.external_id == "TKT-1"))
     assert olivia.email == "olivia.new@fans.example" and olivia.name == "Olivia Taylor"  # empty cell: kept
     assert session.scalar(select(Customer).where(Customer.email == "ravi@fans.example")).external_id == "TKT-4"
+
+
+def test_a_line_without_an_address_updates_the_customer_its_external_id_names(session, tmp_path, manager):
+    make_customer(session, name="Olivia Taylor", email="olivia@fans.example").external_id = "TKT-1"
+    session.commit()
+    job = run(session, tmp_path, b"email,name,external id,membership\n,,TKT-1,Season-ticket holder\n", manager)
+    assert job.result_counts["update"] == 1
+    olivia = session.scalar(select(Customer).where(Customer.external_id == "TKT-1"))
+    assert (olivia.email, olivia.membership) == ("olivia@fans.example", "Season-ticket holder")
 
 
 def test_lines_that_would_join_two_records_or_split_one_are_refused(session, tmp_path, manager):

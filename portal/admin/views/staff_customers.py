@@ -12,6 +12,7 @@ from portal.auth.models import Role
 from portal.auth.permissions import require
 from portal.cases.models import Customer
 from portal.db import db
+from portal.inputs import has_control_characters
 from portal.web import get_or_404
 
 bp = Blueprint("customer_merge", __name__, url_prefix="/staff/customers")
@@ -24,8 +25,9 @@ def merge(customer_id: int):
     require(customer_merge.may_merge(db.session, current_user, keep),
             "Only an admin, or a manager who may see every case of this customer, can merge the record.")
     form = MergeForm()
-    if request.method == "GET" and request.args.get("other"):
-        form.other.data = request.args["other"][:254]
+    suggested = request.args.get("other", "")
+    if request.method == "GET" and suggested and not has_control_characters(suggested):
+        form.other.data = suggested[:254]
     plan = None
     if request.method == "POST" and form.validate_on_submit():
         other = customer_merge.find_other(db.session, form.other.data, current_user)
@@ -41,7 +43,8 @@ def merge(customer_id: int):
                     name, email = other.name, other.email
                     customer_merge.merge(db.session, keep, other, by=current_user)
                     db.session.commit()
-                    flash(f"Merged: the record of {name} <{email}> is now part of this one, with its cases, "
+                    flash(f"Merged: the record of {name} <{email or 'no e-mail address'}> is now part of this one, "
+                          "with its cases, "
                           "notes and consents.", "success")
                     return redirect(url_for("staff.customer", customer_id=keep.id))
     status = 422 if form.errors else 200

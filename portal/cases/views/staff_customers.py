@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
@@ -56,7 +57,7 @@ def imports():
     status = 200
     if request.method == "POST":
         upload = form.file.data if form.validate_on_submit() else None
-        if upload is None or not upload.filename:
+        if not isinstance(upload, FileStorage) or not upload.filename:
             form.file.errors = ["Choose a CSV file to import."]
         else:
             folder = _imports()
