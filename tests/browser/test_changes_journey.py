@@ -27,7 +27,7 @@ def test_a_manager_groups_cases_publishes_a_change_and_the_customer_is_told(live
     page.get_by_label("Theme", exact=True).fill("Queues at the north stand")
     page.get_by_role("button", name="Create theme").click()
     page.get_by_label("Words").fill("north stand")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("form", name="Search cases").get_by_role("button", name="Search").click()
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Link the chosen cases").click()
