@@ -12,6 +12,7 @@ from portal import times
 from portal.cases.event_words import staff_title
 from portal.cases.naming import name_from_team
 from portal.db import utcnow
+from portal.inputs import CONTROL_CHARACTERS
 from portal.urls import public_url
 
 
@@ -73,6 +74,9 @@ def register(app: Flask) -> None:
         return list(app.config.get("PUBLIC_NAV", []))
 
     app.jinja_env.filters["iso"] = times.machine_time
+    # What a visitor typed, shown back in a box: never the control characters HTML cannot hold (a NUL in the
+    # query string is refused with 400, and that page shows the box too).
+    app.jinja_env.filters["printable"] = lambda text: CONTROL_CHARACTERS.sub("", text or "")
 
     @app.context_processor
     def organisation() -> dict[str, object]:
