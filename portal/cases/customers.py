@@ -29,7 +29,18 @@ def scored_rows(sql: str, name: str = "case_id", **params) -> Select:
 
 def customer_scores(session: Session, query: Query, *, limit: int) -> list[tuple[int, float]]:
     """(customer id, score) of the customers whose address or phone is what was typed (score EXACT_MATCH), or
-    whose name, address or phone hold words beginning as typed (the full-text index), best first."""
+    whose name, address or phone hold words beginning as typed (the full-text index), best first.
+
+    Words typed whole are looked up first, only the last as a prefix ("fan 5": the word "fan", then words
+    beginning "5"), which the index answers at once however many names begin "fan"; only when that finds fewer
+    than ``limit`` is every word taken as a prefix ("oliv tay" finds Olivia Taylor)."""
+    found = _customer_scores(session, query, limit=limit, last_only=len(query.words) > 1)
+    if len(found) < limit and len(query.words) > 1:
+        found = _customer_scores(session, query, limit=limit, last_only=False)
+    return found
+
+
+def _customer_scores(session: Session, query: Query, *, limit: int, last_only: bool) -> list[tuple[int, float]]:
     dialect = session.get_bind().dialect.name
     parts: list[Select] = []
     exact = literal(EXACT_MATCH, Float).label("score")
@@ -43,10 +54,11 @@ def customer_scores(session: Session, query: Query, *, limit: int) -> list[tuple
             parts.append(scored_rows(
                 "SELECT id AS customer_id, ts_rank(search_vector, to_tsquery('simple', :cq))::float8 * 10 AS score "
                 "FROM customer WHERE search_vector @@ to_tsquery('simple', :cq)", "customer_id",
-                cq=query.tsquery_prefix()))
+                cq=query.tsquery_prefix(last_only=last_only)))
         else:  # FTS5's rank is bm25(), lower for better matches
             parts.append(scored_rows("SELECT rowid AS customer_id, -rank AS score FROM customer_fts "
-                                     "WHERE customer_fts MATCH :cq", "customer_id", cq=query.fts5_prefix()))
+                                     "WHERE customer_fts MATCH :cq", "customer_id",
+                                     cq=query.fts5_prefix(last_only=last_only)))
     if not parts:
         return []
     hits = union_all(*parts).subquery("customer_hits")

@@ -72,13 +72,18 @@ class Query:
                 query = f"({query}) NOT {quote(term.words)}"
         return query
 
-    def fts5_prefix(self) -> str:
-        """Every positive word as a prefix (``"oliv"*``): for names and addresses typed in part."""
-        return " AND ".join(f'"{w}"*' for w in self.words)
+    def fts5_prefix(self, *, last_only: bool = False) -> str:
+        """Every positive word as a prefix (``"oliv"*``): for names and addresses typed in part. With
+        ``last_only`` only the last word (the one still being typed); the others whole, which an index answers far
+        faster when a word begins many names ("fan 5" among thousands of "Fan N")."""
+        last = len(self.words) - 1
+        return " AND ".join(f'"{w}"' if last_only and i < last else f'"{w}"*' for i, w in enumerate(self.words))
 
-    def tsquery_prefix(self) -> str:
+    def tsquery_prefix(self, *, last_only: bool = False) -> str:
         """The same for PostgreSQL's to_tsquery: each word (letters and digits only) as ``'word':*``."""
-        return " & ".join(f"'{w.lower()}':*" for w in self.words)
+        last = len(self.words) - 1
+        return " & ".join(f"'{w.lower()}'" if last_only and i < last else f"'{w.lower()}':*"
+                          for i, w in enumerate(self.words))
 
     def __bool__(self) -> bool:
         return bool(self.words)

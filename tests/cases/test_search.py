@@ -8,7 +8,7 @@ from portal.cases import search
 from portal.cases.customers import matching_customers
 from portal.cases.models import Case, CaseHelper, EventKind
 from portal.cases.permissions import can_view
-from portal.cases.search_terms import mark_words
+from portal.cases.search_terms import mark_words, parse
 from portal.cases.timeline import record
 from tests.factories import make_case, make_category, make_customer, make_employee, make_team
 
@@ -228,6 +228,25 @@ def test_a_word_in_very_many_cases_ranks_the_newest_and_says_so(session, club, m
     assert results.capped and results.total == 5
     assert {h.case for h in results.cases} == set(made[-5:])
     assert not search.search(session, "turnstile", club["maria"]).capped
+
+
+def test_prefixes_for_only_the_last_word_when_asked():
+    query = parse("Fan 5")
+    assert query.tsquery_prefix() == "'fan':* & '5':*"
+    assert query.tsquery_prefix(last_only=True) == "'fan' & '5':*"
+    assert query.fts5_prefix() == '"Fan"* AND "5"*'
+    assert query.fts5_prefix(last_only=True) == '"Fan" AND "5"*'
+
+
+def test_a_name_typed_whole_is_found_first_and_a_part_typed_still_finds(session, club):
+    fans = [make_customer(session, name=f"Fan {n}", email=f"fan{n}@bench.example") for n in (5, 50, 51)]
+    fanny = make_customer(session, name="Fanny 5", email="fanny5@bench.example")
+    session.commit()
+    # Enough whole-word matches: the prefix look-up of every word ("Fanny") is not needed.
+    assert set(matching_customers(session, "fan 5", limit=3)) == set(fans)
+    # Too few: every word as a prefix, as before.
+    assert set(matching_customers(session, "fan 5", limit=10)) == {*fans, fanny}
+    assert matching_customers(session, "oliv tay") == [club["olivia"]]
 
 
 def test_the_database_keeps_the_search_in_step_after_every_migration(session):
