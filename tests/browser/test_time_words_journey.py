@@ -38,6 +38,8 @@ def test_a_failed_submit_moves_focus_to_the_error_summary(live_server, browser, 
     page.goto(live_server.url + "/tell-us")
     page.get_by_role("button", name=re.compile("^Send")).click()
     page.get_by_role("heading", name="There is a problem").wait_for()
+    # The page has loaded once its deferred script has run (the heading can show before that on a busy machine).
+    page.wait_for_load_state("load")
     assert _focused_class(page) == "error-summary"
     page.keyboard.press("Tab")  # the next stop is the summary's first link, to the first field with a problem
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("#")
