@@ -59,7 +59,15 @@ def register(app: Flask) -> None:
     def day(moment: datetime | date | None) -> str:
         return times.day(moment, zone())
 
-    app.jinja_env.filters.update(ago=ago, exact=exact, deadline=deadline, day=day, from_team=name_from_team)
+    # A queue's crowded row: "in 3 h" / "overdue 2 d" for a due moment, "4 Dec 03:39" for a clock time.
+    def due(moment: datetime | None) -> str:
+        return times.due_words(moment, utcnow(), zone())
+
+    def short(moment: datetime | None) -> str:
+        return times.short_time(moment, utcnow(), zone())
+
+    app.jinja_env.filters.update(ago=ago, exact=exact, deadline=deadline, day=day, from_team=name_from_team,
+                                 due=due, short=short)
     app.jinja_env.globals["event_title"] = staff_title
     app.jinja_env.globals["public_url"] = public_url
 

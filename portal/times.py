@@ -37,6 +37,14 @@ def exact_time(moment: datetime | None, zone: str | ZoneInfo | None = None) -> s
     return local(moment, zone).strftime("%-d %B %Y at %H:%M %Z")
 
 
+def short_time(moment: datetime | None, now: datetime, zone: str | ZoneInfo | None = None) -> str:
+    """ "4 Dec 03:39": a clock time for a crowded row, the year only when it is not this year's."""
+    if moment is None:
+        return ""
+    when = local(moment, zone)
+    return when.strftime("%-d %b %H:%M" if when.year == local(now, zone).year else "%-d %b %Y %H:%M")
+
+
 def machine_time(moment: datetime | date | None) -> str:
     """A moment for `<time datetime="…">`: ISO 8601 to the second, as HTML takes at most three decimals."""
     if moment is None:
@@ -89,3 +97,25 @@ def deadline(moment: datetime | None, now: datetime, zone: str | ZoneInfo | None
     if moment is None:
         return ""
     return f"{exact_time(moment, zone)} ({relative_time(moment, now, zone)})"
+
+
+def due_words(moment: datetime | None, now: datetime, zone: str | ZoneInfo | None = None) -> str:
+    """ "in 3 h", "overdue 2 d", "in 40 min": a queue's due column, short enough for one line per case.
+
+    The units follow relative_time (minutes under an hour, hours under a day, then calendar days in the
+    organisation's time zone), so a queue and a case page never disagree about how far away a deadline is.
+    """
+    if moment is None:
+        return ""
+    moment, now = _aware(moment), _aware(now)
+    seconds = (moment - now).total_seconds()
+    gap = abs(seconds)
+    if gap < 60:
+        return "due now"
+    if gap < 3600:
+        words = f"{int(gap // 60)} min"
+    elif gap < DAY:
+        words = f"{int(gap // 3600)} h"
+    else:
+        words = f"{max(abs((local(moment, zone).date() - local(now, zone).date()).days), 1)} d"
+    return f"in {words}" if seconds > 0 else f"overdue {words}"

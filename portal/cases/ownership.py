@@ -78,6 +78,25 @@ def hand_off(
     return event
 
 
+def reassign(
+    session: Session, cases: list[Case], *, to: Employee, note: str, reason: str, by: Employee,
+    link_for: Callable[[str], str],
+) -> list[Event]:
+    """A manager moves several cases to one colleague with one context note: each is an ordinary handoff (its
+    note, its events, the new owner and the customer told), and either all of them move or none does."""
+    if not cases:
+        raise HandoffRefused("Tick at least one case to reassign.")
+    check_note(note)
+    theirs = [c.reference for c in cases if c.owner_id == to.id]
+    if theirs:
+        which = "it" if len(theirs) == 1 else "them"
+        raise HandoffRefused(f"{to.name} already owns {', '.join(theirs)}: untick {which} or choose someone else.")
+    refused = [c.reference for c in cases if not can_work_on(by, c)]
+    if refused:
+        raise HandoffRefused(f"Only a manager of their team can reassign {', '.join(refused)}.")
+    return [hand_off(session, c, to=to, note=note, reason=reason, by=by, link_for=link_for) for c in cases]
+
+
 def _flag_to_manager(session: Session, case: Case, handoffs: int) -> None:
     case.needs_manager = True
     record(session, case, EventKind.flagged, detail={"reason": f"handed off {handoffs} times"})

@@ -36,6 +36,12 @@ def worth(customer: Customer, today: date) -> str:
     return ", ".join(parts)
 
 
+def worth_tag(customer: Customer) -> str:
+    """The queue's small tag beside a customer's name, e.g. "£4,200 · Season-ticket holder" ("" for neither)."""
+    parts = [f"£{customer.lifetime_spend:,.0f}"] if customer.lifetime_spend else []
+    return " · ".join(parts + ([customer.membership] if customer.membership else []))
+
+
 def profile(session: Session, customer: Customer, *, today: date) -> Profile:
     cases = session.scalars(
         select(Case).where(Case.customer_id == customer.id).options(selectinload(Case.owner),

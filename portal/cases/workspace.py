@@ -17,7 +17,13 @@ from portal.cases.search_terms import parse
 from portal.paging import Page, paginate
 
 PAGE_SIZE = 25
-SORTS = {"due": "Due first", "oldest": "Oldest first", "activity": "Latest customer activity"}
+SORTS = {"due": "Due first", "due_desc": "Due last", "oldest": "Oldest first", "newest": "Newest first",
+         "activity": "Latest customer activity", "activity_asc": "Earliest customer activity"}
+# A queue's sortable columns: the sort its header asks for first, then the other way round on a second click.
+SORT_COLUMNS = {"due": ("due", "due_desc"), "filed": ("oldest", "newest"), "activity": ("activity", "activity_asc")}
+DESCENDING = frozenset({"due_desc", "newest", "activity"})
+# The statuses in which the next move is the customer's (choosing from the remedies offered): not urgent for us.
+WAITING_ON_CUSTOMER = (CaseStatus.remedy_offered,)
 
 # A case is due by its first-response target until it has a reply, then by its resolution target.
 DUE = case((Case.first_responded_at.is_(None), Case.first_response_due), else_=Case.resolution_due)
@@ -51,6 +57,56 @@ def due_at(c: Case) -> datetime | None:
     return c.first_response_due if c.first_responded_at is None else c.resolution_due
 
 
+def end_of_day(now: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight after ``now`` on the organisation's wall clock, in UTC: what "due today" runs up to."""
+    return _day_start(now.astimezone(zone).date() + timedelta(days=1), zone)
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How pressing each case in a queue is, read from one clock so every row (and the header) agrees.
+
+    A row is "overdue" past its due moment, "waiting" while the customer has the next move, "soon" when it falls
+    due before the end of today, and otherwise plain; a case flagged for a manager says so beside any of these.
+    """
+
+    now: datetime
+    day_ends: datetime
+
+    @classmethod
+    def at(cls, now: datetime, zone: ZoneInfo) -> Urgency:
+        return cls(now, end_of_day(now, zone))
+
+    def due(self, c: Case) -> datetime | None:
+        return due_at(c) if c.status in OPEN_STATUSES else None
+
+    def state(self, c: Case) -> str:
+        due = self.due(c)
+        if due is not None and due < self.now:
+            return "overdue"
+        if c.status in WAITING_ON_CUSTOMER:
+            return "waiting"
+        if due is not None and due < self.day_ends:
+            return "soon"
+        return ""
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    today: int
+    overdue: int
+
+
+def due_counts(session: Session, employee: Employee, *, now: datetime, zone: ZoneInfo) -> DueCounts:
+    """The header's figures for the signed-in employee's own open cases, by the same rules as Urgency."""
+    mine = and_(Case.owner_id == employee.id, Case.status.in_(OPEN_STATUSES))
+    soon = and_(now <= DUE, end_of_day(now, zone) > DUE, Case.status.not_in(WAITING_ON_CUSTOMER))
+    row = session.execute(
+        select(func.sum(case((soon, 1), else_=0)), func.sum(case((now > DUE, 1), else_=0))).where(mine)
+    ).one()
+    return DueCounts(int(row[0] or 0), int(row[1] or 0))
+
+
 def _filtered(query: Select, filters: QueueFilters, now: datetime, session: Session) -> Select:
     if filters.customer:
         typed = parse(filters.customer)
@@ -74,11 +130,18 @@ def _filtered(query: Select, filters: QueueFilters, now: datetime, session: Sess
     return query
 
 
-def _page(session: Session, query: Select, filters: QueueFilters) -> Page[Case]:
-    order = {
+def _order(sort: str) -> tuple:
+    return {
+        "due_desc": (DUE.desc().nulls_last(), Case.id.desc()),
         "oldest": (Case.created_at, Case.id),
+        "newest": (Case.created_at.desc(), Case.id.desc()),
         "activity": (Case.last_customer_activity_at.desc().nulls_last(), Case.id),
-    }.get(filters.sort, (DUE.asc().nulls_last(), Case.id))
+        "activity_asc": (Case.last_customer_activity_at.asc().nulls_last(), Case.id),
+    }.get(sort, (DUE.asc().nulls_last(), Case.id))
+
+
+def _page(session: Session, query: Select, filters: QueueFilters) -> Page[Case]:
+    order = _order(filters.sort)
     query = query.options(selectinload(Case.customer), selectinload(Case.category), selectinload(Case.owner))
     return paginate(session, query, page=filters.page, per_page=PAGE_SIZE, order_by=order)
 
@@ -106,6 +169,21 @@ def team_cases(session: Session, teams: list[Team], filters: QueueFilters, *, no
     )
     return _page(session, _filtered(query, QueueFilters(**{**filters.__dict__, "status": None}), now, session),
                  filters)
+
+
+MOST_AT_ONCE = 100  # cases one reassignment may move: more than a page of the queue is a mistake
+
+
+def cases_in_teams(session: Session, teams: list[Team], ids: list[int]) -> list[Case]:
+    """The open cases of the teams among ``ids`` (any other id is left out), in the order of ``ids``."""
+    if not ids or len(ids) > MOST_AT_ONCE:
+        return []
+    found = {c.id: c for c in session.scalars(
+        select(Case).join(Category, Category.id == Case.category_id)
+        .where(Case.id.in_(ids), Category.team_id.in_([t.id for t in teams]), Case.status.in_(OPEN_STATUSES))
+        .options(selectinload(Case.owner), selectinload(Case.customer), selectinload(Case.category))
+    )}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,18 @@ from portal.urls import case_link
 from portal.web import form_status, get_or_404
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+# The queue's macros are imported without the page's context: what they call is a template global.
+bp.add_app_template_global(profiles.worth_tag, "worth_tag")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
+
+
+@bp.app_context_processor
+def _staff_header() -> dict:
+    """The staff header's count of the employee's cases due today: one query, run only by pages that show it."""
+    return {"due_today": lambda: workspace.due_counts(db.session, current_user, now=utcnow(), zone=_zone())}
 
 
 def _day(name: str, label: str, problems: dict[str, str]) -> date | None:
@@ -67,7 +79,7 @@ def _filters() -> tuple[workspace.QueueFilters, dict[str, str]]:
         customer=" ".join(args.get("customer", "").split())[:200],
         channel=Channel(channel) if channel in Channel.__members__ else None,
         filed_from=filed_from, filed_to=filed_to,
-        zone=ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London")),
+        zone=_zone(),
     )
     return filters, problems
 
@@ -76,9 +88,11 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
 
 
-def _queue_options(problems: dict[str, str]) -> dict:
+def _queue_options(problems: dict[str, str], now) -> dict:
     return {"categories": _categories(), "statuses": list(CaseStatus), "sorts": workspace.SORTS,
-            "due_at": workspace.due_at, "channels": list(Channel), "problems": problems}
+            "urgency": workspace.Urgency.at(now, _zone()), "sort_columns": workspace.SORT_COLUMNS,
+            "descending": workspace.DESCENDING, "channels": list(Channel),
+            "problems": problems}
 
 
 @bp.get("/cases")
@@ -88,21 +102,68 @@ def my_cases() -> str:
     now = utcnow()
     return render_template(
         "cases/staff/my_cases.html", result=workspace.my_cases(db.session, current_user, filters, now=now),
-        helping=workspace.helping_on(db.session, current_user), filters=filters, now=now, **_queue_options(problems),
+        helping=workspace.helping_on(db.session, current_user), filters=filters, **_queue_options(problems, now),
     )
 
 
-@bp.get("/team")
+@bp.route("/team", methods=["GET", "POST"])
 @role_required(Role.manager)
-def team() -> str:
+def team():
+    """The team's queue and each person's load; a POST reassigns the cases ticked to one colleague."""
     filters, problems = _filters()
-    now = utcnow()
     teams = workspace.teams_managed_by(db.session, current_user)
+    reassign = {"picked": set(), "errors": {}, "new_owner": None, "note": "", "reason": "workload"}
+    status = 200
+    if request.method == "POST":
+        reassign, moved = _reassign(teams)
+        if moved is not None:
+            flash(moved, "success")
+            return redirect(request.full_path)
+        status = 422
+    now = utcnow()
     return render_template(
         "cases/staff/team.html", teams=teams, result=workspace.team_cases(db.session, teams, filters, now=now),
-        loads=workspace.load_per_person(db.session, teams, now=now), filters=filters, now=now,
-        **_queue_options(problems),
-    )
+        loads=workspace.load_per_person(db.session, teams, now=now), filters=filters, reassign=reassign,
+        reasons=ownership.HANDOFF_REASONS, **_queue_options(problems, now),
+    ), status
+
+
+def _reassign(teams) -> tuple[dict, str | None]:
+    """Read the reassignment form (plain fields: one checkbox per case) and hand the cases off, or say why not."""
+    form = request.form
+    typed_ids = form.getlist("case")
+    ids = [i for i in (optional_db_int(v) for v in typed_ids) if i is not None]
+    new_owner = optional_db_int(form.get("new_owner", ""))
+    state = {"picked": set(ids), "errors": {}, "new_owner": new_owner, "note": form.get("note", "")[:5000],
+             "reason": form.get("reason", "")}
+    members = {load.employee.id: load.employee for load in workspace.load_per_person(db.session, teams,
+                                                                                     now=utcnow())}
+    to = members.get(new_owner) if new_owner else None
+    if to is None:
+        state["errors"]["new_owner"] = "Choose the colleague who takes the cases."
+    cases = workspace.cases_in_teams(db.session, teams, ids)
+    if not typed_ids:
+        state["errors"]["cases"] = "Tick at least one case to reassign."
+    elif len(cases) != len(typed_ids):
+        state["errors"]["cases"] = "Some of the cases ticked are not open cases of your teams; tick them again."
+    if state["reason"] not in ownership.HANDOFF_REASONS:
+        state["errors"]["reason"] = "Choose why the cases are moving."
+    try:
+        ownership.check_note(state["note"])
+    except ownership.HandoffRefused as refused:
+        state["errors"]["note"] = str(refused)
+    if state["errors"]:
+        return state, None
+    try:
+        ownership.reassign(db.session, cases, to=to, note=state["note"], reason=state["reason"], by=current_user,
+                           link_for=case_link)
+    except ownership.HandoffRefused as refused:
+        db.session.rollback()
+        state["errors"]["cases"] = str(refused)
+        return state, None
+    db.session.commit()
+    count = f"{len(cases)} case{'' if len(cases) == 1 else 's'}"
+    return state, f"{count} now owned by {to.name}, each with your note. They and each customer have been told."
 
 
 @bp.get("/search", endpoint="search")
@@ -113,8 +174,8 @@ def search_page():
     if not after and (found := search.jump_target(db.session, typed, current_user)) is not None:
         return redirect(url_for("staff.case", reference=found.reference))
     results = search.search(db.session, typed, current_user, after=after)
-    return render_template("cases/staff/search.html", results=results, typed=results.query.text, now=utcnow(),
-                           due_at=workspace.due_at)
+    return render_template("cases/staff/search.html", results=results, typed=results.query.text,
+                           urgency=workspace.Urgency.at(utcnow(), _zone()))
 
 
 def _case_for_staff(reference: str) -> Case:

@@ -37,7 +37,9 @@ def test_results_show_marked_words_status_owner_and_due(client, club, db_session
     assert "1 case matches" in page
     assert "Internal note:</span>" in page and "<mark>refund</mark>" in page
     assert "&lt;b&gt;James&lt;/b&gt;" in page
-    assert "Owner: Maria Lopez" in page and "Due:" in page and club["case"].status.label in page
+    # A queue row: the owner, when it is due and the status each in their column.
+    assert '<td class="queue__owner">Maria Lopez</td>' in page and 'class="queue__due"' in page
+    assert club["case"].status.label in page and page.count("data-case-link") == 1
     by_name = client.get("/staff/search?q=James").get_data(as_text=True)
     assert '<a href="/staff/customers/' in by_name and "<mark>James</mark> Smith" in by_name
 
@@ -66,11 +68,11 @@ def test_pages_go_on_by_a_cursor_and_back_to_the_first(client, club, db_session)
     db_session.commit()
     sign_in(client, "maria")
     first = client.get("/staff/search?q=floodlight").get_data(as_text=True)
-    assert "30 cases match" in first and first.count('class="search-result"') == 25
+    assert "30 cases match" in first and first.count("data-case-link") == 25
     assert "after=" in first and "First page" not in first
     next_link = re.search(r'href="(/staff/search\?[^"]*after=[^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = client.get(next_link).get_data(as_text=True)
-    assert second.count('class="search-result"') == 5 and "First page" in second and 'rel="next"' not in second
+    assert second.count("data-case-link") == 5 and "First page" in second and 'rel="next"' not in second
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, club):

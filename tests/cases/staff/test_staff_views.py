@@ -91,7 +91,7 @@ def test_my_cases_lists_my_open_cases_due_first_with_filters_in_the_url(client, 
     page = client.get("/staff/cases").get_data(as_text=True)
     assert page.index(late.reference) < page.index(club["case"].reference)
     assert done.reference not in page and club["food"].reference not in page
-    assert "Overdue" in page
+    assert "overdue 3 h</time>" in page and "queue__row--overdue" in page
     overdue_only = client.get("/staff/cases?overdue=1").get_data(as_text=True)
     assert late.reference in overdue_only and club["case"].reference not in overdue_only
     assert 'id="f-overdue" name="overdue" value="1" checked' in overdue_only
