@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.times import day, deadline, exact_time, relative_time
+from portal.times import day, deadline, due_words, exact_time, relative_time, short_time
 
 LONDON = "Europe/London"
 NOW = datetime(2026, 12, 2, 3, 39, tzinfo=UTC)
@@ -67,3 +67,25 @@ def test_the_day_the_clocks_go_back_counts_as_one_day():
 def test_a_deadline_shows_its_exact_time_beside_the_wording():
     assert deadline(NOW + timedelta(days=14), NOW, LONDON) == "16 December 2026 at 03:39 GMT (in 14 days)"
     assert deadline(None, NOW, LONDON) == "" and exact_time(None) == "" and relative_time(None, NOW) == ""
+
+
+@pytest.mark.parametrize(("gap", "words"), [
+    (timedelta(seconds=59), "due now"),
+    (-timedelta(seconds=59), "due now"),
+    (timedelta(minutes=40), "in 40 min"),
+    (timedelta(hours=3, minutes=59), "in 3 h"),
+    (-timedelta(hours=3, minutes=1), "overdue 3 h"),
+    (-timedelta(minutes=5), "overdue 5 min"),
+    (timedelta(hours=23, minutes=59), "in 23 h"),
+    (-timedelta(days=2, hours=1), "overdue 2 d"),
+    (timedelta(days=14), "in 14 d"),
+])
+def test_a_queues_due_wording_is_short_and_counts_like_the_rest(gap, words):
+    assert due_words(NOW + gap, NOW, LONDON) == words
+    assert due_words(None, NOW, LONDON) == ""
+
+
+def test_a_short_clock_time_names_the_year_only_when_it_is_another():
+    assert short_time(datetime(2026, 7, 1, 12, 5, tzinfo=UTC), NOW, LONDON) == "1 Jul 13:05"
+    assert short_time(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), NOW, LONDON) == "31 Dec 2025 23:30"
+    assert short_time(None, NOW, LONDON) == ""
