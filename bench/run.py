@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         env = dict(os.environ, DATABASE_URL=url, PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(32),
                    RATELIMIT_ENABLED="false", PORTAL_INSTANCE=str(workdir), BASE_URL="http://127.0.0.1")
         env.pop("SENDGRID_API_KEY", None)
-        query_counts = _query_counts(url, workdir, data)
+        query_counts, server_ms = _query_counts(url, workdir, data)
 
         wrk_path = ensure_wrk()
         hello = Server("bench.hello:app", env, workdir)
@@ -256,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
             ratio = measured["rps"] / baseline["rps"] if baseline["rps"] else 0.0
             results.append({"page": page.name, "path": page.path.split("?")[0], **measured, "ratio": round(ratio, 3),
                             "target_ratio": page.target, "queries": query_counts.get(page.name),
+                            "server": server_ms.get(page.name),
                             "met": ratio >= page.target and (measured["p99_ms"] or 1e9) <= P99_TARGET_MS
-                            and not measured["non_2xx"]})
+                            and not measured["non_2xx"] and (server_ms.get(page.name) or {}).get("met") is not False})
         memory = portal.worker_peak_mb()
         extras = {} if args.skip_extras else _extras(args.database_url, import_lines=args.import_lines)
         for server in servers:
@@ -413,14 +414,16 @@ def _category_id(url: str) -> int:
     return value
 
 
-def _query_counts(url: str, workdir: Path, data: BenchData) -> dict[str, int]:
+def _query_counts(url: str, workdir: Path, data: BenchData) -> tuple[dict[str, int], dict[str, dict]]:
+    """SQL statements per page, and the server's own time per page (in-process), on one fresh app."""
     from bench.queries import all_counts
+    from bench.server_time import server_times
     from portal.app import create_app
 
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-query-counting-secret", "DATABASE_URL": url,
                       "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox"),
                       "PAGE_CACHE_SECONDS": 0})  # count what a fresh render costs, not a cached copy
-    return all_counts(app, data)
+    return all_counts(app, data), server_times(app, data)
 
 
 def _extras(database_url: str = "", *, import_lines: int = 100_000) -> dict:
@@ -446,11 +449,15 @@ def _print(report: dict, out: Path) -> None:
     base = report["hello_world"]
     print(f"\nhello-world baseline: {base['rps']:.0f} req/s, p50 {base['p50_ms']} ms, p99 {base['p99_ms']} ms "
           f"({report['connections']} connections, {report['duration_s']} s each)\n")
-    print(f"{'page':<34}{'req/s':>9}{'ratio':>8}{'target':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>6}  result")
+    print(f"{'page':<34}{'req/s':>9}{'ratio':>8}{'target':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>6}"
+          f"{'srv ms':>8}  result")
     for row in report["pages"]:
         queries = "" if row["queries"] in (None, -1) else row["queries"]
+        server = row.get("server") or {}
+        own = f"{server['median_ms']:.1f}" + ("/" + f"{server['target_ms']:.0f}" if server.get("target_ms") else "") \
+            if server else ""
         print(f"{row['page']:<34}{row['rps']:>9.0f}{row['ratio']:>8.2f}{row['target_ratio']:>8.2f}"
-              f"{row['p50_ms'] or 0:>9.1f}{row['p99_ms'] or 0:>9.1f}{queries:>6}  "
+              f"{row['p50_ms'] or 0:>9.1f}{row['p99_ms'] or 0:>9.1f}{queries:>6}{own:>8}  "
               f"{'PASS' if row['met'] else 'MISS'}{' (' + str(row['non_2xx']) + ' errors)' if row['non_2xx'] else ''}")
     print(f"\npeak memory per gunicorn worker: {', '.join(f'{m} MB' for m in report['worker_peak_rss_mb'])}")
     for name, extra in report["extras"].items():

@@ -24,3 +24,6 @@ def test_query_counts_per_page_do_not_grow_with_the_data_set(tmp_path):
     small, large = _counts(tmp_path, 100), _counts(tmp_path, 1000)
     assert small == large, {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert small["my cases (agent)"] > 0 and small["customer case page"] > 0
+    # The queues (one line per case, the header's count due today): a fixed, small number of statements.
+    assert 0 < small["my cases (agent)"] <= 12 and 0 < small["team queue (manager)"] <= 12, small
+    assert 0 < small["search results (manager)"] <= 12, small
