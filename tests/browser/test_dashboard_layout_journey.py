@@ -71,3 +71,23 @@ def test_the_filters_fit_one_line_at_1280_px(live_server, page):
     # One line in the staff layout's width (about 1230 px of column at 1280); the old 960 px column has two.
     lines = 1 if page.locator(".dashboard").bounding_box()["width"] >= 1100 else 2
     assert len(set(tops)) <= lines, tops
+
+
+def test_the_cases_behind_a_figure_scroll_in_their_box_at_320_px(live_server, page):
+    with live_server.session() as s:
+        load_demo(s, customers=120, cases=200)
+        s.commit()
+    sign_in(page, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
+    page.goto(live_server.url + "/staff/metrics/?period=12m")
+    page.get_by_role("link", name="overdue").click()
+    assert page.get_by_role("heading", name="Overdue at the end of the period").is_visible()
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        check_accessibility(page)
+        page.screenshot(path=str(DOCS / f"18-dashboard-cases-{width}.png"), full_page=True)
+    box = page.get_by_role("region", name="Overdue at the end of the period")
+    reference = box.locator("tbody td").first
+    before = reference.bounding_box()["x"]
+    box.evaluate("el => { el.scrollLeft = 300; }")
+    assert box.evaluate("el => el.scrollLeft") > 0 and abs(reference.bounding_box()["x"] - before) < 1

@@ -195,7 +195,8 @@ def test_the_numbers_come_first_each_headline_figure_with_its_target_and_verdict
     cards = page[page.index('class="dash-headline"'):page.index("</ul>", page.index('class="dash-headline"'))]
     assert cards.count('<li class="dash-headline__card') == 5
     # One of the two first responses on target: 50% against 90%.
-    assert re.search(r'<span class="stat">50%</span></p>\s*<p class="dash-headline__target">Target 90%:\s*'
+    assert re.search(r'<span class="stat">50%</span></p>\s*<p class="dash-headline__name"><a [^>]+>First responses on '
+                     r'target</a></p>\s*<p class="dash-headline__target">Target 90%:\s*'
                      r'<strong class="verdict verdict--missed">missed by 40 points</strong>', cards)
     assert "Target at most 5%:" in cards and "nothing to judge yet" in cards  # nothing resolved, nothing reopened
 
