@@ -18,11 +18,16 @@ def _top(page, selector: str) -> float:
     return page.locator(selector).first.bounding_box()["y"]
 
 
-def test_the_dashboard_reads_at_1280_and_320_px(live_server, page):
+def _a_signed_in_admin(live_server, page, *, cases: int = 200) -> None:
+    """The demo organisation with a year of cases, and its admin (who sees every team) signed in."""
     with live_server.session() as s:
-        load_demo(s, customers=120, cases=200)
+        load_demo(s, customers=120, cases=cases)
         s.commit()
     sign_in(page, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
+
+
+def test_the_dashboard_reads_at_1280_and_320_px(live_server, page):
+    _a_signed_in_admin(live_server, page)
     page.get_by_role("link", name="Dashboard").click()
     page.get_by_label("Period", exact=True).select_option(label="Last 12 months")
     page.get_by_role("button", name="Show").click()
@@ -60,10 +65,7 @@ def test_the_dashboard_reads_at_1280_and_320_px(live_server, page):
 
 
 def test_the_filters_fit_one_line_at_1280_px(live_server, page):
-    with live_server.session() as s:
-        load_demo(s, customers=20, cases=30)
-        s.commit()
-    sign_in(page, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
+    _a_signed_in_admin(live_server, page, cases=30)
     page.goto(live_server.url + "/staff/metrics/")
     tops = page.eval_on_selector_all(".dash-filters select, .dash-filters input, .dash-filters button",
                                      "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
@@ -74,10 +76,7 @@ def test_the_filters_fit_one_line_at_1280_px(live_server, page):
 
 
 def test_the_cases_behind_a_figure_scroll_in_their_box_at_320_px(live_server, page):
-    with live_server.session() as s:
-        load_demo(s, customers=120, cases=200)
-        s.commit()
-    sign_in(page, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
+    _a_signed_in_admin(live_server, page)
     page.goto(live_server.url + "/staff/metrics/?period=12m")
     page.get_by_role("link", name="overdue").click()
     assert page.get_by_role("heading", name="Overdue at the end of the period").is_visible()
