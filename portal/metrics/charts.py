@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 HEIGHT = 240  # pixels: the plot and the labels under it
 TOP, BOTTOM = 16, 40
-ROW, ROW_BAR = 30, 18  # a category chart's rows: one bar a row, its name beside it
+ROW, ROW_BAR, ROW_NAME = 44, 16, 15  # a category chart's rows: its name, and under it the bar with its count
 MANY, CROWDED = 12, 26  # more columns than these: their values are left to the table on narrower screens
 
 
@@ -140,10 +140,10 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float | Non
 
 
 def category_chart(title: str, labels: list[str], values: list[float]) -> Chart:
-    """A count per category as one row each, the name beside its bar and the count at its end: names as long as
-    "Apology and a fix" stay whole on a phone, where they could not fit under columns."""
+    """A count per category as one row each, the name over its bar and the count at the bar's end: names as long as
+    "A gesture (tickets, vouchers)" stay whole on a phone, where they could fit neither under columns nor beside."""
     top = max(max(values, default=0), 1)
-    bars = [Bar(0.0, 100 * value / top, i * ROW + (ROW - ROW_BAR) / 2, ROW_BAR, label, value, f"{value:.0f}")
+    bars = [Bar(0.0, 100 * value / top, i * ROW + ROW_NAME + 6, ROW_BAR, label, value, f"{value:.0f}")
             for i, (label, value) in enumerate(zip(labels, values, strict=True))]
     height = max(1, len(bars)) * ROW
     return Chart(title, "", "rows", height, [], [], bars, [], height)
