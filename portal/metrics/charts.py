@@ -95,15 +95,16 @@ def scale(maximum: float, unit: str = "", *, whole: bool = False) -> tuple[float
         if candidate * 4 >= maximum:
             step = candidate
             break
-    step = max(step, 1.0) if whole else step
+    step = max(step, 1.0) if whole else step  # a count axis under 0.4 still steps by one
     steps = math.ceil(maximum / step - 1e-9)
     return step * steps, [step * i for i in range(steps + 1)]
 
 
 def _text(value: float, unit: str, whole: bool) -> str:
-    if whole:
+    """A value as the chart writes it: whole numbers for counts and percentages, a tenth of an hour otherwise."""
+    if whole or unit == "%":
         return f"{value:.0f}{unit}"
-    return f"{value:.0f}{unit}" if unit == "%" else f"{value:.1f}".removesuffix(".0") + unit
+    return f"{value:.1f}".removesuffix(".0") + unit
 
 
 def _axis(maximum: float, unit: str, whole: bool) -> tuple[float, list[Tick]]:
