@@ -64,15 +64,37 @@ def test_the_dashboard_reads_at_1280_and_320_px(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-def test_the_filters_fit_one_line_at_1280_px(live_server, page):
+def test_the_filters_fit_one_line_at_1280_px_and_the_dates_show_for_dates_i_choose(live_server, page, browser):
     _a_signed_in_admin(live_server, page, cases=30)
     page.goto(live_server.url + "/staff/metrics/")
+    dates = page.locator(".dash-filters__field--date")
+    assert dates.count() == 2 and not dates.first.is_visible()  # with JavaScript: only for "Dates I choose"
+    tops = page.eval_on_selector_all(".dash-filters select, .dash-filters input, .dash-filters button",
+                                     "els => els.filter(e => e.offsetParent !== null)"
+                                     ".map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(tops) == 5 and len(set(tops)) == 1, tops  # period, team, breakdown, trend and Show
+    page.get_by_label("Period", exact=True).select_option(label="Dates I choose")
+    page.get_by_label("From").fill("2026-06-01")
+    page.get_by_label("To (for").fill("2026-06-30")
+    page.get_by_role("button", name="Show").click()
+    assert "period=custom" in page.url and page.get_by_label("From").input_value() == "2026-06-01"
     tops = page.eval_on_selector_all(".dash-filters select, .dash-filters input, .dash-filters button",
                                      "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
-    assert len(tops) == 7
-    # One line in the staff layout's width (about 1230 px of column at 1280); the old 960 px column has two.
+    # All seven in one line in the staff layout's width (about 1230 px of column at 1280); two in a 960 px one.
     lines = 1 if page.locator(".dashboard").bounding_box()["width"] >= 1100 else 2
-    assert len(set(tops)) <= lines, tops
+    assert len(tops) == 7 and len(set(tops)) <= lines, tops
+    # Without JavaScript the dates are always there, and the form works the same.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=False)
+    plain = context.new_page()
+    sign_in(plain, live_server.url, "alex.morgan@rovers.example", DEMO_PASSWORD)
+    plain.goto(live_server.url + "/staff/metrics/")
+    assert plain.get_by_label("From").is_visible()
+    plain.get_by_label("Period", exact=True).select_option(label="Dates I choose")
+    plain.get_by_label("From").fill("2026-06-01")
+    plain.get_by_label("To (for").fill("2026-06-30")
+    plain.get_by_role("button", name="Show").click()
+    assert "period=custom" in plain.url and plain.get_by_role("heading", name="Headline figures").is_visible()
+    context.close()
 
 
 def test_the_cases_behind_a_figure_scroll_in_their_box_at_320_px(live_server, page):
