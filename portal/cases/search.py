@@ -133,8 +133,8 @@ _CASE_FTS = table("case_fts", column("rowid", Integer), column("rank", Float), c
 _EVENT_FTS = table("event_fts", column("rowid", Integer), column("rank", Float), column("event_fts"))
 
 
-def _newest(session: Session, statement: Select, order, limit: int | None = None) -> Scored:
-    rows = session.execute(statement.order_by(order.desc()).limit(CANDIDATES if limit is None else limit))
+def _newest(session: Session, statement: Select, order) -> Scored:
+    rows = session.execute(statement.order_by(order.desc()).limit(CANDIDATES))  # read here: tests change it
     return [(row[0], float(row[1])) for row in rows]
 
 

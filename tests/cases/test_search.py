@@ -325,6 +325,8 @@ def test_the_database_keeps_the_search_in_step_after_every_migration(session):
         names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")))
         expected = {f"{fts}_{s}" for fts in ("case_fts", "event_fts", "customer_fts") for s in ("ai", "ad", "au")}
     else:
-        names = set(session.scalars(text("SELECT indexname FROM pg_indexes")))
-        expected = {"ix_case_search_vector", "ix_case_timeline_vector", "ix_customer_search_vector"}
+        names = set(session.scalars(text("SELECT indexname FROM pg_indexes"))) | \
+            set(session.scalars(text("SELECT tgname FROM pg_trigger")))
+        expected = {"ix_case_search_vector", "ix_case_timeline_vector", "ix_customer_search_vector",
+                    "event_timeline_words"}
     assert expected | {"ix_customer_phone_key"} <= names
