@@ -13,6 +13,13 @@ from portal.cases.search_schema import PHONE_KEY
 from portal.cases.search_terms import Query, parse
 
 EXACT_MATCH = 40.0  # the score of a customer found by their whole address or phone number, above any by words
+# PostgreSQL: customers by the words of their name, address and phone, typed whole (score 12) or as beginnings (10).
+# The matches come from the index (a materialised CTE, planned whole), read only as far as the limit: with the limit
+# in the same query the planner may walk the whole table for words it guesses common (it guesses 2 %), and without
+# one "Fan 1…" hands over a quarter of a million customers.
+_FOUND = ("WITH found AS MATERIALIZED (SELECT id FROM customer WHERE search_vector @@ to_tsquery('simple', :{})) "
+          "SELECT id AS customer_id, {}::float8 AS score FROM found LIMIT :limit")
+WHOLE_WORDS, BEGINNING = _FOUND.format("whole", 12.0), _FOUND.format("beginning", 10.0)
 
 
 def find_customer(session: Session, email: str) -> Customer | None:
@@ -46,15 +53,19 @@ def _customer_scores(session: Session, query: Query, *, limit: int, last_only: b
     exact = literal(EXACT_MATCH, Float).label("score")
     if query.email:
         parts.append(select(Customer.id.label("customer_id"), exact).where(func.lower(Customer.email) == query.email))
+        # An address typed whole is found above; by words, only its local part: the domain's words ("gmail",
+        # "com") are in too many addresses to narrow anything.
+        query = parse(query.email.split("@")[0])
     if query.phone_key:
         parts.append(select(Customer.id.label("customer_id"), exact)
                      .where(text(PHONE_KEY[dialect] + " = :phone_key").bindparams(phone_key=query.phone_key)))
     if query.words:
         if dialect == "postgresql":
-            parts.append(scored_rows(
-                "SELECT id AS customer_id, ts_rank(search_vector, to_tsquery('simple', :cq))::float8 * 10 AS score "
-                "FROM customer WHERE search_vector @@ to_tsquery('simple', :cq)", "customer_id",
-                cq=query.tsquery_prefix(last_only=last_only)))
+            # Every word whole first (a name typed in full), then those whose words begin as typed, unranked:
+            # ts_rank over every "Fan 1…" of a quarter of a million customers cost more than the rest of the search.
+            parts.append(scored_rows(WHOLE_WORDS, "customer_id", whole=query.tsquery_whole(), limit=limit))
+            parts.append(scored_rows(BEGINNING, "customer_id", beginning=query.tsquery_prefix(last_only=last_only),
+                                     limit=limit))
         else:  # FTS5's rank is bm25(), lower for better matches
             parts.append(scored_rows("SELECT rowid AS customer_id, -rank AS score FROM customer_fts "
                                      "WHERE customer_fts MATCH :cq", "customer_id",

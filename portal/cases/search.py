@@ -1,15 +1,17 @@
 """One search box for staff: a case reference, a customer's name, address or phone, a booking reference, and the
 words of what happened, replies and notes, through each database's own full-text engine.
 
-The indexes are the database's (migration 0023_search): on PostgreSQL a generated ``search_vector`` tsvector with
-a GIN index on case, event and customer, queried with ``websearch_to_tsquery``; on SQLite the FTS5 external-content
-tables ``case_fts``, ``event_fts`` and ``customer_fts`` kept by triggers. What a person types is never handed to
-either engine as syntax: control characters go, and on SQLite the words are rebuilt as quoted FTS5 strings, so
-``"``, ``*``, ``NEAR(`` or ``AND`` are only words.
+The indexes are the database's (migrations 0023_search and 0027_case_timeline_search): on PostgreSQL a generated
+``search_vector`` tsvector on case and customer and a case's ``timeline_vector`` (every reply and note, kept by a
+trigger on event), each with a GIN index, queried with ``websearch_to_tsquery`` (``search_postgres`` chooses how);
+on SQLite the FTS5 external-content tables ``case_fts``, ``event_fts`` and ``customer_fts`` kept by triggers. What
+a person types is never handed to either engine as syntax: control characters go, and on SQLite the words are
+rebuilt as quoted FTS5 strings, so ``"``, ``*``, ``NEAR(`` or ``AND`` are only words.
 
-Results are only what the employee may see (``permissions.visible_cases``), ranked, paged by keyset (a cursor of
-the last row's score and id, never an offset), with the matching words marked: the text is escaped first and only
-then wrapped in ``<mark>``, so nothing a customer wrote can become markup.
+Results are only what the employee may see (``permissions.visible_cases``): the newest CANDIDATES matches of each
+source, ranked, paged by keyset (a cursor of the last row's score and id, never an offset), with the matching words
+marked: the text is escaped first and only then wrapped in ``<mark>``, so nothing a customer wrote can become
+markup.
 
 Customers are looked up by ``customers.matching_customers`` (also the staff "New case" form's look-up).
 """
@@ -24,29 +26,21 @@ from markupsafe import Markup, escape
 from sqlalchemy import (
     Float,
     Integer,
-    Numeric,
     Select,
-    and_,
-    any_,
-    bindparam,
     column,
     func,
     literal,
-    literal_column,
-    or_,
     select,
     table,
-    text,
-    union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, joinedload
 
 from portal.auth.models import Employee
 from portal.cases.customers import EXACT_MATCH, customer_scores
 from portal.cases.models import Case, Customer, Event, EventKind
 from portal.cases.permissions import visible_cases, visible_customers
-from portal.cases.search_terms import CONTROL_CHARACTERS, START, STOP, Query, mark_words, marked, parse, snippet
+from portal.cases.search_postgres import Scored, newest_matches
+from portal.cases.search_terms import CONTROL_CHARACTERS, START, Query, mark_words, marked, parse, snippet
 from portal.inputs import DB_INT_MAX
 
 __all__ = ["KEPT_BY_THE_DATABASE", "CaseHit", "CustomerHit", "Results", "include_object", "jump_target", "search"]
@@ -54,28 +48,22 @@ __all__ = ["KEPT_BY_THE_DATABASE", "CaseHit", "CustomerHit", "Results", "include
 PAGE_SIZE = 25
 CUSTOMERS_SHOWN = 5
 CUSTOMER_CASES = 50  # the cases of at most this many matching customers join the case results
-# From each source (the cases' words, the timelines' words, the customers) the newest this many matches are ranked:
-# a word in half the cases of a million would otherwise be scored half a million times for one page of 25.
-CANDIDATES = 200
-SPARSE = 2000  # PostgreSQL: up to this many matches of a source are read from the GIN index and ranked
-MAX_WINDOW = 100_000  # PostgreSQL: a common word is looked for among at most this many newest rows of a table
-# (20,000 was faster, p50 64 rather than 86 ms at 200,000 cases, but left a word in a few hundred cases findable
-# in only its newest dozen: finding the case comes first)
-VISIBLE_SHARE = 0.25  # the share of an organisation's cases a typical employee may see (a team's), for that guess
+# From each source (the cases' words, their timelines' words, the customers) the newest this many visible matches
+# are ranked: a word in half the cases of a million would otherwise be scored half a million times for one page.
+CANDIDATES = 50
 # Added to a case's score when its customer matched by address or phone, or by the words of their name.
 EXACT_CUSTOMER, CUSTOMER_WORDS = 20.0, 4.0
+# The weights of where the words were found: what the customer wrote, then the timeline (replies, notes).
+OWN_WORDS, TIMELINE_WORDS = 10.0, 5.0
 
 # Kept by the database, not the models (migration 0023_search): the model-drift check and autogenerate skip them.
 FTS_TABLES = ("case_fts", "event_fts", "customer_fts")
 KEPT_BY_THE_DATABASE = frozenset({
-    *FTS_TABLES, "search_vector", "ix_case_search_vector", "ix_event_search_vector", "ix_customer_search_vector",
-    "ix_customer_phone_key",
+    *FTS_TABLES, "search_vector", "timeline_vector", "ix_case_search_vector", "ix_case_timeline_vector",
+    "ix_customer_search_vector", "ix_customer_phone_key",
 })
 
 SNIPPET_WORDS = 18
-# ts_headline's options: the same markers as search_terms.snippet, about as many words.
-HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, MaxFragments=2, " \
-                   "FragmentDelimiter=\" … \""
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -119,6 +107,7 @@ class Results:
     next_after: str | None  # the cursor of the next page, None on the last one
     first_page: bool
     capped: bool = False  # so many match that only the best of the newest CANDIDATES are ranked
+    looked_back: int = 0  # PostgreSQL: a common word was looked for in only this many of the newest cases
 
 
 def _cursor(score: float, case_id: int) -> str:
@@ -139,127 +128,86 @@ def _read_cursor(after: str | None) -> tuple[float, int] | None:
     return value, number
 
 
-# Full-text tables and columns the models do not map (migration 0023_search), for queries only.
+# Full-text tables and columns the models do not map (migrations 0023_search, 0027), for queries only.
 _CASE_FTS = table("case_fts", column("rowid", Integer), column("rank", Float), column("case_fts"))
 _EVENT_FTS = table("event_fts", column("rowid", Integer), column("rank", Float), column("event_fts"))
-_CASE_VECTOR, _EVENT_VECTOR = literal_column('"case".search_vector'), literal_column("event.search_vector")
-_ENGLISH = literal_column("'english'::regconfig")
 
 
-def _newest(statement: Select, order) -> Select:
-    """At most CANDIDATES rows, the newest first, as a select a UNION can hold (SQLite wants the LIMIT inside)."""
-    piece = statement.order_by(order.desc()).limit(CANDIDATES).subquery()
-    return select(piece.c.case_id, piece.c.score)
+def _newest(session: Session, statement: Select, order) -> Scored:
+    rows = session.execute(statement.order_by(order.desc()).limit(CANDIDATES))  # read here: tests change it
+    return [(row[0], float(row[1])) for row in rows]
 
 
-def _case_hits(session: Session, query: Query, found_customers: list[tuple[int, float]], employee: Employee):
-    """(case id, score) of the cases ``employee`` may see that the words (a booking reference among them) or the
-    customers find, as one subquery: from each source the newest CANDIDATES, so a word in every other case costs
-    no more than a rare one; and whether the newest were all that was looked at."""
-    dialect = session.get_bind().dialect.name
+def _sqlite_words(session: Session, query: Query, visible) -> list[Scored]:
+    """The newest CANDIDATES visible matches of the cases' words and of their timelines' (FTS5; rank is bm25() with
+    the weights set in migration 0023, lower is better)."""
+    fts = query.fts5()
+    if not fts:
+        return []
+    own = select(Case.id, -_CASE_FTS.c.rank).join_from(_CASE_FTS, Case, Case.id == _CASE_FTS.c.rowid) \
+        .where(_CASE_FTS.c.case_fts.op("MATCH")(fts), visible)
+    timeline = select(Event.case_id, -0.5 * _EVENT_FTS.c.rank) \
+        .join_from(_EVENT_FTS, Event, Event.id == _EVENT_FTS.c.rowid).join(Case, Case.id == Event.case_id) \
+        .where(_EVENT_FTS.c.event_fts.op("MATCH")(fts), visible)
+    return [_newest(session, own, _CASE_FTS.c.rowid), _newest(session, timeline, _EVENT_FTS.c.rowid)]
+
+
+def _candidates(session: Session, query: Query, found_customers: list[tuple[int, float]], employee: Employee,
+                everywhere: bool) -> tuple[dict[int, float], bool, int]:
+    """Each case ``employee`` may see that the words (a booking reference among them) or the customers find, with
+    its summed score; whether any source had more matches than it ranked (the newest CANDIDATES); and how many of
+    the newest cases were looked through when a common word's walk stopped early (0 when none did)."""
     visible = visible_cases(employee)
-    parts: list[Select] = []
-    capped = False
-    if dialect == "postgresql":
-        tsquery = func.websearch_to_tsquery(_ENGLISH, query.text)
-        for key, vector, case_id, weight, joined in ((Case.id, _CASE_VECTOR, Case.id, 10, False),
-                                                      (Event.id, _EVENT_VECTOR, Event.case_id, 5, True)):
-            ranked = select(case_id.label("case_id"), (func.ts_rank(vector, tsquery).cast(Float) * weight)
-                            .label("score"))
-            if joined:
-                ranked = ranked.join(Case, Case.id == Event.case_id)
-            matches = vector.op("@@")(tsquery)
-            # Ask the GIN index for the matches, stopping after SPARSE: when that is all of them, rank exactly
-            # those. When there are more (a common word), rank the newest: from the share of matches among the
-            # rows the first SPARSE came from, guess how far back from the newest row CANDIDATES visible ones
-            # lie (at most MAX_WINDOW rows), and look only there. Left to itself, the planner may walk the whole
-            # primary key for a word it thinks common, reading every row.
-            found = session.scalars(select(key).where(matches).limit(SPARSE + 1)).all()
-            if len(found) <= SPARSE:
-                parts.append(_newest(ranked.where(key == any_(bindparam(f"found_{weight}", found,
-                                                                        type_=ARRAY(Integer))), visible), key))
-                continue
-            capped = True
-            share = len(found) / (max(found) - min(found) + 1)
-            newest = session.scalar(select(func.max(key))) or 0
-            window = min(int(CANDIDATES / (share * VISIBLE_SHARE)) * 2, MAX_WINDOW)
-            parts.append(_newest(ranked.where(matches, key > newest - window, visible), key))
-    elif fts := query.fts5():  # rank is bm25() with the weights set in migration 0023 (lower is better)
-        parts.append(_newest(select(Case.id.label("case_id"), (-_CASE_FTS.c.rank).label("score"))
-                             .join_from(_CASE_FTS, Case, Case.id == _CASE_FTS.c.rowid)
-                             .where(_CASE_FTS.c.case_fts.op("MATCH")(fts), visible), _CASE_FTS.c.rowid))
-        parts.append(_newest(select(Event.case_id.label("case_id"), (-0.5 * _EVENT_FTS.c.rank).label("score"))
-                             .join_from(_EVENT_FTS, Event, Event.id == _EVENT_FTS.c.rowid)
-                             .join(Case, Case.id == Event.case_id)
-                             .where(_EVENT_FTS.c.event_fts.op("MATCH")(fts), visible), _EVENT_FTS.c.rowid))
+    looked_back = 0
+    if session.get_bind().dialect.name != "postgresql":
+        sources = _sqlite_words(session, query, visible)
+    elif query:
+        found = newest_matches(session, query, visible, candidates=CANDIDATES, everywhere=everywhere,
+                               weights={"search_vector": OWN_WORDS, "timeline_vector": TIMELINE_WORDS})
+        sources, looked_back = found.sources, found.looked_back
+    else:
+        sources = []
     exact = [cid for cid, score in found_customers if score >= EXACT_MATCH]
     by_words = [cid for cid, score in found_customers if score < EXACT_MATCH]
     for customer_ids, bonus in ((exact, EXACT_CUSTOMER), (by_words, CUSTOMER_WORDS)):
         if customer_ids:
-            parts.append(_newest(select(Case.id.label("case_id"), literal(bonus, Float).label("score"))
-                                 .where(Case.customer_id.in_(customer_ids), visible), Case.id))
-    return (union_all(*parts).subquery("hits") if parts else None), capped
-
-
-def _rounded(value, dialect: str):
-    """Scores rounded to six places the same way on every run, so a cursor's score compares equal."""
-    if dialect == "postgresql":
-        return func.round(value.cast(Numeric()), 6).cast(Float)
-    return func.round(value, 6)
+            sources.append(_newest(session, select(Case.id, literal(bonus, Float))
+                                   .where(Case.customer_id.in_(customer_ids), visible), Case.id))
+    scores: dict[int, float] = {}
+    for source in sources:  # always in the same order, so a case's sum is the same on every page
+        for case_id, score in source:
+            scores[case_id] = scores.get(case_id, 0.0) + score
+    # Rounded, so a cursor's score read back from the URL compares equal to the one computed again.
+    return {case_id: round(score, 6) for case_id, score in scores.items()}, \
+        any(len(source) >= CANDIDATES for source in sources), looked_back
 
 
 def _snippets(session: Session, query: Query, cases: dict[int, Case]) -> dict[int, tuple[str, str]]:
-    """(where, snippet with START/STOP) per case: what happened if the words are there, else the best timeline
-    entry, else the customer's other words."""
-    case_ids = list(cases)
-    if not case_ids:
+    """(where, snippet with START/STOP) per case: what happened if the words are there, else the newest timeline
+    entry that holds them, else the customer's other words. Marked here (search_terms.snippet), for the page's
+    cases only, on both databases: asking the engines (ts_headline, FTS5's snippet()) costs more than the search."""
+    if not cases:
         return {}
-    dialect = session.get_bind().dialect.name
-    ids = bindparam("ids", case_ids, expanding=True)
-    own: dict[int, tuple[str, str]] = {}
-    events: dict[int, tuple[str, str]] = {}
-    if dialect == "postgresql":
-        q = "websearch_to_tsquery('english', :q)"
-        for row in session.execute(text(
-            f"SELECT id, ts_headline('english', what_happened, {q}, :opts), "
-            f"ts_headline('english', make_it_right || ' ' || better_in_future, {q}, :opts) "
-            f'FROM "case" WHERE id IN :ids AND search_vector @@ {q}'
-        ).bindparams(ids, q=query.text, opts=HEADLINE_OPTIONS)):
-            own[row[0]] = _pick(row[1], row[2])
-        for row in session.execute(text(
-            # The best entry of each case first, then its headline only: ts_headline is the costly part.
-            f"SELECT best.case_id, best.kind, ts_headline('english', best.body, {q}, :opts) FROM ("
-            f"SELECT DISTINCT ON (case_id) case_id, kind, body FROM event "
-            f"WHERE case_id IN :ids AND search_vector @@ {q} ORDER BY case_id, ts_rank(search_vector, {q}) DESC, id"
-            f") AS best"
-        ).bindparams(ids, q=query.text, opts=HEADLINE_OPTIONS)):
-            events[row[0]] = (_event_label(row[1]), row[2])
-    else:  # see search_terms.snippet: marked here, in the same way, for the page's cases only
-        words = query.words
-        for case in cases.values():
-            own[case.id] = _pick(snippet(case.what_happened, words),
-                                 snippet(f"{case.make_it_right} {case.better_in_future}", words))
-        for event in session.execute(select(Event.case_id, Event.kind, Event.body)
-                                     .where(Event.case_id.in_(case_ids), Event.body != "")
-                                     .order_by(Event.id.desc())):
-            if event.case_id not in events and START in (marked_body := snippet(event.body, words)):
-                events[event.case_id] = (_event_label(event.kind), marked_body)
+    words = query.words
     found: dict[int, tuple[str, str]] = {}
-    for case_id in case_ids:
-        where, text_found = own.get(case_id, ("", ""))
-        if where != "What happened" and case_id in events:
-            where, text_found = events[case_id]
-        if START in text_found:
-            found[case_id] = (where, text_found)
+    for case in cases.values():
+        if START in (marked_text := snippet(case.what_happened, words)):
+            found[case.id] = ("What happened", marked_text)
+    events: dict[int, tuple[str, str]] = {}
+    for event in session.execute(select(Event.case_id, Event.kind, Event.body)
+                                 .where(Event.case_id.in_([cid for cid in cases if cid not in found]),
+                                        Event.body != "")
+                                 .order_by(Event.id.desc())):
+        if event.case_id not in events and START in (marked_body := snippet(event.body, words)):
+            events[event.case_id] = (_event_label(event.kind), marked_body)
+    for case in cases.values():
+        if case.id in found:
+            continue
+        if case.id in events:
+            found[case.id] = events[case.id]
+        elif START in (rest := snippet(f"{case.make_it_right} {case.better_in_future}", words)):
+            found[case.id] = ("Make it right", rest)
     return found
-
-
-def _pick(what_happened: str, rest: str) -> tuple[str, str]:
-    if START in (what_happened or ""):
-        return "What happened", what_happened
-    if START in (rest or ""):
-        return "Make it right", rest
-    return "", ""
 
 
 EVENT_LABELS = {
@@ -285,48 +233,34 @@ def jump_target(session: Session, typed: str | None, employee: Employee) -> Case
 
 
 def search(session: Session, typed: str | None, employee: Employee, *, after: str | None = None,
-           per_page: int = PAGE_SIZE) -> Results:
+           per_page: int = PAGE_SIZE, everywhere: bool = False) -> Results:
     """The cases and customers ``employee`` may see that match what was typed, best first, one page from the
-    cursor ``after`` (a previous page's ``next_after``)."""
+    cursor ``after`` (a previous page's ``next_after``). With ``everywhere``, a common word is looked for in every
+    case, not only the newest ``search_postgres.MAX_WALK`` (slower)."""
     query = parse(typed)
     if not query and not query.phone_key:
         return Results(query, [], [], 0, None, True)
-    dialect = session.get_bind().dialect.name
     found_customers = customer_scores(session, query, limit=CUSTOMER_CASES)
-    hits, capped = _case_hits(session, query, found_customers, employee)
-    if hits is None:
-        return Results(query, [], [], 0, None, True)
-    score = _rounded(func.sum(hits.c.score), dialect).label("score")
-    scored = select(hits.c.case_id, score).group_by(hits.c.case_id).subquery("scored")
-    ranked = select(scored.c.case_id.label("id"), scored.c.score, func.count().over().label("total")).subquery("ranked")
-    page = select(ranked.c.id, ranked.c.score, ranked.c.total)
+    scores, capped, looked_back = _candidates(session, query, found_customers, employee, everywhere)
+    ranked = sorted(scores.items(), key=lambda item: (item[1], item[0]), reverse=True)
     cursor = _read_cursor(after)
     if cursor is not None:
-        page = page.where(or_(ranked.c.score < cursor[0], and_(ranked.c.score == cursor[0], ranked.c.id < cursor[1])))
-    rows = session.execute(page.order_by(ranked.c.score.desc(), ranked.c.id.desc()).limit(per_page + 1)).all()
-    more, rows = len(rows) > per_page, rows[:per_page]
-    total = rows[0].total if rows else 0
-    if cursor is not None:
-        total = _count(session, ranked)  # a later page's window counts only what is left: count them all
-    case_ids = [row.id for row in rows]
+        ranked = [(cid, score) for cid, score in ranked if (score, cid) < (cursor[0], cursor[1])]
+    more, page = len(ranked) > per_page, ranked[:per_page]
     cases = {c.id: c for c in session.scalars(
-        select(Case).where(Case.id.in_(case_ids))
+        select(Case).where(Case.id.in_([cid for cid, _ in page]))
         .options(joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.category)))}
     snippets = _snippets(session, query, cases)
     words = query.words
-    hits_out = []
-    for row in rows:
-        case = cases[row.id]
-        where, snippet = snippets.get(row.id, ("What happened", ""))
-        hits_out.append(CaseHit(case, float(row.score), marked(snippet) if snippet else
-                                _plain_start(case.what_happened), where, mark_words(case.customer.name, words)))
+    hits = []
+    for case_id, score in page:
+        case = cases[case_id]
+        where, marked_text = snippets.get(case_id, ("What happened", ""))
+        hits.append(CaseHit(case, score, marked(marked_text) if marked_text else _plain_start(case.what_happened),
+                            where, mark_words(case.customer.name, words)))
     customers = _customers(session, found_customers, employee, words) if cursor is None else []
-    next_after = _cursor(float(rows[-1].score), rows[-1].id) if more else None
-    return Results(query, hits_out, customers, total, next_after, cursor is None, capped or total >= CANDIDATES)
-
-
-def _count(session: Session, ranked) -> int:
-    return session.scalar(select(func.count()).select_from(ranked)) or 0
+    next_after = _cursor(page[-1][1], page[-1][0]) if more else None
+    return Results(query, hits, customers, len(scores), next_after, cursor is None, capped, looked_back)
 
 
 def _customers(session: Session, scores: list[tuple[int, float]], employee: Employee,

@@ -1,6 +1,7 @@
-"""What the database keeps for the staff search on SQLite (migration 0023_search): FTS5 external-content tables
+"""What the database keeps for the staff search: on SQLite (migration 0023_search) FTS5 external-content tables
 over case, event and customer, the triggers that keep them in step, and the index of a phone number's last nine
-digits (PostgreSQL's generated tsvector columns are in the migration itself).
+digits; on PostgreSQL (0023_search, 0027_case_timeline_search) generated tsvector columns on case and customer and
+the words of each case's timeline kept on the case by a trigger on event.
 
 Here rather than in the migration alone because SQLite loses a table's triggers and expression indexes when a
 migration *recreates* it (Alembic's batch mode does so to drop or alter a column): such a later migration of
@@ -63,3 +64,42 @@ def sqlite_search_down(operations: Any) -> None:
         for suffix in ("ai", "ad", "au"):
             operations.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
         operations.execute(f"DROP TABLE IF EXISTS {fts}")
+
+
+# PostgreSQL: a case's timeline words, from every body of its timeline in order (migration 0027). The same
+# expression fills the column for the rows already there and recomputes one case's words after an edit.
+_TIMELINE_WORDS = "to_tsvector('english', coalesce(string_agg(body, ' ' ORDER BY id), ''))"
+
+POSTGRES_TIMELINE_TRIGGER = (
+    f"""CREATE OR REPLACE FUNCTION case_timeline_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        -- The common case, adding a reply or a note: its words join the case's, without reading the timeline.
+        IF NEW.body <> '' THEN
+          UPDATE "case" SET timeline_vector = timeline_vector || to_tsvector('english', NEW.body)
+           WHERE id = NEW.case_id;
+        END IF;
+        RETURN NULL;
+      END IF;
+      -- An edit (a draft reworded), a removal or a move: the words again from what the timeline now holds.
+      UPDATE "case" SET timeline_vector = (SELECT {_TIMELINE_WORDS} FROM event
+                                            WHERE case_id = OLD.case_id AND body <> '')
+       WHERE id = OLD.case_id;
+      IF TG_OP = 'UPDATE' AND NEW.case_id <> OLD.case_id THEN
+        UPDATE "case" SET timeline_vector = (SELECT {_TIMELINE_WORDS} FROM event
+                                              WHERE case_id = NEW.case_id AND body <> '')
+         WHERE id = NEW.case_id;
+      END IF;
+      RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS event_timeline_words ON event",
+    "CREATE TRIGGER event_timeline_words AFTER INSERT OR DELETE OR UPDATE OF body, case_id ON event "
+    "FOR EACH ROW EXECUTE FUNCTION case_timeline_words()",
+)
+
+
+# Every case's timeline words from its events, in one statement: after the migration adds the column, and after a
+# bulk load that went around the trigger (the benchmark's data set).
+POSTGRES_REBUILD_TIMELINE_WORDS = f"""UPDATE "case" SET timeline_vector = words.vector FROM (
+    SELECT case_id, {_TIMELINE_WORDS} AS vector FROM event WHERE body <> '' GROUP BY case_id
+) AS words WHERE words.case_id = "case".id"""

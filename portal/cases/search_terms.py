@@ -79,6 +79,10 @@ class Query:
         last = len(self.words) - 1
         return " AND ".join(f'"{w}"' if last_only and i < last else f'"{w}"*' for i, w in enumerate(self.words))
 
+    def tsquery_whole(self) -> str:
+        """Every word whole, for PostgreSQL's to_tsquery: ``'fan' & '5'``."""
+        return " & ".join(f"'{w.lower()}'" for w in self.words)
+
     def tsquery_prefix(self, *, last_only: bool = False) -> str:
         """The same for PostgreSQL's to_tsquery: each word (letters and digits only) as ``'word':*``."""
         last = len(self.words) - 1
@@ -120,11 +124,16 @@ def marked(snippet: str) -> Markup:
     return Markup("").join(pieces)
 
 
+@lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+
+
 def mark_words(value: str, words: Sequence[str]) -> Markup:
     """A short field (a name, an address) with the words found in it marked, escaped piece by piece."""
     if not value or not words:
         return escape(value or "")
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+    pattern = _words_pattern(tuple(words))
     pieces, last = [], 0
     for match in pattern.finditer(value):
         pieces += [escape(value[last:match.start()]), Markup("<mark>%s</mark>") % match.group(0)]

@@ -19,8 +19,6 @@ from portal.metrics.models import CaseMilestones
 from portal.metrics.periods import Bucket, Period, buckets
 from portal.paging import Page, paginate
 
-# Where the organisation wants to be; shown beside each headline figure.
-TARGETS = {"first_response_target_met": 90.0, "resolution_target_met": 85.0, "csat": 80.0}
 GROUPINGS = {"team": "Team", "employee": "Employee", "category": "Category"}
 
 

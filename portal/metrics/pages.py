@@ -10,17 +10,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from portal.metrics import charts, dashboard, reports
+from portal.metrics import charts, dashboard, reports, targets
 from portal.metrics.periods import Period, period_for
 
 
 def dashboard_extras(session: Session, data: dashboard.Dashboard, scope: dashboard.Scope, *, team_id: int | None,
                      zone: ZoneInfo) -> dict[str, Any]:
-    """The charts and tables under the dashboard's headline figures."""
+    """The headline figures' verdicts against their targets, and the charts and tables under them."""
     labels = [bucket.label for bucket, _ in data.trend]
     kinds = dashboard.remedy_kinds_chosen(session, data.period, scope, team_id=team_id)
     return {
         "days": data.period.days(zone),
+        "verdicts": targets.verdicts(data.headline),
         "volume_chart": charts.bar_chart("Cases filed", labels, [f.cases for _, f in data.trend]),
         "turnaround_chart": charts.line_chart(
             "Median hours to first response and to resolution", labels,
@@ -31,10 +32,11 @@ def dashboard_extras(session: Session, data: dashboard.Dashboard, scope: dashboa
             {"First response on target": [f.first_response_target_met.percent for _, f in data.trend],
              "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
         "remedy_kinds": kinds,
-        "remedies_chart": charts.bar_chart("Remedies chosen", [k for k, _ in kinds], [n for _, n in kinds]),
+        "remedies_chart": charts.category_chart("How often each kind of remedy was chosen", [k for k, _ in kinds],
+                                                [n for _, n in kinds]),
         "breakdown": [reports.on_page(r) for r in reports.breakdown_rows(data.breakdown)],
         "trend": [reports.on_page(r) for r in reports.trend_rows(data)],
-        "channel_chart": charts.bar_chart("Cases filed by channel", [row.label for row in data.channels],
+        "channel_chart": charts.category_chart("Cases filed by channel", [row.label for row in data.channels],
                                           [row.figures.cases for row in data.channels]),
         "seconds_words": reports.seconds_words,
     }

@@ -72,7 +72,8 @@ def _build_survey(page, live_server, tmp_path) -> None:
     _add_question(page, "Free text", text)
     page.get_by_role("button", name="Open the survey").click()
     page.get_by_role("button", name="Invite the group").click()
-    assert page.get_by_text("3 invitations sent.").is_visible()
+    # The invitations are sent after the click's navigation: wait for the page that says so.
+    page.get_by_text("3 invitations sent.").wait_for()
     screenshot(page, "survey-builder")
 
 

@@ -1,10 +1,10 @@
 """The staff search on both databases: what it finds, in which order, for whom, marked how, and what it survives."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from portal.auth.models import Role
-from portal.cases import search
+from portal.cases import search, search_postgres
 from portal.cases.customers import matching_customers
 from portal.cases.models import Case, CaseHelper, EventKind
 from portal.cases.permissions import can_view
@@ -87,6 +87,76 @@ def test_a_word_added_later_is_found_and_a_changed_text_forgets_the_old_words(se
     session.commit()
     assert _found(session, "north", club["maria"]) == []
     assert _found(session, "scanner", club["maria"]) == [club["turnstile"]]
+
+
+def test_a_timeline_entry_reworded_or_removed_takes_its_words_with_it(session, club):
+    draft = record(session, club["turnstile"], EventKind.draft_reply, by=club["maria"],
+                   body="We will post a voucher for the floodlights.")
+    record(session, club["turnstile"], EventKind.note, by=club["maria"], body="Checked the gate logs.")
+    session.commit()
+    assert _found(session, "voucher", club["maria"]) == [club["turnstile"]]
+    draft.body = "We will refund the ticket instead."
+    session.commit()
+    assert _found(session, "voucher", club["maria"]) == []
+    assert _found(session, "refund ticket", club["maria"]) == [club["turnstile"]]
+    assert _found(session, "gate logs", club["maria"]) == [club["turnstile"]]  # the other entry's words stay
+    session.delete(draft)
+    session.commit()
+    assert _found(session, "refund ticket", club["maria"]) == []
+    assert _found(session, "gate logs", club["maria"]) == [club["turnstile"]]
+
+
+def _statistics_counted(session) -> bool:
+    """PostgreSQL: ANALYZE now, so that the search sees which words are common (as autovacuum would)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(text('ANALYZE "case"'))
+    return True
+
+
+def test_a_common_word_is_walked_newest_first_and_a_rare_one_asked_of_the_index(session, club, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search_postgres, "RARE_MATCHES", 5)
+    for _ in range(3):
+        make_case(session, owner=club["maria"], category=club["seats"], what_happened="A floodlight failed.")
+    newer = [make_case(session, owner=club["maria"], category=club["seats"],
+                       what_happened=f"The floodlight over block {n} failed.") for n in range(30)]
+    session.commit()
+    postgres = _statistics_counted(session)
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", seen)
+    results = search.search(session, "floodlight", club["maria"])
+    event.remove(session.get_bind(), "before_cursor_execute", seen)
+    assert [h.case for h in results.cases] == newer[:-3:-1] and results.capped and not results.looked_back
+    if postgres:  # the cases' own words walked (ts_match_vq), the timelines' (none hold it) asked of the index
+        assert any("ts_match_vq" in s and 'ts_rank("case".search_vector' in s for s in statements)
+        assert any("MATERIALIZED" in s and 'ts_rank("case".timeline_vector' in s for s in statements)
+
+
+def test_a_common_word_only_in_other_teams_cases_is_walked_so_far_then_everywhere_on_request(session, club,
+                                                                                           monkeypatch):
+    # PostgreSQL: "floodlight" is common (in catering's cases), so Maria's search walks the newest cases, at most
+    # MAX_WALK of them, and says so; everywhere=True asks the index for the rest. SQLite always looks everywhere.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search_postgres, "RARE_MATCHES", 5)
+    monkeypatch.setattr(search_postgres, "MAX_WALK", 20)
+    food = make_category(session, team=club["sam"].team, name="Kiosks")
+    older = [make_case(session, owner=club["maria"], category=club["seats"], what_happened="A floodlight failed.")
+             for _ in range(3)]
+    for n in range(40):
+        make_case(session, owner=club["sam"], category=food, what_happened=f"The floodlight over kiosk {n} failed.")
+    session.commit()
+    if _statistics_counted(session):
+        walked = search.search(session, "floodlight", club["maria"])
+        assert walked.cases == [] and walked.looked_back == 20
+    results = search.search(session, "floodlight", club["maria"], everywhere=True)
+    assert [h.case for h in results.cases] == [older[2], older[1]] and not results.looked_back
+    assert {h.case for h in search.search(session, "floodlight", club["sam"]).cases} <= set(session.scalars(
+        select(Case).where(Case.category_id == food.id)))
 
 
 def test_stems_match_on_both_databases(session, club):
@@ -220,7 +290,6 @@ def test_nothing_typed_finds_nothing(session, club):
 
 def test_a_word_in_very_many_cases_ranks_the_newest_and_says_so(session, club, monkeypatch):
     monkeypatch.setattr(search, "CANDIDATES", 5)
-    monkeypatch.setattr(search, "SPARSE", 3)  # PostgreSQL: more matches than the index is asked for, so the newest
     made = [make_case(session, owner=club["maria"], category=club["seats"],
                       what_happened=f"The floodlight failed in minute {n}.") for n in range(8)]
     session.commit()
@@ -256,6 +325,8 @@ def test_the_database_keeps_the_search_in_step_after_every_migration(session):
         names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")))
         expected = {f"{fts}_{s}" for fts in ("case_fts", "event_fts", "customer_fts") for s in ("ai", "ad", "au")}
     else:
-        names = set(session.scalars(text("SELECT indexname FROM pg_indexes")))
-        expected = {"ix_case_search_vector", "ix_event_search_vector", "ix_customer_search_vector"}
+        names = set(session.scalars(text("SELECT indexname FROM pg_indexes"))) | \
+            set(session.scalars(text("SELECT tgname FROM pg_trigger")))
+        expected = {"ix_case_search_vector", "ix_case_timeline_vector", "ix_customer_search_vector",
+                    "event_timeline_words"}
     assert expected | {"ix_customer_phone_key"} <= names

@@ -169,7 +169,7 @@ def test_first_responses_on_target_opens_the_ones_on_target(client, club, db_ses
     db_session.commit()
     sign_in(client, "priya@staff.example")
     dashboard = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
-    page = follow(client, dashboard, "first responses on target")
+    page = follow(client, dashboard, "First responses on target")
     assert "<h1>First response on target</h1>" in page
     assert answered.reference in page and late.reference not in page
     page = follow(client, dashboard, "see the late ones")
@@ -182,3 +182,37 @@ def test_the_trend_csv_is_named_for_the_first_and_last_day_it_covers(client, clu
     assert 'filename="make-it-right-trend-20260601-20260630.csv"' in summer.headers["Content-Disposition"]
     winter = client.get("/staff/metrics/breakdown.csv?period=custom&from=2026-12-01&to=2026-12-31")
     assert 'filename="make-it-right-breakdown-20261201-20261231.csv"' in winter.headers["Content-Disposition"]
+
+
+def test_the_numbers_come_first_each_headline_figure_with_its_target_and_verdict(client, club, db_session):
+    answered, late = club["answered"], club["overdue"]
+    answered.first_response_due = answered.created_at + timedelta(hours=4)  # on target
+    late.first_response_due = late.created_at + timedelta(hours=4)  # never answered: late
+    db_session.commit()
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    assert page.index('class="dash-filters"') < page.index('class="dash-headline"') < page.index("<svg")
+    cards = page[page.index('class="dash-headline"'):page.index("</ul>", page.index('class="dash-headline"'))]
+    assert cards.count('<li class="dash-headline__card') == 5
+    # One of the two first responses on target: 50% against 90%.
+    assert re.search(r'<span class="stat">50%</span></p>\s*<p class="dash-headline__name"><a [^>]+>First responses on '
+                     r'target</a></p>\s*<p class="dash-headline__target">Target 90%:\s*'
+                     r'<strong class="verdict verdict--missed">missed by 40 points</strong>', cards)
+    assert "Target at most 5%:" in cards and "nothing to judge yet" in cards  # nothing resolved, nothing reopened
+
+
+def test_a_count_chart_is_ticked_in_whole_cases(client, club):
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    volume = page[page.index('id="chart-volume-title"'):page.index("</svg>", page.index('id="chart-volume-title"'))]
+    ticks = re.findall(r'<text class="chart__tick"[^>]*>([^<]*)</text>', volume)
+    assert ticks == ["0", "1"]  # at most one case a week: not 0, 0.25, 0.5, 0.75, 1
+    assert 'viewBox' not in volume and 'width="100%"' in page
+
+
+def test_wide_tables_scroll_in_a_box_a_keyboard_can_reach(client, club):
+    sign_in(client, "priya@staff.example")
+    page = client.get("/staff/metrics/?period=30d").get_data(as_text=True)
+    for title in ("trend-title", "breakdown-title"):
+        assert re.search(rf'<div class="table-wrap table-wrap--sticky[^"]*" role="region" aria-labelledby="{title}"'
+                         r' tabindex="0">\s*<table class="table small" aria-labelledby="' + title, page)

@@ -173,9 +173,10 @@ def search_page():
     typed, after = request.args.get("q", ""), request.args.get("after")
     if not after and (found := search.jump_target(db.session, typed, current_user)) is not None:
         return redirect(url_for("staff.case", reference=found.reference))
-    results = search.search(db.session, typed, current_user, after=after)
+    everywhere = request.args.get("everywhere") == "1"
+    results = search.search(db.session, typed, current_user, after=after, everywhere=everywhere)
     return render_template("cases/staff/search.html", results=results, typed=results.query.text,
-                           urgency=workspace.Urgency.at(utcnow(), _zone()))
+                           urgency=workspace.Urgency.at(utcnow(), _zone()), everywhere=everywhere)
 
 
 def _case_for_staff(reference: str) -> Case:

@@ -10,7 +10,7 @@ from portal.auth.access import role_required
 from portal.auth.models import Role
 from portal.db import db, utcnow
 from portal.inputs import db_int, optional_db_int
-from portal.metrics import dashboard, pages, reports
+from portal.metrics import dashboard, pages, reports, targets
 from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
 from portal.organisation import organisation_name
 
@@ -65,7 +65,7 @@ def index():
     data, problem, options, scope, team_id = _build()
     context = {"data": data, "problem": problem, "options": options, "presets": PRESETS,
                "groupings": dashboard.GROUPINGS, "teams": dashboard.visible_teams(db.session, scope),
-               "targets": dashboard.TARGETS, "columns": reports.ON_PAGE, "drilldowns": dashboard.DRILLDOWNS}
+               "targets": targets.TARGETS, "columns": reports.ON_PAGE, "drilldowns": dashboard.DRILLDOWNS}
     if data is not None:
         context.update(pages.dashboard_extras(db.session, data, scope, team_id=team_id, zone=_zone()))
     return render_template("metrics/dashboard.html", **context), 200 if not problem else 422
@@ -83,7 +83,7 @@ def monthly_report() -> Response:
                                 dashboard.scope_for(db.session, current_user), today=today, now=utcnow(), zone=_zone())
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
     html = environment(_zone().key).get_template("metrics/report.html").render(
-        **vars(report), targets=dashboard.TARGETS, columns=reports.ON_PAGE,
+        **vars(report), targets=targets.TARGETS, columns=reports.ON_PAGE,
         org=organisation_name(db.session), seconds_words=reports.seconds_words)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="make-it-right-{report.month:%Y-%m}.pdf"'})
