@@ -156,6 +156,9 @@ def _stem(word: str) -> str:
     return word
 
 
+LEAD_WORDS = 2
+
+
 def snippet(text: str, words: Sequence[str], size: int = 18) -> str:
     """Up to ``size`` words of ``text`` around the first of ``words`` found in it (by stem, any letter case), with
     START/STOP around each match, for ``marked``; "" when none is there. The SQLite side's highlighter: FTS5's
@@ -168,7 +171,8 @@ def snippet(text: str, words: Sequence[str], size: int = 18) -> str:
     hits = [i for i, t in enumerate(tokens) if any(_stem(w) in stems for w in _WORD.findall(t.group(0)))]
     if not hits:
         return ""
-    first = max(0, min(hits[0] - size // 3, len(tokens) - size))
+    # Two words before the first match: a result's line is short, and the marked word must be in what shows.
+    first = max(0, hits[0] - LEAD_WORDS)
     chosen = tokens[first:first + size]
     out = []
     for token in chosen:
