@@ -30,7 +30,8 @@ def test_another_teams_reference_is_not_found_and_not_opened(client, club):
 
 
 def test_results_show_marked_words_status_owner_and_due(client, club, db_session):
-    record(db_session, club["case"], EventKind.note, by=club["maria"], body="Called James: the <b>refund</b> is on its way.")
+    record(db_session, club["case"], EventKind.note, by=club["maria"],
+           body="Called James: the <b>refund</b> is on its way.")
     db_session.commit()
     sign_in(client, "tom")
     page = client.get("/staff/search?q=refund").get_data(as_text=True)
