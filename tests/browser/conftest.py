@@ -102,6 +102,10 @@ def check_accessibility(page) -> None:
     """No serious or critical axe-core violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # After a click that posts a form, the next page may still be fetching its stylesheets (staff.css): axe would
+    # judge unstyled colours (white header text on white) and fail a page that is fine.
+    page.wait_for_load_state("load")
+
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, f"axe found on {page.url}:\n" + "\n".join(
