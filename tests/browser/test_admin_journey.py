@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
@@ -18,7 +19,7 @@ def test_an_admin_invites_a_colleague_and_sees_it_in_the_audit_log(live_server, 
     page.get_by_role("link", name="Employees").click()
     page.get_by_role("link", name="Invite an employee").click()
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "admin-invite-errors")
     page.get_by_label("E-mail address").fill("owen@staff.example")
@@ -27,10 +28,10 @@ def test_an_admin_invites_a_colleague_and_sees_it_in_the_audit_log(live_server, 
     page.get_by_label("Role").select_option(label="Agent")  # no role is chosen for you
     page.get_by_label("Team").select_option(label="Parking")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_role("cell", name="Owen Price").is_visible()
+    expect(page.get_by_role("cell", name="Owen Price")).to_be_visible()
     check_accessibility(page)
     page.goto(live_server.url + "/staff/admin/audit")
-    assert page.get_by_text("Owen Price invited as agent").is_visible()
+    expect(page.get_by_text("Owen Price invited as agent")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "admin-audit")
     assert [m["To"] for m in live_server.emails()] == ["owen@staff.example"]

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot
@@ -31,7 +32,7 @@ def test_a_manager_groups_cases_publishes_a_change_and_the_customer_is_told(live
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Link the chosen cases").click()
-    assert page.get_by_text("2 cases linked").is_visible()
+    expect(page.get_by_text("2 cases linked")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Write a change for this theme").click()
     page.get_by_label("Title").fill("Two more tills at the north stand")
@@ -41,10 +42,10 @@ def test_a_manager_groups_cases_publishes_a_change_and_the_customer_is_told(live
     page.get_by_role("button", name="Save change").click()
     check_accessibility(page)
     page.get_by_role("button", name="Publish and tell customers").click()
-    assert page.get_by_text("2 customers who raised it will be told").is_visible()
+    expect(page.get_by_text("2 customers who raised it will be told")).to_be_visible()
     page.get_by_role("link", name="see the public page").click()
-    assert page.get_by_role("heading", name="Two more tills at the north stand").is_visible()
-    assert page.get_by_text("2 supporters told us").is_visible()
+    expect(page.get_by_role("heading", name="Two more tills at the north stand")).to_be_visible()
+    expect(page.get_by_text("2 supporters told us")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "you-said-we-did-change")
     page.goto(live_server.url + "/you-said-we-did/")

@@ -1,6 +1,7 @@
 import random
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.cases.models import Case, Channel
@@ -30,15 +31,15 @@ def test_a_manager_reads_channels_fcr_and_call_times_at_1280_and_320_px(live_ser
     page.get_by_role("button", name="Show").click()
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
-        assert page.get_by_role("heading", name="By channel", exact=True).is_visible()
-        assert page.get_by_text("Medians and 90th percentiles are exact").is_visible()
-        assert page.get_by_role("link", name="resolved at first contact").is_visible()
+        expect(page.get_by_role("heading", name="By channel", exact=True)).to_be_visible()
+        expect(page.get_by_text("Medians and 90th percentiles are exact")).to_be_visible()
+        expect(page.get_by_role("link", name="resolved at first contact")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         check_accessibility(page)
         screenshot(page, f"dashboard-channels-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Phone call", exact=True).click()
-    assert page.get_by_role("heading", name="Cases that came in by phone call").is_visible()
-    assert page.get_by_role("columnheader", name="Talk / hold").is_visible()
+    expect(page.get_by_role("heading", name="Cases that came in by phone call")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Talk / hold")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "dashboard-phone-calls")

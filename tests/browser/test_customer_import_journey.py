@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.factories import make_employee
@@ -54,7 +55,7 @@ def test_a_manager_imports_the_crm_export_then_merges_two_records(live_server, b
     export.write_text(CSV, encoding="utf-8")
     context, page = _signed_in(browser, live_server, javascript=False)
     page.goto(live_server.url + "/staff/customers/import")
-    assert page.get_by_role("heading", name="Import customers").is_visible()
+    expect(page.get_by_role("heading", name="Import customers")).to_be_visible()
     page.get_by_label("CSV file").set_input_files(str(export))
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name="Check the import").wait_for()  # the progress page refreshed itself

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import check_accessibility, screenshot
@@ -15,7 +16,7 @@ def test_a_manager_reads_the_dashboard_drills_in_and_downloads_a_csv(live_server
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Dashboard").click()
-    assert page.get_by_role("heading", name="Headline figures").is_visible()
+    expect(page.get_by_role("heading", name="Headline figures")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Period", exact=True).select_option(label="Last 12 months")
     page.get_by_label("Trend by").select_option("month")
@@ -27,6 +28,6 @@ def test_a_manager_reads_the_dashboard_drills_in_and_downloads_a_csv(live_server
         page.get_by_role("link", name="download as CSV").first.click()
     assert download.value.suggested_filename.startswith("make-it-right-trend-")
     page.get_by_role("link", name="overdue").click()
-    assert page.get_by_role("heading", name="Overdue at the end of the period").is_visible()
+    expect(page.get_by_role("heading", name="Overdue at the end of the period")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "dashboard-overdue")

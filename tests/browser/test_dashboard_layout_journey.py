@@ -6,6 +6,7 @@ of the page, axe clean. Screenshots: docs/screenshots/18-dashboard-1280.png and 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import check_accessibility, sign_in
@@ -101,7 +102,7 @@ def test_the_cases_behind_a_figure_scroll_in_their_box_at_320_px(live_server, pa
     _a_signed_in_admin(live_server, page)
     page.goto(live_server.url + "/staff/metrics/?period=12m")
     page.get_by_role("link", name="overdue").click()
-    assert page.get_by_role("heading", name="Overdue at the end of the period").is_visible()
+    expect(page.get_by_role("heading", name="Overdue at the end of the period")).to_be_visible()
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth") <= width

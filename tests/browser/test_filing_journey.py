@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot
 from tests.factories import make_category, make_employee, make_team
@@ -19,7 +20,7 @@ def test_a_customer_files_on_a_phone_follows_the_private_link_and_replies(live_s
     page.get_by_role("link", name="Tell us what happened").click()
     check_accessibility(page)
     page.get_by_role("button", name=re.compile("^Send")).click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "filing-errors-phone")
     page.get_by_label("Your name").fill("James Smith")
@@ -30,20 +31,20 @@ def test_a_customer_files_on_a_phone_follows_the_private_link_and_replies(live_s
     page.get_by_label("Tell me about changes this feedback leads to").check()
     screenshot(page, "filing-form-phone")
     page.get_by_role("button", name=re.compile("^Send")).click()
-    assert page.get_by_text("Maria from Ticket Office owns your case").is_visible()
+    expect(page.get_by_text("Maria from Ticket Office owns your case")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "filing-received-phone")
 
     [receipt] = live_server.emails()
     link = re.search(r"http://127\.0\.0\.1:\d+/my-case/\S+", receipt.get_body(("plain",)).get_content()).group(0)
     page.goto(link)
-    assert page.get_by_role("heading", name="Your case").is_visible()
-    assert page.get_by_text("My season card would not scan").is_visible()
+    expect(page.get_by_role("heading", name="Your case")).to_be_visible()
+    expect(page.get_by_text("My season card would not scan")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Your reply").fill("I still have the ticket stub if you need it.")
     page.get_by_role("button", name="Send reply").click()
-    assert page.get_by_text("Your reply has been sent to Maria.").is_visible()
-    assert page.get_by_text("I still have the ticket stub if you need it.").is_visible()
+    expect(page.get_by_text("Your reply has been sent to Maria.")).to_be_visible()
+    expect(page.get_by_text("I still have the ticket stub if you need it.")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "case-page-phone")
     assert live_server.emails()[-1]["To"] == "maria@staff.example"

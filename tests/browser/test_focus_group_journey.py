@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
@@ -20,10 +21,10 @@ def test_a_manager_imports_focus_group_members_from_a_csv(live_server, page, tmp
     check_accessibility(page)
     page.get_by_label("CSV file", exact=True).set_input_files(str(members))
     page.get_by_role("button", name="Preview the import").click()
-    assert page.get_by_text("2 to add").is_visible()
+    expect(page.get_by_text("2 to add")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "focus-group-import-preview")
     page.get_by_role("button", name="Import 2 members").click()
-    assert page.get_by_text("Imported: 2 members added or updated").is_visible()
-    assert page.get_by_role("cell", name="Olivia Taylor", exact=True).is_visible()
+    expect(page.get_by_text("Imported: 2 members added or updated")).to_be_visible()
+    expect(page.get_by_role("cell", name="Olivia Taylor", exact=True)).to_be_visible()
     check_accessibility(page)

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
@@ -25,7 +26,7 @@ def test_an_employee_files_an_idea_and_a_manager_forms_a_task_force(live_server,
     page.get_by_label("Title").fill("Hand scanners at the turnstiles")
     page.get_by_label("Tell us more").fill("Cards fail to scan and fans miss kick-off queuing at the office.")
     page.get_by_role("button", name="Send idea").click()
-    assert page.get_by_role("heading", name="Hand scanners at the turnstiles").is_visible()
+    expect(page.get_by_role("heading", name="Hand scanners at the turnstiles")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
@@ -43,8 +44,8 @@ def test_an_employee_files_an_idea_and_a_manager_forms_a_task_force(live_server,
     page.get_by_label("Hannah Kelly").check()
     screenshot(page, "task-force-form")
     page.get_by_role("button", name="Form task force").click()
-    assert page.get_by_role("heading", name="Turnstile fallback").is_visible()
-    assert page.get_by_role("link", name="Hand scanners at the turnstiles").is_visible()
+    expect(page.get_by_role("heading", name="Turnstile fallback")).to_be_visible()
+    expect(page.get_by_role("link", name="Hand scanners at the turnstiles")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "task-force")
     assert any("Task force" in m["Subject"] for m in live_server.emails())

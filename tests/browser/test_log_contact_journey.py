@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.cases.models import Case, CaseStatus, Customer
@@ -69,8 +70,8 @@ def test_an_agent_takes_a_call_and_puts_it_right_on_the_spot(live_server, browse
     box = page.get_by_role("searchbox", name="Search cases and customers")
     box.fill("turnstile")
     box.press("Enter")
-    assert page.locator("mark", has_text="turnstile").first.is_visible()
-    assert page.get_by_role("link", name=reference).first.is_visible()
+    expect(page.locator("mark", has_text="turnstile").first).to_be_visible()
+    expect(page.get_by_role("link", name=reference).first).to_be_visible()
     context.close()
 
     phone = browser.new_context(viewport={"width": 320, "height": 740}, locale="en-GB")

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.cases.models import Case, Customer, EventKind
@@ -35,13 +36,13 @@ def test_an_agent_finds_a_caller_by_phone_then_a_case_by_a_word(live_server, bro
     box = page.get_by_role("searchbox", name="Search cases and customers")
     box.fill("07700 900123")
     box.press("Enter")
-    assert page.get_by_role("heading", name="Customers").is_visible()
-    assert page.get_by_role("link", name=name).first.is_visible()
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(page.get_by_role("link", name=name).first).to_be_visible()
     box = page.get_by_role("searchbox", name="Search cases and customers")
     box.fill("floodlight refund")
     box.press("Enter")
-    assert page.locator("mark", has_text="floodlight").first.is_visible()
-    assert page.get_by_text("Internal note:").first.is_visible()
+    expect(page.locator("mark", has_text="floodlight").first).to_be_visible()
+    expect(page.get_by_text("Internal note:").first).to_be_visible()
     assert page.locator("b", has_text="outage").count() == 0  # the note's tag is text, not markup
     check_accessibility(page)
     DOCS.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from tests.browser.conftest import SCREENSHOTS, check_accessibility, screenshot, sign_in
@@ -24,7 +25,7 @@ def _add_question(page, kind: str, fill) -> None:
     page.get_by_role("button", name="Continue").click()
     fill()
     page.get_by_role("button", name="Add question").click()
-    assert page.get_by_text("Question added.").is_visible()
+    expect(page.get_by_text("Question added.")).to_be_visible()
 
 
 def _build_survey(page, live_server, tmp_path) -> None:
@@ -137,9 +138,9 @@ def test_a_survey_from_briefing_to_results(live_server, browser, page, tmp_path)
 
     page.goto(page.url.split("#")[0])
     page.get_by_role("link", name="Results").click()
-    assert page.get_by_text("2 of 3 invited members answered").is_visible()
+    expect(page.get_by_text("2 of 3 invited members answered")).to_be_visible()
     assert page.locator(".stat").first.inner_text() == "67%"
-    assert page.get_by_text("Mean 3.0 · median 3").is_visible()
+    expect(page.get_by_text("Mean 3.0 · median 3")).to_be_visible()
     rows = page.get_by_role("table", name=re.compile("What makes arriving hardest")).get_by_role("row")
     assert rows.nth(1).inner_text().split("\t") == ["Queues at the north gate", "2", "100%"]
     check_accessibility(page)

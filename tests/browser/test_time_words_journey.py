@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import make_case, make_category, make_employee, make_offer, make_team
@@ -102,7 +103,7 @@ def test_the_changed_pages_at_1280_and_320(live_server, browser):
         page.get_by_label("What happened?").fill("The pies were cold at half time.")
         page.get_by_label("What can we do to make this right?").fill("A voucher for the next match.")
         page.get_by_role("button", name=re.compile("^Send")).click()
-        assert page.get_by_text("Sam from Catering owns your case").is_visible()
+        expect(page.get_by_text("Sam from Catering owns your case")).to_be_visible()
         assert re.search(r"will reply by \d+ \w+ 20\d\d at \d\d:\d\d (GMT|BST) \(in \d+ (hours|days?)\)",
                          page.inner_text("main"))
         screenshot(page, f"time-words-received-{width}")
@@ -114,7 +115,7 @@ def test_the_changed_pages_at_1280_and_320(live_server, browser):
                          page.inner_text("main"))
         screenshot(page, f"time-words-offer-{width}")
         page.goto(live_server.url + "/my-case/not-a-real-link")
-        assert page.get_by_role("link", name="Send me my links").is_visible()
+        expect(page.get_by_role("link", name="Send me my links")).to_be_visible()
         screenshot(page, f"time-words-broken-link-{width}")
         sign_in(page, live_server.url, "sam@staff.example")
         page.goto(f"{live_server.url}/staff/cases/{reference}")
@@ -127,6 +128,6 @@ def test_the_changed_pages_at_1280_and_320(live_server, browser):
         assert "UTC" not in page.inner_text("main")
         screenshot(page, f"time-words-dashboard-{width}")
         page.get_by_role("link", name="Sam Whitaker").click()
-        assert page.get_by_role("heading", name="All cases filed, owned by Sam Whitaker").is_visible()
+        expect(page.get_by_role("heading", name="All cases filed, owned by Sam Whitaker")).to_be_visible()
         screenshot(page, f"time-words-drilldown-{width}")
         context.close()

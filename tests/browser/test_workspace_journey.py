@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.cases.customer_access import issue_link
 from portal.cases.models import CaseStatus
@@ -24,25 +25,25 @@ def test_an_agent_works_the_queue_replies_asks_for_help_and_hands_off(live_serve
         reference = case.reference
 
     sign_in(page, live_server.url, "maria@staff.example")
-    assert page.get_by_role("heading", name="My cases").is_visible()
+    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "my-cases")
     page.get_by_role("link", name=reference).click()
     check_accessibility(page)
     page.get_by_label("Reply to the customer").fill("Sorry James, I can see the double charge and I am on it.")
     page.get_by_role("button", name="Send reply").click()
-    assert page.get_by_text("Reply sent to James by e-mail.").is_visible()
+    expect(page.get_by_text("Reply sent to James by e-mail.")).to_be_visible()
     page.get_by_text("Ask a colleague to help").click()
     page.get_by_label("Colleague").select_option(label="Aisha Begum (Stewarding)")
     page.get_by_role("button", name="Ask for help").click()
-    assert page.get_by_text("Your colleague has been asked to help.").is_visible()
+    expect(page.get_by_text("Your colleague has been asked to help.")).to_be_visible()
     page.get_by_text("Hand off to someone else").click()
     page.get_by_label("New owner", exact=True).select_option(label="Tom Fletcher (Ticket Office)")
     page.get_by_label("Needs someone with specialist knowledge").check()
     page.get_by_label("Context note for the new owner").fill(NOTE)
     screenshot(page, "case-handoff-form")
     page.get_by_role("button", name="Hand off").click()
-    assert page.get_by_text(f"{reference} is now owned by Tom Fletcher.").is_visible()
+    expect(page.get_by_text(f"{reference} is now owned by Tom Fletcher.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, "tom@staff.example")
