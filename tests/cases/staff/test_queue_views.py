@@ -3,7 +3,8 @@ contract for the keyboard shortcuts, sortable headers that keep the filters, and
 several cases at once (with CSRF on, as in production)."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from portal.cases.models import Case, CaseStatus, Event, EventKind
 from portal.db import utcnow
@@ -36,7 +37,10 @@ def test_the_header_counts_my_cases_due_today_and_overdue(client, club, db_sessi
 
 
 def test_queue_rows_carry_the_shortcuts_contract_and_read_on_one_line(client, club, db_session):
-    club["case"].first_response_due = utcnow() - timedelta(days=2, hours=1)
+    # Noon, two days back on the organisation's calendar: "2 d" whatever the hour (and the clocks) now.
+    today = utcnow().astimezone(ZoneInfo("Europe/London")).date()
+    noon = datetime.combine(today - timedelta(days=2), time(12), tzinfo=ZoneInfo("Europe/London"))
+    club["case"].first_response_due = noon.astimezone(UTC)
     club["case"].needs_manager = True
     club["case"].customer.membership = "Season-ticket holder"
     db_session.commit()
