@@ -1,19 +1,58 @@
 """What the staff case page shows: the whole timeline with its files, the helpers, who else has it open, the
-handoff to read first, drafts waiting, and the colleagues the owner could hand it to or ask for help."""
+handoff to read first, drafts waiting, and the customer beside it (their worth, other cases and the notes colleagues
+keep on them); and the colleagues the owner could hand the case to or ask for help, for the focused action pages."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
-from portal.cases import ownership, presence, replies, workspace
-from portal.cases.models import Attachment, Case, CaseHelper, Event
+from portal.cases import ownership, presence, profiles, replies, workspace
+from portal.cases.models import Attachment, Case, CaseHelper, CustomerNote, Event, EventKind
 from portal.cases.permissions import can_work_on
+
+# The customer panel lists this many of the customer's other cases and notes; the profile has every one.
+PANEL_LIMIT = 5
+
+
+class Voice(StrEnum):
+    """How a timeline entry reads in the conversation: the customer's words, a reply they were sent, an internal
+    entry only staff see (notes, drafts), or a step of the case (status, handoff, offer)."""
+
+    customer = "customer"
+    reply = "reply"
+    internal = "internal"
+    step = "step"
+
+
+_CUSTOMER_WORDS = {EventKind.customer_reply, EventKind.make_it_right_added, EventKind.counter_proposal}
+# A handoff's context note is written for the next owner, never for the customer.
+_INTERNAL_WORDS = {EventKind.note, EventKind.draft_reply, EventKind.email_held, EventKind.handoff}
+
+
+def voice(event: Event) -> Voice:
+    if event.kind in _CUSTOMER_WORDS:
+        return Voice.customer
+    if event.kind == EventKind.reply:
+        return Voice.reply
+    if event.kind in _INTERNAL_WORDS or (not event.public and event.body):
+        return Voice.internal
+    return Voice.step
+
+
+@dataclass(frozen=True)
+class CustomerPanel:
+    worth: str
+    other_cases: list[Case]  # the newest PANEL_LIMIT, this case left out
+    more_cases: bool
+    notes: list[CustomerNote]  # likes, dislikes, preferences and notes, newest PANEL_LIMIT
+    more_notes: bool
 
 
 @dataclass(frozen=True)
@@ -28,9 +67,7 @@ class StaffCasePage:
     can_act: bool
     is_helper: bool
     due_at: datetime | None
-    # Pickers: a new owner may be anyone active but the owner; a helper, anyone active not already helping.
-    new_owners: list[Employee]
-    new_helpers: list[Employee]
+    customer: CustomerPanel
 
 
 def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: datetime) -> StaffCasePage:
@@ -46,21 +83,36 @@ def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: date
         select(CaseHelper).where(CaseHelper.case_id == case.id).options(selectinload(CaseHelper.employee))
     ))
     helping = {h.employee_id for h in helpers}
-    new_owners, new_helpers = colleagues(session, case, helping=helping)
     return StaffCasePage(
         events=events, files=files, helpers=helpers,
         viewers=presence.others_viewing(session, case, viewer, now=now),
         handoff=ownership.latest_handoff_to_owner(events, case.owner_id),
         drafts=replies.pending_drafts(events), latest_event_id=events[-1].id if events else 0,
         can_act=can_work_on(viewer, case), is_helper=viewer.id in helping, due_at=workspace.due_at(case),
-        new_owners=new_owners, new_helpers=new_helpers,
+        customer=customer_panel(session, case, today=now.date()),
+    )
+
+
+def customer_panel(session: Session, case: Case, *, today: date) -> CustomerPanel:
+    """Two queries whatever the customer's history: one more row than shown tells whether there is more."""
+    others = list(session.scalars(
+        select(Case).where(Case.customer_id == case.customer_id, Case.id != case.id)
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(PANEL_LIMIT + 1)
+    ))
+    notes = list(session.scalars(
+        select(CustomerNote).where(CustomerNote.customer_id == case.customer_id)
+        .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc()).limit(PANEL_LIMIT + 1)
+    ))
+    return CustomerPanel(
+        worth=profiles.worth(case.customer, today), other_cases=others[:PANEL_LIMIT],
+        more_cases=len(others) > PANEL_LIMIT, notes=notes[:PANEL_LIMIT], more_notes=len(notes) > PANEL_LIMIT,
     )
 
 
 def colleagues(session: Session, case: Case, *, helping: set[int] | None = None
                ) -> tuple[list[Employee], list[Employee]]:
-    """Who could take the case (anyone active but its owner) and who could help (those not helping already:
-    ``helping``, when the caller has read them)."""
+    """The pickers of the focused action pages: who could take the case (anyone active but its owner) and who
+    could help (those not helping already: ``helping``, when the caller has read them)."""
     if helping is None:
         helping = set(session.scalars(select(CaseHelper.employee_id).where(CaseHelper.case_id == case.id)))
     active = [e for e in session.scalars(

@@ -183,9 +183,9 @@ def _case_for_staff(reference: str) -> Case:
     return permissions.case_for_staff(db.session, reference, current_user) or abort(404)
 
 
-def _colleagues(case: Case, form, choices: tuple[list[Employee], list[Employee]] | None = None) -> None:
+def _colleagues(case: Case, form) -> None:
     """Fill a colleague picker (a new owner, or a helper) from the people the case could go to."""
-    new_owners, new_helpers = choices or staff_page.colleagues(db.session, case)
+    new_owners, new_helpers = staff_page.colleagues(db.session, case)
     label = lambda e: f"{e.name} ({e.team.name if e.team else e.role.value})"  # noqa: E731
     if isinstance(form, HelperForm):
         form.helper_id.choices = [placeholder("Choose a colleague")] + [(e.id, label(e)) for e in new_helpers]
@@ -193,19 +193,31 @@ def _colleagues(case: Case, form, choices: tuple[list[Employee], list[Employee]]
         form.new_owner.choices = [placeholder("Choose the new owner")] + [(e.id, label(e)) for e in new_owners]
 
 
+# The composer's modes: the box that shows first is the one with a problem, else the one asked for in the URL
+# (?compose=note, so a link or a key can open it), else the owner's reply or the helper's draft.
+COMPOSE_MODES = ("reply", "note", "draft")
+
+
+def _compose_mode(page: staff_page.StaffCasePage, forms: dict) -> str:
+    for mode in COMPOSE_MODES:
+        form = forms.get(f"{mode}_form")
+        if form is not None and form.errors:
+            return mode
+    asked = request.args.get("compose", "")
+    allowed = (["reply"] if page.can_act else []) + (["draft"] if page.is_helper and not page.can_act else []) + \
+        (["note"] if page.can_act or page.is_helper else [])
+    return asked if asked in allowed else (allowed[0] if allowed else "")
+
+
 def _render_case(case: Case, status: int = 200, **forms):
     now = utcnow()
     page = staff_page.staff_case_page(db.session, case, current_user, now=now)
-    helper_form = forms.get("helper_form") or HelperForm()
-    handoff_form = forms.get("handoff_form") or HandoffForm()
-    _colleagues(case, helper_form, (page.new_owners, page.new_helpers))
-    _colleagues(case, handoff_form, (page.new_owners, page.new_helpers))
     return render_template(
         "cases/staff/case.html", case=case, **vars(page), audience="staff",
         **case_sections(db.session, case, "staff"),
         reply_form=forms.get("reply_form") or StaffReplyForm(seen_event_id=page.latest_event_id),
         note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
-        status_form=forms.get("status_form") or StatusForm(), helper_form=helper_form, handoff_form=handoff_form,
+        compose_mode=_compose_mode(page, forms), voice=staff_page.voice, note_kinds=profiles.NOTE_KINDS,
         newer=forms.get("newer", []), now=now,
     ), status
 
@@ -258,11 +270,40 @@ def reply(reference: str):
 
 
 def _simple_action(reference: str, form_class, form_key: str, action, done: str):
+    """The note and the draft: posted from the case page's composer, shown again there on a problem."""
     case = _case_for_staff(reference)
     form = form_class()
-    if form_class in (HelperForm, HandoffForm):
-        _colleagues(case, form)
     if form.validate_on_submit():
+        try:
+            action(case, form)
+        except replies.CaseActionRefused as refused:
+            db.session.rollback()
+            form.body.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(done.format(case=case), "success")
+            return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
+    return _render_case(case, 422, **{form_key: form})
+
+
+# The case's actions each have a page of their own (the case page links to them): GET shows the form, POST does
+# it and returns to the case, or shows the form again with what to put right.
+ACTION_PAGES = {
+    "status": ("cases/staff/action_status.html", StatusForm),
+    "helper": ("cases/staff/action_helper.html", HelperForm),
+    "handoff": ("cases/staff/action_handoff.html", HandoffForm),
+}
+
+
+def _action_page(reference: str, name: str, action, done: str):
+    case = _case_for_staff(reference)
+    template, form_class = ACTION_PAGES[name]
+    if request.method == "GET" and not permissions.can_work_on(current_user, case):
+        abort(403)  # the page would offer a form whose every POST is refused
+    form = form_class()
+    if isinstance(form, HelperForm | HandoffForm):
+        _colleagues(case, form)
+    if request.method == "POST" and form.validate_on_submit():
         try:
             action(case, form)
         except replies.CaseActionRefused as refused:
@@ -273,7 +314,8 @@ def _simple_action(reference: str, form_class, form_key: str, action, done: str)
             db.session.commit()
             flash(done.format(case=case), "success")
             return redirect(url_for("staff.case", reference=reference))
-    return _render_case(case, 422, **{form_key: form})
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, case=case, form=form, due_at=workspace.due_at(case), now=utcnow()), status
 
 
 @bp.post("/cases/<reference>/note")
@@ -312,18 +354,18 @@ def send_draft(reference: str):
     return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
 
 
-@bp.post("/cases/<reference>/status")
+@bp.route("/cases/<reference>/status", methods=["GET", "POST"])
 @login_required
 def change_status(reference: str):
-    return _simple_action(
-        reference, StatusForm, "status_form",
+    return _action_page(
+        reference, "status",
         lambda case, form: replies.change_status(db.session, case, CaseStatus(form.status.data),
                                                  reason=form.reason.data, by=current_user),
         "Status changed to {case.status.label}.",
     )
 
 
-@bp.post("/cases/<reference>/helpers")
+@bp.route("/cases/<reference>/helpers", methods=["GET", "POST"])
 @login_required
 def add_helper(reference: str):
     def action(case, form):
@@ -332,11 +374,11 @@ def add_helper(reference: str):
             raise replies.CaseActionRefused("Choose a colleague.")
         ownership.add_helper(db.session, case, helper, by=current_user)
 
-    return _simple_action(reference, HelperForm, "helper_form", action,
-                          "Your colleague has been asked to help. You still own the case.")
+    return _action_page(reference, "helper", action,
+                        "Your colleague has been asked to help. You still own the case.")
 
 
-@bp.post("/cases/<reference>/handoff")
+@bp.route("/cases/<reference>/handoff", methods=["GET", "POST"])
 @login_required
 def handoff(reference: str):
     def action(case, form):
@@ -346,8 +388,8 @@ def handoff(reference: str):
         ownership.hand_off(db.session, case, to=new_owner, note=form.note.data, reason=form.reason.data,
                            by=current_user, link_for=case_link)
 
-    return _simple_action(reference, HandoffForm, "handoff_form", action,
-                          "{case.reference} is now owned by {case.owner.name}. They and the customer have been told.")
+    return _action_page(reference, "handoff", action,
+                        "{case.reference} is now owned by {case.owner.name}. They and the customer have been told.")
 
 
 @bp.get("/cases/<reference>/attachments/<int:attachment_id>")

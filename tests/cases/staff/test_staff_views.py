@@ -34,7 +34,8 @@ def test_an_agent_of_another_team_cannot_act_on_the_case(client, club, db_sessio
 def test_a_teammate_sees_the_queue_case_but_cannot_reply_for_the_owner(client, club):
     sign_in(client, "tom")
     page = client.get(f"/staff/cases/{club['case'].reference}").get_data(as_text=True)
-    assert "Send reply" not in page and "Hand off to someone else" not in page
+    assert "Send to James" not in page and "Hand off to someone else" not in page
+    assert 'id="compose-note"' not in page and "Only Maria (the owner), a helper or the team's manager" in page
     response = client.post(f"/staff/cases/{club['case'].reference}/reply", data={"body": "Hello"})
     assert response.status_code == 403
 
@@ -60,8 +61,12 @@ def test_each_box_on_the_case_page_is_named_by_its_own_label(client, club, db_se
     owner = label_targets(client.get(f"/staff/cases/{reference}").get_data(as_text=True))
     assert owner["Reply to the customer"] == ("textarea", f"/staff/cases/{reference}/reply")
     assert owner["Internal note"] == ("textarea", f"/staff/cases/{reference}/note")
-    assert owner["Reason"] == ("textarea", f"/staff/cases/{reference}/status")
-    assert owner["Context note for the new owner"] == ("textarea", f"/staff/cases/{reference}/handoff")
+    assert owner["Reply to James e-mailed"] == ("input", "")  # the composer's mode, a tab of no form
+    status_page = label_targets(client.get(f"/staff/cases/{reference}/status").get_data(as_text=True))
+    assert status_page["Reason"] == ("textarea", f"/staff/cases/{reference}/status")
+    handoff_page = label_targets(client.get(f"/staff/cases/{reference}/handoff").get_data(as_text=True))
+    assert handoff_page["Context note for the new owner"] == ("textarea", f"/staff/cases/{reference}/handoff")
+    assert handoff_page["New owner"] == ("select", f"/staff/cases/{reference}/handoff")
     db_session.add(CaseHelper(case_id=club["case"].id, employee_id=club["sam"].id, added_by_id=club["maria"].id))
     db_session.commit()
     client.post("/staff/sign-out")
@@ -257,7 +262,9 @@ def test_a_closed_case_shows_no_reply_box_but_says_how_to_write_again(client, cl
     db_session.commit()
     sign_in(client, "maria")
     page = client.get(f"/staff/cases/{closed.reference}").get_data(as_text=True)
-    assert 'name="body"' not in page.split('id="reply-title"')[1].split("</section>")[0]
-    assert "This case is closed, so it takes no replies: reopen it under “Change the status”" in page
+    reply_panel = page.split('id="composer-reply"')[1].split('id="composer-note"')[0]
+    assert 'name="body"' not in reply_panel
+    assert "This case is closed, so it takes no replies: reopen it with “Change the status”" in reply_panel
+    assert 'name="body"' in page.split('id="composer-note"')[1]  # a note can still be kept
     open_page = client.get(f"/staff/cases/{club['case'].reference}").get_data(as_text=True)
-    assert "Send reply" in open_page
+    assert "Send to James" in open_page
