@@ -40,12 +40,13 @@ class OptionForm(Form):
     """One row of the composer; a row left empty is simply not offered."""
 
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[Optional()])
+    # Short labels: the composer's rows stand side by side; the hints are said once above them (compose.html).
     description = TextAreaField(
-        "What we offer, in the customer's words", validators=[Optional(), Length(max=2000)],
+        "What we offer", validators=[Optional(), Length(max=2000)],
         description="The customer reads this on their choice page.",
     )
     when_text = TextAreaField(
-        "What it means and when it will happen", validators=[Optional(), Length(max=2000)],
+        "What it means, and when", validators=[Optional(), Length(max=2000)],
         description="For example: “The money is back on your card within 5 working days.”",
     )
     cost = AmountField(

@@ -41,6 +41,25 @@ class RemedyDraft:
     catalogue_entry_id: int | None = None
 
 
+@dataclass(frozen=True)
+class LimitCheck:
+    """The composer's running figure beside the authority limit. The customer takes one option, so what an offer
+    can cost is its dearest option, and that is what the limit is judged on (as compose_offer does)."""
+
+    highest: Decimal
+    total: Decimal  # every option's cost added up, shown for scale only
+    limit: Decimal | None  # None: no limit (an admin)
+    within: bool
+
+
+def limit_check(by: Employee, costs: Sequence[Decimal | None]) -> LimitCheck:
+    known = [c for c in costs if c is not None and c >= 0]
+    highest = max(known, default=Decimal("0"))
+    return LimitCheck(highest=highest, total=sum(known, Decimal("0")),
+                      limit=None if by.role is Role.admin else (by.authority_limit or Decimal("0")),
+                      within=covers(by, highest))
+
+
 def live_offer(session: Session, case: Case) -> Offer | None:
     return session.scalar(select(Offer).where(Offer.case_id == case.id, Offer.status.in_(LIVE)))
 

@@ -52,6 +52,24 @@ def test_the_composer_shows_the_customers_words_and_suggests_a_matching_remedy(c
     assert "£150.00" in page
 
 
+def test_the_composer_shows_the_dearest_option_beside_the_authority_limit(client, db_session, case):
+    sign_in(client, case.owner)
+    page = client.get(f"/staff/cases/{case.reference}/offer").get_data(as_text=True)
+    total = page.split('id="offer-total"')[1].split("</p>")[0]
+    assert "Dearest option <strong data-offer-highest>£35.00</strong>" in total  # the suggestion's cost
+    assert "Your authority limit <strong>£150.00</strong>" in total and "Within it: goes straight to" in total
+    # A page sent back with a problem judges what was typed, as the server will when the offer is sent.
+    data = {**_option(0, "refund", "A full refund.", "", "35"),
+            **_option(1, "gesture", "A hospitality box for two.", "At the next home match.", "400")}
+    response = client.post(f"/staff/cases/{case.reference}/offer", data=data)
+    assert response.status_code == 422
+    total = response.get_data(as_text=True).split('id="offer-total"')[1].split("</p>")[0]
+    assert "£400.00" in total and "Above it: a manager approves first" in total
+    # Each box of a row is named by its own label and points at the hint said once above the rows.
+    assert 'aria-describedby="offer-hint-description"' in page and 'aria-describedby="offer-hint-cost"' in page
+    assert page.count('role="group" aria-labelledby="option-') == 3
+
+
 def test_the_composer_refuses_one_option_with_a_linked_error(client, db_session, case):
     sign_in(client, case.owner)
     response = client.post(f"/staff/cases/{case.reference}/offer",
@@ -67,7 +85,7 @@ def test_an_offer_on_a_suggestion_is_refused_even_when_posted_directly(client, d
     case.kind = CaseKind.suggestion
     db_session.commit()
     sign_in(client, case.owner)
-    assert "Offer ways to make it right" not in client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert ">Offer remedies</a>" not in client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "is a suggestion" in client.get(f"/staff/cases/{case.reference}/offer").get_data(as_text=True)
     data = {**_option(0, "refund", "A full refund of your ticket.", "Within 5 working days.", "35"),
             **_option(1, "account_credit", "£40 credit for the next match.", "On your account today.", "40")}

@@ -97,6 +97,7 @@ def compose(reference: str):
         summary=offer_summary_for_case(db.session, case), live=offers.live_offer(db.session, case),
         no_offer=lifecycle.why_no_offer(case), picked=request.args.getlist("entry", type=db_int),
         customer_link=customer_link,
+        limit=offers.limit_check(current_user, [row.form.cost.data for row in form.options]),
     ), status
 
 
