@@ -50,6 +50,7 @@ class BenchData:
     case_token: str
     change_slug: str
     admin_email: str = ""
+    case_reference: str = ""  # the agent's first case, for the staff case page
 
 
 def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, changes: int = 300,
@@ -155,7 +156,8 @@ def build(engine: Engine, *, cases: int = 20_000, customers: int = 5_000, change
         slug = seed_changes(session, count=changes, by=manager)
         session.commit()
         admin = session.scalar(select(Employee).where(Employee.role == Role.admin).order_by(Employee.id))
-        return BenchData(cases, customers, agent.email, manager.email, token, slug, admin.email if admin else "")
+        return BenchData(cases, customers, agent.email, manager.email, token, slug, admin.email if admin else "",
+                         case.reference)
 
 
 def seed_changes(session: Session, *, count: int, by: Employee) -> str:

@@ -30,6 +30,7 @@ def pages(data: BenchData) -> list[Page]:
         Page("a change page", f"/you-said-we-did/{data.change_slug}"),
         Page("my cases (agent)", "/staff/cases", who="agent", target=0.3, server_ms=QUEUE_MS),
         Page("team queue (manager)", "/staff/team", who="manager", target=0.3, server_ms=QUEUE_MS),
+        Page("staff case page (agent)", f"/staff/cases/{data.case_reference}", who="agent", target=0.3),
         Page("search results (manager)", "/staff/search?q=turnstile", who="manager", target=0.3, server_ms=QUEUE_MS),
         Page("dashboard (manager, 12 months)", "/staff/metrics/?period=12m", who="manager", target=0.3),
     ]

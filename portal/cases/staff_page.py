@@ -39,8 +39,8 @@ _INTERNAL_WORDS = {EventKind.note, EventKind.draft_reply, EventKind.email_held, 
 def voice(event: Event) -> Voice:
     if event.kind in _CUSTOMER_WORDS:
         return Voice.customer
-    if event.kind == EventKind.reply:
-        return Voice.reply
+    if event.kind == EventKind.reply or (event.public and event.body and not event.by_customer):
+        return Voice.reply  # what the customer was sent, a reply or a message of ours ("now looked after by Tom")
     if event.kind in _INTERNAL_WORDS or (not event.public and event.body):
         return Voice.internal
     return Voice.step

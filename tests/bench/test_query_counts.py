@@ -27,3 +27,7 @@ def test_query_counts_per_page_do_not_grow_with_the_data_set(tmp_path):
     # The queues (one line per case, the header's count due today): a fixed, small number of statements.
     assert 0 < small["my cases (agent)"] <= 12 and 0 < small["team queue (manager)"] <= 12, small
     assert 0 < small["search results (manager)"] <= 12, small
+    # The case view in two panes: the case, its timeline with their authors, files, helpers, who else has it open,
+    # the customer with their other cases and notes, the offer, the header's count: 14, as many as the one-column
+    # page read, because the colleague pickers moved to the action pages and it no longer reads every employee.
+    assert 0 < small["staff case page (agent)"] <= 14, small
