@@ -45,7 +45,7 @@ def test_the_staff_timeline_reads_as_words_with_the_rating_and_no_stray_dot(clie
     db_session.commit()
     sign_in(client, "maria")
     page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
-    titles = re.findall(r'<p class="timeline__title">(.*?)</p>', page, re.S)
+    titles = re.findall(r'<p class="entry__head">(.*?)</p>', page, re.S)  # the conversation's entries
     text = " | ".join(re.sub(r"<[^>]+>", "", t) for t in titles)
     assert "James rated it 4 out of 5 and said we made it right" in text
     assert "Maria Lopez proposed an offer for a manager to approve" in text
