@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -65,6 +66,25 @@ def make_employee(
     session.add(employee)
     session.flush()
     return employee
+
+
+@dataclass(frozen=True)
+class TicketOffice:
+    """The browser journeys' team: Priya Shah manages Maria Lopez and Tom Fletcher."""
+
+    team: Team
+    priya: Employee
+    maria: Employee
+    tom: Employee
+
+
+def make_ticket_office(session: Session) -> TicketOffice:
+    team = make_team(session, "Ticket Office")
+    priya = make_employee(session, name="Priya Shah", email="priya@staff.example", role=Role.manager, team=team)
+    team.manager = priya
+    maria = make_employee(session, name="Maria Lopez", email="maria@staff.example", team=team)
+    tom = make_employee(session, name="Tom Fletcher", email="tom@staff.example", team=team)
+    return TicketOffice(team=team, priya=priya, maria=maria, tom=tom)
 
 
 def make_customer(session: Session, *, name: str | None = None, email: str | None = None) -> Customer:

@@ -69,6 +69,14 @@ class StaffCasePage:
     due_at: datetime | None
     customer: CustomerPanel
 
+    @property
+    def compose_modes(self) -> tuple[str, ...]:
+        """What this viewer may write: who can act replies, a helper drafts a reply for the owner to send, and
+        both keep internal notes; anyone else writes nothing here."""
+        if self.can_act:
+            return ("reply", "note")
+        return ("draft", "note") if self.is_helper else ()
+
 
 def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: datetime) -> StaffCasePage:
     """Reading only: presence is recorded by the page's own poll, so a page view (or an error page after a

@@ -7,9 +7,14 @@ from decimal import Decimal
 from portal.auth.models import Employee, Role
 from portal.cases.permissions import can_work_on, manages_category
 
-__all__ = ["can_work_on", "covers", "manages_category"]
+__all__ = ["authority_limit", "can_work_on", "covers", "manages_category"]
+
+
+def authority_limit(employee: Employee) -> Decimal | None:
+    """What ``employee`` may offer without a manager's approval: None for an admin (no limit), else their own."""
+    return None if employee.role is Role.admin else (employee.authority_limit or Decimal("0"))
 
 
 def covers(employee: Employee, amount: Decimal) -> bool:
-    """Admins have no limit; everyone else may offer up to their own authority limit."""
-    return employee.role is Role.admin or amount <= (employee.authority_limit or Decimal("0"))
+    limit = authority_limit(employee)
+    return limit is None or amount <= limit

@@ -20,7 +20,7 @@ from portal.cases.timeline import record
 from portal.db import utcnow
 from portal.paging import Page, paginate
 from portal.remedies import notify
-from portal.remedies.access import can_work_on, covers, manages_category
+from portal.remedies.access import authority_limit, can_work_on, covers, manages_category
 from portal.remedies.errors import NotAllowed, OfferRefused
 from portal.remedies.models import ApprovalDecision, Offer, OfferStatus, Remedy, RemedyKind
 from portal.remedies.settings import RemedySettings
@@ -55,8 +55,7 @@ class LimitCheck:
 def limit_check(by: Employee, costs: Sequence[Decimal | None]) -> LimitCheck:
     known = [c for c in costs if c is not None and c >= 0]
     highest = max(known, default=Decimal("0"))
-    return LimitCheck(highest=highest, total=sum(known, Decimal("0")),
-                      limit=None if by.role is Role.admin else (by.authority_limit or Decimal("0")),
+    return LimitCheck(highest=highest, total=sum(known, Decimal("0")), limit=authority_limit(by),
                       within=covers(by, highest))
 
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal.auth.models import Role
 from portal.cases.models import CaseStatus, Channel, CustomerNote
 from portal.cases.timeline import record
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_case, make_category, make_customer, make_employee, make_team
+from tests.factories import make_case, make_category, make_customer, make_employee, make_team, make_ticket_office
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +26,8 @@ HANDOFF = ("Isla wants the two refunds (parking and the match ticket) before Sat
 
 def _isla_case(live_server) -> str:
     with live_server.session() as s:
-        team = make_team(s, "Ticket Office")
-        priya = make_employee(s, name="Priya Shah", email="priya@staff.example", role=Role.manager, team=team)
-        team.manager = priya
-        maria = make_employee(s, name="Maria Lopez", email="maria@staff.example", team=team)
-        make_employee(s, name="Tom Fletcher", email="tom@staff.example", team=team)
+        office = make_ticket_office(s)
+        team, priya, maria = office.team, office.priya, office.maria
         make_employee(s, name="Aisha Begum", email="aisha@staff.example", team=make_team(s, "Stewarding"))
         tickets = make_category(s, team=team, name="Tickets and season tickets")
         isla = make_customer(s, name="Isla Murray", email="isla.murray@fans.example")

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal.auth.models import Role
 from portal.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_case, make_category, make_customer, make_employee, make_team
+from tests.factories import make_case, make_category, make_customer, make_ticket_office
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +20,9 @@ NOTE = "Maria is on leave from tomorrow; both customers expect a call back about
 
 def test_a_manager_reassigns_two_cases_at_once(live_server, page):
     with live_server.session() as s:
-        team = make_team(s, "Ticket Office")
-        priya = make_employee(s, name="Priya Shah", email="priya@staff.example", role=Role.manager, team=team)
-        team.manager = priya
-        maria = make_employee(s, name="Maria Lopez", email="maria@staff.example", team=team)
-        make_employee(s, name="Tom Fletcher", email="tom@staff.example", team=team)
-        tickets = make_category(s, team=team, name="Tickets")
+        office = make_ticket_office(s)
+        maria = office.maria
+        tickets = make_category(s, team=office.team, name="Tickets")
         cases = [make_case(s, owner=maria, category=tickets, what_happened=words,
                            customer=make_customer(s, name=name, email=f"{name.split()[0].lower()}@fans.example"))
                  for name, words in (("James Smith", "I was charged twice for the cup match."),

@@ -193,20 +193,16 @@ def _colleagues(case: Case, form) -> None:
         form.new_owner.choices = [placeholder("Choose the new owner")] + [(e.id, label(e)) for e in new_owners]
 
 
-# The composer's modes: the box that shows first is the one with a problem, else the one asked for in the URL
-# (?compose=note, so a link or a key can open it), else the owner's reply or the helper's draft.
-COMPOSE_MODES = ("reply", "note", "draft")
-
-
 def _compose_mode(page: staff_page.StaffCasePage, forms: dict) -> str:
-    for mode in COMPOSE_MODES:
+    """The composer's box that shows first: the one with a problem, else the one asked for in the URL
+    (?compose=note, so a link or a key can open it), else the viewer's first (the reply, or a helper's draft)."""
+    modes = page.compose_modes
+    for mode in modes:
         form = forms.get(f"{mode}_form")
         if form is not None and form.errors:
             return mode
     asked = request.args.get("compose", "")
-    allowed = (["reply"] if page.can_act else []) + (["draft"] if page.is_helper and not page.can_act else []) + \
-        (["note"] if page.can_act or page.is_helper else [])
-    return asked if asked in allowed else (allowed[0] if allowed else "")
+    return asked if asked in modes else (modes[0] if modes else "")
 
 
 def _render_case(case: Case, status: int = 200, **forms):
@@ -217,8 +213,8 @@ def _render_case(case: Case, status: int = 200, **forms):
         **case_sections(db.session, case, "staff"),
         reply_form=forms.get("reply_form") or StaffReplyForm(seen_event_id=page.latest_event_id),
         note_form=forms.get("note_form") or NoteForm(), draft_form=forms.get("draft_form") or DraftForm(),
-        compose_mode=_compose_mode(page, forms), voice=staff_page.voice, note_kinds=profiles.NOTE_KINDS,
-        newer=forms.get("newer", []), now=now,
+        compose_modes=page.compose_modes, compose_mode=_compose_mode(page, forms), voice=staff_page.voice,
+        note_kinds=profiles.NOTE_KINDS, newer=forms.get("newer", []), now=now,
     ), status
 
 
@@ -269,20 +265,27 @@ def reply(reference: str):
     return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
 
 
+def _perform(case: Case, form, action, done: str, *, anchor: str | None = None):
+    """Do a validated form's ``action`` and go back to the case, or (None) put the refusal on the form's first
+    field, with nothing of it written, for the caller to show the form again."""
+    try:
+        action(case, form)
+    except replies.CaseActionRefused as refused:
+        db.session.rollback()
+        first_field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+        first_field.errors = [str(refused)]
+        return None
+    db.session.commit()
+    flash(done.format(case=case), "success")
+    return redirect(url_for("staff.case", reference=case.reference, _anchor=anchor))
+
+
 def _simple_action(reference: str, form_class, form_key: str, action, done: str):
     """The note and the draft: posted from the case page's composer, shown again there on a problem."""
     case = _case_for_staff(reference)
     form = form_class()
-    if form.validate_on_submit():
-        try:
-            action(case, form)
-        except replies.CaseActionRefused as refused:
-            db.session.rollback()
-            form.body.errors = [str(refused)]
-        else:
-            db.session.commit()
-            flash(done.format(case=case), "success")
-            return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
+    if form.validate_on_submit() and (done_page := _perform(case, form, action, done, anchor="timeline")):
+        return done_page
     return _render_case(case, 422, **{form_key: form})
 
 
@@ -303,17 +306,8 @@ def _action_page(reference: str, name: str, action, done: str):
     form = form_class()
     if isinstance(form, HelperForm | HandoffForm):
         _colleagues(case, form)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            action(case, form)
-        except replies.CaseActionRefused as refused:
-            db.session.rollback()
-            first_field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-            first_field.errors = [str(refused)]
-        else:
-            db.session.commit()
-            flash(done.format(case=case), "success")
-            return redirect(url_for("staff.case", reference=reference))
+    if request.method == "POST" and form.validate_on_submit() and (done_page := _perform(case, form, action, done)):
+        return done_page
     status = 422 if request.method == "POST" else 200
     return render_template(template, case=case, form=form, due_at=workspace.due_at(case), now=utcnow()), status
 
