@@ -9,6 +9,7 @@ Run by `make bench` on the bench's data set (20,000 cases on SQLite by default);
 
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 import time
@@ -67,6 +68,7 @@ def measure(url: str, data: BenchData, workdir: Path, *, runs: int = 20) -> dict
     queries = representative_queries(url, data.agent_email)
     app = create_app({"PORTAL_ENV": "test", "SECRET_KEY": "bench-search-secret-long-enough", "DATABASE_URL": url,
                       "RATELIMIT_ENABLED": False, "OUTBOX_DIR": str(workdir / "outbox")})
+    gc.freeze()  # as wsgi.py does after start-up
     client = app.test_client()
     page = client.get("/staff/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)

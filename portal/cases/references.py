@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -10,6 +12,8 @@ from sqlalchemy.orm import Session
 from portal.cases.models import CaseReferenceCounter
 
 PREFIX = "MIR"
+# Six digits at least: a year past 999,999 cases takes a seventh.
+SHAPE = re.compile(rf"{PREFIX}-[0-9]{{4}}-[0-9]{{6,}}")
 
 
 def next_reference(session: Session, year: int) -> str:

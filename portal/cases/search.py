@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload
 
 from portal.auth.models import Employee
+from portal.cases import references
 from portal.cases.customers import EXACT_MATCH, customer_scores
 from portal.cases.models import Case, Customer, Event, EventKind
 from portal.cases.permissions import visible_cases, visible_customers
@@ -194,9 +195,9 @@ def _snippets(session: Session, query: Query, cases: dict[int, Case]) -> dict[in
         if START in (marked_text := snippet(case.what_happened, words)):
             found[case.id] = ("What happened", marked_text)
     events: dict[int, tuple[str, str]] = {}
-    for event in session.execute(select(Event.case_id, Event.kind, Event.body)
-                                 .where(Event.case_id.in_([cid for cid in cases if cid not in found]),
-                                        Event.body != "")
+    rest = [cid for cid in cases if cid not in found]
+    for event in () if not rest else session.execute(select(Event.case_id, Event.kind, Event.body)
+                                 .where(Event.case_id.in_(rest), Event.body != "")
                                  .order_by(Event.id.desc())):
         if event.case_id not in events and START in (marked_body := snippet(event.body, words)):
             events[event.case_id] = (_event_label(event.kind), marked_body)
@@ -227,8 +228,8 @@ def jump_target(session: Session, typed: str | None, employee: Employee) -> Case
     """The case whose reference is exactly what was typed (any letter case, spaces around), if ``employee`` may see
     it; None otherwise, so a reference the employee may not open looks like one that does not exist."""
     reference = " ".join(CONTROL_CHARACTERS.sub("", typed or "").split()).upper()
-    if not reference or len(reference) > 20:
-        return None
+    if len(reference) > 20 or not references.SHAPE.fullmatch(reference):
+        return None  # not a reference: no need to ask the database
     return session.scalar(select(Case).where(Case.reference == reference, visible_cases(employee)))
 
 

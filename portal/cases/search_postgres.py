@@ -40,19 +40,51 @@ _ENGLISH = literal_column("'english'::regconfig")
 VECTORS = {"search_vector": literal_column('"case".search_vector'),
            "timeline_vector": literal_column('"case".timeline_vector')}
 
-# The share of cases holding the rarest of the typed words, per column, where ANALYZE counted every one of them among
-# the most common elements; the number of typed words (stop words left out) and cases. The two arrays are zipped by
-# unnest (the frequencies carry three more values: their min, max and the share of nulls).
-_FREQUENCIES = text("""
-    WITH typed AS (SELECT tsvector_to_array(to_tsvector('english', :words)) AS lexemes)
-    SELECT s.attname, min(u.freq), count(u.freq), max(cardinality(typed.lexemes)), max(c.reltuples)
-      FROM typed CROSS JOIN pg_class c
-      LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'case'
-                          AND s.attname IN ('search_vector', 'timeline_vector')
-      LEFT JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(lexeme, freq)
-             ON u.lexeme = ANY (typed.lexemes)
-     WHERE c.oid = '"case"'::regclass
-     GROUP BY s.attname""")
+# ANALYZE's most common elements of each vector column and their shares of the cases: read once per ANALYZE (the
+# statement below tells when the table was last analysed) rather than on every search, as reading pg_stats cost as
+# much as a rare word's whole look-up. The two arrays are zipped by unnest (the shares carry three more values at
+# their end: their min, max and the share of nulls, which zip with nothing).
+_COMMON_ELEMENTS = text("""
+    SELECT s.attname, u.lexeme, u.share
+      FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(lexeme, share)
+     WHERE s.schemaname = current_schema() AND s.tablename = 'case'
+       AND s.attname IN ('search_vector', 'timeline_vector') AND u.lexeme IS NOT NULL""")
+# What every search needs to know first, in one round trip: the typed words as the index holds them, the newest case,
+# the table's size, and which ANALYZE the statistics are from (the table's oid too: a table made again starts over).
+# PostgreSQL reads that time once per transaction, and a search is a transaction of its own (a request).
+_FACTS = text("""
+    SELECT tsvector_to_array(to_tsvector('english', :words)) AS lexemes,
+           (SELECT max(id) FROM "case") AS newest,
+           c.reltuples, current_database() AS db, c.oid AS table_oid,
+           greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS analysed
+      FROM pg_class c WHERE c.oid = '"case"'::regclass""")
+_common: dict[tuple, dict[str, dict[str, float]]] = {}  # per (database, table, when analysed): column → lexeme → share
+
+
+@dataclass(frozen=True)
+class _Facts:
+    newest: int  # the newest case's id
+    cases: float  # ANALYZE's count of cases
+    shares: dict[str, float]  # per vector column, the share of cases holding the rarest typed word (0: a rare word)
+
+
+def _facts(session: Session, query: Query) -> _Facts:
+    row = session.execute(_FACTS, {"words": " ".join(query.words)}).one()
+    key = (row.db, row.table_oid, row.analysed)
+    if key not in _common:
+        common: dict[str, dict[str, float]] = {column: {} for column in VECTORS}
+        for column, lexeme, share in session.execute(_COMMON_ELEMENTS):
+            common[column][lexeme] = float(share)
+        if len(_common) >= 8:  # other databases (the tests'), or statistics since replaced
+            _common.clear()
+        _common[key] = common
+    lexemes = row.lexemes or []
+    shares = {}
+    for column, common in _common[key].items():
+        found = [common[lexeme] for lexeme in lexemes if lexeme in common]
+        # A word not among the most common is rare: the index lists its cases faster than any walk.
+        shares[column] = min(found) if lexemes and len(found) == len(lexemes) else 0.0
+    return _Facts(newest=row.newest or 0, cases=float(row.reltuples or 0), shares=shares)
 
 
 @dataclass(frozen=True)
@@ -61,28 +93,16 @@ class Found:
     looked_back: int = 0  # when a common word's walk stopped early: how many of the newest cases were looked at
 
 
-def _shares(session: Session, query: Query) -> tuple[dict[str, float], float]:
-    """The share of cases that hold the rarest typed word, per vector column (0 when a word is not among the most
-    common: a rare word), and the number of cases."""
-    shares: dict[str, float] = dict.fromkeys(VECTORS, 0.0)
-    cases = 0.0
-    for column, share, counted, typed, tuples in session.execute(_FREQUENCIES, {"words": " ".join(query.words)}):
-        cases = max(cases, float(tuples or 0))
-        if column in shares and share is not None and typed and counted >= typed:
-            shares[column] = float(share)
-    return shares, cases
-
-
 def newest_matches(session: Session, query: Query, visible: ColumnElement[bool], *, candidates: int,
                    weights: dict[str, float], everywhere: bool = False) -> Found:
     """For each vector column (``weights``: its name and the weight of its rank), the newest ``candidates`` cases
     ``visible`` to the employee that match, with ts_rank times that weight."""
     words = func.websearch_to_tsquery(_ENGLISH, query.text)
-    shares, cases = _shares(session, query)
-    newest = session.scalar(select(func.max(Case.id))) or 0
+    facts = _facts(session, query)
+    newest, cases = facts.newest, facts.cases
     sources, looked_back = [], 0
     for column, weight in weights.items():
-        vector, share = VECTORS[column], shares[column]
+        vector, share = VECTORS[column], facts.shares[column]
         score = (func.ts_rank(vector, words) * weight).cast(Float).label("score")
         from_index = select(Case.id.label("id"), score).where(vector.op("@@")(words), visible)
         if share * cases <= RARE_MATCHES:
