@@ -152,6 +152,7 @@ class Case(Base):
     __tablename__ = "case"
     __table_args__ = (
         Index("ix_case_owner_status", "owner_id", "status"),
+        Index("ix_case_category_status", "category_id", "status"),  # a team's queue
         Index("ix_case_customer_created", "customer_id", "created_at"),
     )
 
@@ -161,7 +162,7 @@ class Case(Base):
     channel: Mapped[Channel] = mapped_column(default=Channel.web)
     status: Mapped[CaseStatus] = mapped_column(default=CaseStatus.new, index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     what_happened: Mapped[str] = mapped_column(Text)
     make_it_right: Mapped[str] = mapped_column(Text, default="")
