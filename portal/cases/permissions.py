@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.auth.models import Employee, Role, Team
 from portal.auth.permissions import managed_teams, manages_team, require
@@ -80,7 +80,9 @@ def categories_managed_by(session: Session, by: Employee) -> list[Category]:
 def case_for_staff(session: Session, reference: str, employee: Employee, *, to_work_on: bool = False) -> Case | None:
     """The case with this reference, or None when there is none; ``NotPermitted`` (403) when ``employee`` may not
     see it, or with ``to_work_on`` may not act on it (reply, offer, fulfil: the owner and its team's managers)."""
-    case = session.scalar(select(Case).where(Case.reference == reference))
+    # Every case page shows the customer, the owner and the category's team: read with the case, not one by one.
+    case = session.scalar(select(Case).where(Case.reference == reference).options(
+        joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.category).joinedload(Category.team)))
     if case is not None:
         allowed = can_work_on(employee, case) if to_work_on else can_view(session, employee, case)
         require(allowed, f"{case.reference} is not yours to {'work on' if to_work_on else 'see'}.")
