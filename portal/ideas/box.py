@@ -14,9 +14,9 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import require_change
 from portal.db import utcnow
-from portal.ideas import notify
+from portal.ideas import notify, questions
 from portal.ideas.errors import IdeaRefused
-from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
+from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce, TeamQuestion
 from portal.ideas.permissions import require_decide
 from portal.paging import Page, paginate
 
@@ -24,11 +24,16 @@ PAGE_SIZE = 20
 
 
 def submit_idea(
-    session: Session, *, author: Employee, title: str, body: str, kind: IdeaKind, category: Category | None
+    session: Session, *, author: Employee, title: str, body: str, kind: IdeaKind, category: Category | None,
+    question: TeamQuestion | None = None, today: date | None = None,
 ) -> Idea:
+    """A new idea, perhaps as an answer to a manager's question (open on ``today``, put to the author's team)."""
     if not title.strip() or not body.strip():
         raise IdeaRefused("An idea needs a title and a description.")
-    idea = Idea(author=author, title=title.strip(), body=body.strip(), kind=kind, category=category)
+    if question is not None:
+        questions.require_may_answer(author, question, today or utcnow().date())
+    idea = Idea(author=author, title=title.strip(), body=body.strip(), kind=kind, category=category,
+                question=question)
     session.add(idea)
     session.flush()
     # Whoever raises an idea supports it; counting them keeps "supporters" honest from the start.

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,6 +33,7 @@ class IdeaForm(PortalForm):
         description="What happens now, what gets in the way, and what would help.",
     )
     category_id = SelectField("Area it affects", coerce=int, validators=[Optional()])
+    question_id = HiddenField()  # the manager's question it answers, if any
 
 
 class CommentForm(PortalForm):
@@ -68,3 +77,20 @@ class TaskForceForm(PortalForm):
         "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one idea.")],
     )
+
+
+class QuestionForm(PortalForm):
+    text = StringField(
+        "Your question", validators=[DataRequired("Write the question you want to ask."), Length(max=300)],
+        description="For example “What is stopping us from answering within 24 hours?”",
+    )
+    detail = TextAreaField("More about it (optional)", validators=[Optional(), Length(max=2000)],
+                           description="Why you are asking now, and what you already know.")
+    teams = SelectMultipleField(
+        "Teams to ask", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired("Choose at least one team to ask.")],
+    )
+    figure = SelectField("The figure it is about", validators=[Optional()],
+                         description="One of the dashboard's figures, so answers and any task force aim at it.")
+    closes_on = DateField("Closing date", validators=[DataRequired("Enter the last day answers are taken.")],
+                          description="The last day answers are taken.")

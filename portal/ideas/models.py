@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.auth.models import Employee
+from portal.auth.models import Employee, Team
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.db import Base, utcnow
@@ -60,6 +60,34 @@ class TaskForce(Base):
     ideas: Mapped[list[Idea]] = relationship(back_populates="task_force", order_by="Idea.id")
 
 
+# The teams a manager's question was put to.
+team_question_team = Table(
+    "team_question_team",
+    Base.metadata,
+    Column("question_id", ForeignKey("team_question.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("team.id"), primary_key=True),
+)
+
+
+class TeamQuestion(Base):
+    """A manager asks their teams what is stopping them ("What is stopping us from answering within 24 hours?"),
+    perhaps about one of the dashboard's figures; the answers are ideas linked to it."""
+
+    __tablename__ = "team_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    figure: Mapped[str] = mapped_column(String(40), default="")  # a key of questions.FIGURES, or "" for none
+    closes_on: Mapped[date]
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    asked_by: Mapped[Employee] = relationship(foreign_keys=[asked_by_id])
+    teams: Mapped[list[Team]] = relationship(secondary=team_question_team, order_by=Team.name)
+    answers: Mapped[list[Idea]] = relationship(back_populates="question", order_by="Idea.id")
+
+
 class Idea(Base):
     __tablename__ = "idea"
 
@@ -76,6 +104,8 @@ class Idea(Base):
     task_force_id: Mapped[int | None] = mapped_column(ForeignKey("task_force.id"))
     # The "You said, we did" change this idea became, once it shipped.
     change_id: Mapped[int | None] = mapped_column(ForeignKey("change.id"))
+    # The manager's question this idea answers, if it was raised as an answer.
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("team_question.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     author: Mapped[Employee] = relationship(foreign_keys=[author_id])
@@ -83,6 +113,7 @@ class Idea(Base):
     category: Mapped[Category | None] = relationship()
     task_force: Mapped[TaskForce | None] = relationship(back_populates="ideas")
     change: Mapped[Change | None] = relationship()
+    question: Mapped[TeamQuestion | None] = relationship(back_populates="answers")
     comments: Mapped[list[IdeaComment]] = relationship(order_by="IdeaComment.id", cascade="all, delete-orphan")
 
 

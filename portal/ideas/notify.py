@@ -1,11 +1,12 @@
-"""The ideas box's e-mail: an idea's author told what became of it."""
+"""The ideas box's e-mail: an idea's author told what became of it; employees asked a question by their manager."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from portal import mail
-from portal.ideas.models import Idea
+from portal.auth.models import Employee
+from portal.ideas.models import Idea, TeamQuestion
 from portal.organisation import organisation_name
 
 
@@ -20,6 +21,24 @@ def idea_status(session: Session, idea: Idea) -> None:
             "status": idea.status.label,
             "reason": idea.status_reason,
             "idea_id": idea.id,
+        },
+        org_name=organisation_name(session),
+    )
+
+
+def team_question(session: Session, question: TeamQuestion, employee: Employee) -> None:
+    """An employee told of their manager's question, with the way to answer it."""
+    mail.queue(
+        session,
+        employee.email,
+        "team_question",
+        {
+            "name": employee.first_name,
+            "asker": question.asked_by.name,
+            "text": question.text,
+            "detail": question.detail,
+            "closes_on": f"{question.closes_on:%-d %B %Y}",
+            "question_id": question.id,
         },
         org_name=organisation_name(session),
     )

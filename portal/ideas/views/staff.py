@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -11,12 +14,13 @@ from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import changes_managed_by
-from portal.db import db
-from portal.ideas import box
+from portal.db import db, utcnow
+from portal.ideas import box, questions
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
-from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
+from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce, TeamQuestion
 from portal.ideas.permissions import may_decide, require_decide
-from portal.inputs import db_int
+from portal.inputs import db_int, optional_db_int
+from portal.times import local
 from portal.web import form_status, get_or_404
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
@@ -26,6 +30,17 @@ def _categories() -> list[tuple[int, str]]:
     return [(0, "Not about one area")] + [
         (c.id, c.name) for c in db.session.scalars(select(Category).where(Category.active).order_by(Category.name))
     ]
+
+
+def today() -> date:
+    """Today on the organisation's calendar: a question open "until 31 March" is open all that day there."""
+    return local(utcnow(), ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))).date()
+
+
+def _question(typed: object) -> TeamQuestion | None:
+    """The question a form or link names (None for none, or for an id that is not one)."""
+    question_id = optional_db_int(typed)
+    return db.session.get(TeamQuestion, question_id) if question_id else None
 
 
 def _idea_or_404(idea_id: int) -> Idea:
@@ -58,6 +73,8 @@ def index() -> str:
     return render_template(
         "ideas/index.html", result=box.list_ideas(db.session, filters), filters=filters,
         categories=_categories()[1:], statuses=list(IdeaStatus), kinds=list(IdeaKind), mine=False,
+        questions=[(q, questions.may_answer(current_user, q, today()))
+                   for q in questions.open_questions_for(db.session, current_user, today())],
     )
 
 
@@ -76,17 +93,25 @@ def mine() -> str:
 def new() -> str | Response | tuple[str, int]:
     form = IdeaForm()
     form.category_id.choices = _categories()
-    if not form.validate_on_submit():
-        return render_template("ideas/new.html", form=form), form_status()
-    category = db.session.get(Category, form.category_id.data) if form.category_id.data else None
-    idea = box.submit_idea(
-        db.session, author=current_user, title=form.title.data, body=form.body.data,
-        kind=IdeaKind(form.kind.data), category=category,
-    )
-    db.session.commit()
-    flash("Thank you. Your idea is in the box; colleagues can now support it and managers will review it.",
-          "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id))
+    if not form.is_submitted():
+        form.question_id.data = request.args.get("question", "")
+    question = _question(form.question_id.data)
+    if form.validate_on_submit():
+        category = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        try:
+            idea = box.submit_idea(
+                db.session, author=current_user, title=form.title.data, body=form.body.data,
+                kind=IdeaKind(form.kind.data), category=category, question=question, today=today(),
+            )
+        except box.IdeaRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash("Thank you. Your idea is in the box; colleagues can now support it and managers will review it.",
+                  "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/new.html", form=form, question=question), form_status()
 
 
 @bp.get("/<int:idea_id>")
