@@ -1,4 +1,5 @@
-"""Demo ideas from the people in the trenches, some supported, some decided, one with a task force."""
+"""Demo ideas from the people in the trenches, some supported, some decided, one with a task force; the questions
+managers asked their teams, and the answers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.auth.models import Employee, Role
 from portal.cases.models import Category
 from portal.db import utcnow
-from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
+from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce, TeamQuestion
 
 # (title, body, kind, category name or None, status, reason)
 IDEAS = [
@@ -60,4 +61,62 @@ def load_ideas(session: Session, staff: list[Employee], categories: dict[str, Ca
                 goal="No season-ticket holder waits more than five minutes when a card fails.",
                 due_on=(now + timedelta(days=45)).date(), created_by=managers[0], members=backers[:3],
             )
+    load_questions(session, staff, categories, rng)
     return len(IDEAS)
+
+
+# (author's name, title, body, kind, category name or None) of each answer
+FIRST_RESPONSE_ANSWERS = [
+    ("Maria Lopez", "The care inbox has no owner before noon",
+     "E-mails that arrive overnight wait until whoever starts first looks; on match days nobody does until two.",
+     IdeaKind.blocker, "Tickets and season tickets"),
+    ("Tom Fletcher", "We retype the same refund answer every time",
+     "Half our first replies explain the same refund rules. Ready-made replies would save an hour a day.",
+     IdeaKind.idea, None),
+    ("Sam Whitaker", "Kiosk complaints reach us a week late",
+     "Complaints about food arrive through the ticket office inbox and are forwarded to us days later.",
+     IdeaKind.blocker, "Food and drink"),
+    ("Aisha Begum", "Stewards cannot log a complaint on the spot",
+     "Fans tell stewards what went wrong, but we have no way to start a case for them, so it is lost.",
+     IdeaKind.blocker, None),
+    ("Owen Price", "Parking refunds need a manager every time",
+     "Every shuttle or parking refund waits for sign-off, so the first reply is only ever “we are checking”.",
+     IdeaKind.blocker, "Parking and travel"),
+]
+
+
+def load_questions(session: Session, staff: list[Employee], categories: dict[str, Category],
+                   rng: random.Random) -> None:
+    """The story of the ideas box: four months ago the head of customer experience asked every team what stops
+    us answering within a day, and five colleagues answered; this week the Ticket Office manager asked about
+    match-day calls, and the question is still open."""
+    now = utcnow()
+    by_name = {e.name: e for e in staff}
+    teams = sorted({e.team for e in staff if e.team is not None}, key=lambda t: t.name)
+    asked = now - timedelta(days=122)
+    first_response = TeamQuestion(
+        text="What is stopping us from answering every customer within 24 hours?",
+        detail="Our first replies take 41 hours on average, and fans tell us they feel ignored. Tell me what gets "
+               "in the way: nothing is too small.",
+        figure="first_response", closes_on=(asked + timedelta(days=21)).date(), asked_by=by_name["Alex Morgan"],
+        asked_at=asked, teams=teams)
+    session.add(first_response)
+    for number, (author, title, body, kind, category) in enumerate(FIRST_RESPONSE_ANSWERS):
+        idea = Idea(title=title, body=body, kind=kind, category=categories.get(category or ""),
+                    author=by_name[author], question=first_response, created_at=asked + timedelta(days=2 + number))
+        session.add(idea)
+        session.flush()
+        backers = rng.sample([e for e in staff if e.name != author], k=rng.randint(1, 5))
+        session.add_all(IdeaSupport(idea_id=idea.id, employee_id=e.id) for e in [by_name[author], *backers])
+    calls = TeamQuestion(
+        text="What slows you down on the phone on match days?",
+        figure="talk_time", closes_on=(now + timedelta(days=10)).date(), asked_by=by_name["Priya Shah"],
+        asked_at=now - timedelta(days=3), teams=[by_name["Priya Shah"].team])
+    session.add(calls)
+    slow = Idea(title="The booking screen takes a minute to open", kind=IdeaKind.blocker,
+                body="Callers wait while the booking system opens each order; on match days it is slower.",
+                category=categories.get("Tickets and season tickets"), author=by_name["Tom Fletcher"],
+                question=calls, created_at=now - timedelta(days=2))
+    session.add(slow)
+    session.flush()
+    session.add(IdeaSupport(idea_id=slow.id, employee_id=slow.author.id))
