@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
@@ -160,9 +160,40 @@ def link_change(session: Session, idea: Idea, change: Change | None, *, by: Empl
     require_decide(by, idea)
     if change is not None:
         require_change(by, change)
+    if change is not None and idea.change_id == change.id:
+        return idea  # already shipped as this change: nobody is told twice
     idea.change = change
     if change is not None:
         idea.status, idea.status_reason = IdeaStatus.done, f"Shipped as “{change.title}”."
         idea.status_changed_at, idea.status_changed_by = utcnow(), by
-        notify.idea_status(session, idea)
+        # Everyone who spoke up for it hears that it mattered: the author and each supporter, once each.
+        for employee in _backers(session, idea):
+            notify.idea_shipped(session, idea, change, employee)
     return idea
+
+
+def _backers(session: Session, idea: Idea) -> list[Employee]:
+    """The idea's author first, then its supporters (who are still employed), each once."""
+    supporters = session.scalars(
+        select(Employee).join(IdeaSupport, IdeaSupport.employee_id == Employee.id)
+        .where(IdeaSupport.idea_id == idea.id, Employee.active, Employee.id != idea.author_id)
+        .order_by(Employee.name)).all()
+    return [idea.author, *supporters]
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """What was done because employees spoke up: how many ideas shipped as a change, and the latest of them."""
+
+    count: int
+    latest: list[Idea]
+
+
+def shipped(session: Session, *, latest: int = 3) -> Shipped:
+    done = (Idea.change_id.is_not(None), Idea.status == IdeaStatus.done)
+    return Shipped(
+        count=session.scalar(select(func.count()).select_from(Idea).where(*done)) or 0,
+        latest=list(session.scalars(
+            select(Idea).where(*done).options(selectinload(Idea.change))
+            .order_by(Idea.status_changed_at.desc(), Idea.id.desc()).limit(latest))),
+    )

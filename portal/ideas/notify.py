@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.auth.models import Employee
+from portal.changes.models import Change
 from portal.ideas.models import Idea, TeamQuestion
 from portal.organisation import organisation_name
 
@@ -39,6 +40,24 @@ def team_question(session: Session, question: TeamQuestion, employee: Employee) 
             "detail": question.detail,
             "closes_on": f"{question.closes_on:%-d %B %Y}",
             "question_id": question.id,
+        },
+        org_name=organisation_name(session),
+    )
+
+
+def idea_shipped(session: Session, idea: Idea, change: Change, employee: Employee) -> None:
+    """An idea's author or supporter told that it shipped, with the change it shipped as."""
+    mail.queue(
+        session,
+        employee.email,
+        "idea_shipped",
+        {
+            "name": employee.first_name,
+            "title": idea.title,
+            "raised_it": employee.id == idea.author_id,
+            "change_title": change.title,
+            "change_slug": change.slug if change.published else "",
+            "idea_id": idea.id,
         },
         org_name=organisation_name(session),
     )

@@ -75,6 +75,7 @@ def index() -> str:
         categories=_categories()[1:], statuses=list(IdeaStatus), kinds=list(IdeaKind), mine=False,
         questions=[(q, questions.may_answer(current_user, q, today()))
                    for q in questions.open_questions_for(db.session, current_user, today())],
+        shipped=box.shipped(db.session),
     )
 
 
