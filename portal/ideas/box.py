@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.auth.models import Employee
@@ -46,17 +47,32 @@ def supports(session: Session, idea: Idea, employee: Employee) -> bool:
     ) is not None
 
 
-def toggle_support(session: Session, idea: Idea, employee: Employee) -> bool:
-    """Support the idea, or withdraw support; returns whether the employee now supports it."""
+def support(session: Session, idea: Idea, employee: Employee) -> bool:
+    """Add the employee's support; returns False when they already supported it (nothing changes).
+
+    Supporting and withdrawing are two separate intents, never a toggle: a page opened before the first press
+    still offers "Support this idea", and pressing it again must not take the support away."""
     if employee.id == idea.author_id:
         raise IdeaRefused("You raised this idea, so your support is already counted.")
     if supports(session, idea, employee):
-        session.execute(
-            delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id, IdeaSupport.employee_id == employee.id)
-        )
         return False
-    session.add(IdeaSupport(idea_id=idea.id, employee_id=employee.id))
+    try:
+        # Two presses at once both pass the check above; the unique constraint keeps one, the other changes nothing.
+        with session.begin_nested():
+            session.add(IdeaSupport(idea_id=idea.id, employee_id=employee.id))
+    except IntegrityError:
+        return False
     return True
+
+
+def withdraw_support(session: Session, idea: Idea, employee: Employee) -> bool:
+    """Take the employee's support away; returns False when they did not support it (nothing changes)."""
+    if employee.id == idea.author_id:
+        raise IdeaRefused("You raised this idea, so your support stays counted.")
+    withdrawn = session.execute(
+        delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id, IdeaSupport.employee_id == employee.id)
+    )
+    return bool(withdrawn.rowcount)
 
 
 def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> IdeaComment:

@@ -51,6 +51,7 @@ NOT_STAFF_OBJECTS = {
 OPEN_TO_EVERY_EMPLOYEE = {
     "ideas.show": "the ideas box is open: every employee reads every idea",
     "ideas.support": "every employee may support any colleague's idea",
+    "ideas.withdraw_support": "every employee may withdraw the support they gave",
     "ideas.comment": "every employee may comment on any idea",
     "ideas.task_force": "task forces are shown to everyone, like the ideas they work on",
 }

@@ -12,8 +12,9 @@ from portal.ideas.box import (
     list_ideas,
     set_status,
     submit_idea,
+    support,
     supporters,
-    toggle_support,
+    withdraw_support,
 )
 from portal.ideas.models import IdeaKind, IdeaStatus
 from portal.mail.models import OutboxMessage
@@ -48,10 +49,26 @@ def test_an_idea_starts_new_with_its_author_as_first_supporter(session):
 def test_colleagues_support_and_withdraw_support(session):
     author, colleague = make_employee(session), make_employee(session)
     idea = _idea(session, author)
-    assert toggle_support(session, idea, colleague) is True
+    assert support(session, idea, colleague) is True
     session.flush()
     assert supporters(session, idea) == 2
-    assert toggle_support(session, idea, colleague) is False
+    assert withdraw_support(session, idea, colleague) is True
+    session.flush()
+    assert supporters(session, idea) == 1
+
+
+def test_supporting_or_withdrawing_twice_changes_nothing(session):
+    # A page opened before the first press still offers the same button; pressing it again is not a toggle.
+    author, colleague = make_employee(session), make_employee(session)
+    idea = _idea(session, author)
+    support(session, idea, colleague)
+    session.flush()
+    assert support(session, idea, colleague) is False
+    session.flush()
+    assert supporters(session, idea) == 2
+    withdraw_support(session, idea, colleague)
+    session.flush()
+    assert withdraw_support(session, idea, colleague) is False
     session.flush()
     assert supporters(session, idea) == 1
 
@@ -60,7 +77,10 @@ def test_the_author_cannot_support_twice(session):
     author = make_employee(session)
     idea = _idea(session, author)
     with pytest.raises(IdeaRefused, match="already counted"):
-        toggle_support(session, idea, author)
+        support(session, idea, author)
+    with pytest.raises(IdeaRefused, match="raised this idea"):
+        withdraw_support(session, idea, author)
+    assert supporters(session, idea) == 1
 
 
 def test_an_empty_comment_is_refused(session):
@@ -143,7 +163,7 @@ def test_the_list_puts_the_most_supported_first_and_filters_by_status(session, t
     author = make_employee(session, team=team)
     quiet, popular = _idea(session, author, "Quiet idea"), _idea(session, author, "Popular idea")
     for _ in range(3):
-        toggle_support(session, popular, make_employee(session))
+        support(session, popular, make_employee(session))
     manager = make_employee(session, role=Role.manager, team=team)
     set_status(session, quiet, IdeaStatus.under_review, reason="", by=manager)
     session.flush()

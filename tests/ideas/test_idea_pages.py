@@ -28,6 +28,15 @@ def file_idea(client, **fields):
     return client.post("/staff/ideas/new", data=data)
 
 
+def sams_idea_seen_by_hannah(client) -> tuple[str, int]:
+    """Sam raises an idea; Hannah, his colleague, signs in: (the idea's address, its id)."""
+    sign_in(client, "sam@staff.example")
+    idea_url = file_idea(client).location
+    client.post("/staff/sign-out")
+    sign_in(client, "hannah@staff.example")
+    return idea_url, int(idea_url.rstrip("/").rsplit("/", 1)[1])
+
+
 def test_the_ideas_box_needs_a_signed_in_employee(client):
     assert client.get("/staff/ideas/").status_code == 302
 
@@ -57,16 +66,33 @@ def test_an_over_long_title_is_refused_with_the_limit(client, staff):
 
 
 def test_a_colleague_supports_and_comments(client, staff, db_session):
-    sign_in(client, "sam@staff.example")
-    idea_url = file_idea(client).location
-    client.post("/staff/sign-out")
-    sign_in(client, "hannah@staff.example")
-    idea_id = int(idea_url.rstrip("/").rsplit("/", 1)[1])
+    idea_url, idea_id = sams_idea_seen_by_hannah(client)
     client.post(f"/staff/ideas/{idea_id}/support")
     client.post(f"/staff/ideas/{idea_id}/comments", data={"body": "Same at the south gate."})
     page = client.get(idea_url).get_data(as_text=True)
     assert "Same at the south gate." in page and "Withdraw my support" in page
     assert "<dt>Supporters</dt><dd>2</dd>" in page
+
+
+def test_support_pressed_again_on_a_page_opened_before_keeps_it(client, staff):
+    idea_url, idea_id = sams_idea_seen_by_hannah(client)
+    client.get(idea_url)  # the page in one tab, opened before she supported the idea in another
+    first = client.post(f"/staff/ideas/{idea_id}/support", follow_redirects=True).get_data(as_text=True)
+    assert "You support this idea." in first
+    again = client.post(f"/staff/ideas/{idea_id}/support", follow_redirects=True).get_data(as_text=True)
+    assert "You already support this idea." in again
+    assert "<dt>Supporters</dt><dd>2</dd>" in again and "Withdraw my support" in again
+
+
+def test_withdrawing_support_twice_changes_nothing(client, staff):
+    idea_url, idea_id = sams_idea_seen_by_hannah(client)
+    client.post(f"/staff/ideas/{idea_id}/support")
+    client.get(idea_url)
+    first = client.post(f"/staff/ideas/{idea_id}/withdraw-support", follow_redirects=True).get_data(as_text=True)
+    assert "You no longer support this idea." in first
+    again = client.post(f"/staff/ideas/{idea_id}/withdraw-support", follow_redirects=True).get_data(as_text=True)
+    assert "You do not support this idea" in again
+    assert "<dt>Supporters</dt><dd>1</dd>" in again and "Support this idea" in again
 
 
 def test_an_agent_cannot_set_a_status_or_form_a_task_force(client, staff, db_session):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -110,13 +112,28 @@ def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm,
 @login_required
 def support(idea_id: int) -> Response:
     idea = _idea_or_404(idea_id)
+    return _support_answer(idea, lambda: box.support(db.session, idea, current_user),
+                           done="You support this idea.", already="You already support this idea.")
+
+
+@bp.post("/<int:idea_id>/withdraw-support")
+@login_required
+def withdraw_support(idea_id: int) -> Response:
+    idea = _idea_or_404(idea_id)
+    return _support_answer(idea, lambda: box.withdraw_support(db.session, idea, current_user),
+                           done="You no longer support this idea.",
+                           already="You do not support this idea, so there was nothing to withdraw.")
+
+
+def _support_answer(idea: Idea, act: Callable[[], bool], *, done: str, already: str) -> Response:
+    """Support and its withdrawal answer alike: a repeat changes nothing and says so calmly."""
     try:
-        now_supports = box.toggle_support(db.session, idea, current_user)
+        changed = act()
     except box.IdeaRefused as refused:
         flash(str(refused), "info")
-        return redirect(url_for("ideas.show", idea_id=idea.id))
-    db.session.commit()
-    flash("You support this idea." if now_supports else "You no longer support this idea.", "success")
+    else:
+        db.session.commit()
+        flash(done if changed else already, "success" if changed else "info")
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
 
