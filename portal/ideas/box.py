@@ -83,19 +83,23 @@ def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> Id
     return comment
 
 
-def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str, by: Employee) -> Idea:
-    """A manager's decision; the author is told by e-mail and sees it on "My ideas"."""
+def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str, by: Employee) -> bool:
+    """A manager's decision; the author is told by e-mail and sees it on "My ideas".
+
+    Returns False when the status and reason are the ones already saved: "Save status" pressed again on the
+    form as it came back changes nothing, stamps nothing and e-mails nobody a second time."""
     require_decide(by, idea)
-    if status is IdeaStatus.not_now and not reason.strip():
+    reason = reason.strip()
+    if status is idea.status and reason == idea.status_reason:
+        return False
+    if status is IdeaStatus.not_now and not reason:
         raise IdeaRefused("Say why this is not for now: the colleague who raised it deserves a reason.")
     if status is IdeaStatus.task_force and idea.task_force is None:
         raise IdeaRefused("Form a task force for this idea to give it that status.")
-    if status is idea.status and reason.strip() == idea.status_reason:
-        raise IdeaRefused(f"This idea is already {status.label.lower()}.")
-    idea.status, idea.status_reason = status, reason.strip()
+    idea.status, idea.status_reason = status, reason
     idea.status_changed_at, idea.status_changed_by = utcnow(), by
     notify.idea_status(session, idea)
-    return idea
+    return True
 
 
 def form_task_force(

@@ -103,6 +103,21 @@ def test_not_now_needs_a_reason_and_the_author_is_told(session, team):
     assert "Not now" in message.subject and "The budget for this season is spent." in message.body_text
 
 
+def test_saving_the_same_status_and_reason_again_changes_nothing_and_sends_nothing(session, team):
+    author = make_employee(session, team=team)
+    manager = make_employee(session, role=Role.manager, team=team)
+    idea = _idea(session, author)
+    assert set_status(session, idea, IdeaStatus.not_now, reason="Scanners come in May.", by=manager) is True
+    session.flush()
+    decided_at = idea.status_changed_at
+    other_manager = make_employee(session, role=Role.manager, team=team)
+    assert set_status(session, idea, IdeaStatus.not_now, reason=" Scanners come in May. ", by=other_manager) is False
+    session.flush()
+    assert idea.status_reason == "Scanners come in May."
+    assert idea.status_changed_by is manager and idea.status_changed_at == decided_at
+    assert session.query(OutboxMessage).count() == 1
+
+
 def test_an_agent_cannot_decide_an_ideas_status(session):
     idea = _idea(session, make_employee(session))
     with pytest.raises(NotPermitted):

@@ -119,6 +119,22 @@ def test_a_manager_says_not_now_with_a_reason_and_the_author_sees_it(client, sta
     assert any("Scanners come in May." in m.get_body(("plain",)).get_content() for m in outbox())
 
 
+def test_the_status_form_shows_the_saved_reason_and_saving_it_again_changes_nothing(client, staff, outbox):
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    client.post("/staff/sign-out")
+    sign_in(client, "grace@staff.example")
+    client.post(f"/staff/ideas/{idea_id}/status", data={"status": "not_now", "reason": "Scanners come in May."})
+    page = client.get(f"/staff/ideas/{idea_id}").get_data(as_text=True)
+    shown = re.search(r'<textarea[^>]*id="status-reason"[^>]*>\s*(.*?)</textarea>', page, re.S)
+    assert shown and shown.group(1) == "Scanners come in May."
+    # Grace presses "Save status" again on the form as it came back.
+    again = client.post(f"/staff/ideas/{idea_id}/status", data={"status": "not_now", "reason": shown.group(1)},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Nothing changed" in again and "Scanners come in May." in again
+    assert [m["Subject"] for m in outbox()] == ['Your idea "Hand scanners at the turnstiles" is now: Not now']
+
+
 def test_a_manager_forms_a_task_force_around_an_idea(client, staff, db_session):
     sign_in(client, "sam@staff.example")
     idea_id = int(file_idea(client).location.rsplit("/", 1)[1])

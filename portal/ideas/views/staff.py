@@ -95,7 +95,12 @@ def new() -> str | Response | tuple[str, int]:
 @login_required
 def show(idea_id: int) -> str:
     idea = _idea_or_404(idea_id)
-    return _render_idea(idea, CommentForm(), StatusForm(status=idea.status.value))
+    return _render_idea(idea, CommentForm(), _status_form(idea))
+
+
+def _status_form(idea: Idea) -> StatusForm:
+    # The saved reason comes back in the box: saving again must not erase it.
+    return StatusForm(status=idea.status.value, reason=idea.status_reason)
 
 
 def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
@@ -143,7 +148,7 @@ def comment(idea_id: int):
     idea = _idea_or_404(idea_id)
     form = CommentForm()
     if not form.validate_on_submit():
-        return _render_idea(idea, form, StatusForm(status=idea.status.value), 422)
+        return _render_idea(idea, form, _status_form(idea), 422)
     box.add_comment(db.session, idea, current_user, form.body.data)
     db.session.commit()
     flash("Your comment has been added.", "success")
@@ -157,13 +162,16 @@ def set_status(idea_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            box.set_status(db.session, idea, IdeaStatus(form.status.data), reason=form.reason.data or "",
-                           by=current_user)
+            changed = box.set_status(db.session, idea, IdeaStatus(form.status.data), reason=form.reason.data or "",
+                                     by=current_user)
         except box.IdeaRefused as refused:
             form.reason.errors = [str(refused)]
         else:
             db.session.commit()
-            flash(f"Status set to {idea.status.label}. {idea.author.first_name} has been told.", "success")
+            if changed:
+                flash(f"Status set to {idea.status.label}. {idea.author.first_name} has been told.", "success")
+            else:
+                flash(f"Nothing changed: the idea is already {idea.status.label.lower()} with this reason.", "info")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return _render_idea(idea, CommentForm(), form, 422)
 
