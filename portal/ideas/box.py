@@ -13,7 +13,7 @@ from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Category
 from portal.changes.models import Change
-from portal.changes.permissions import require_change
+from portal.changes.permissions import changes_managed_by, require_change
 from portal.db import utcnow
 from portal.ideas import notify
 from portal.ideas.errors import IdeaRefused
@@ -170,14 +170,26 @@ def list_ideas(session: Session, filters: IdeaFilters) -> Page[IdeaRow]:
                     row=lambda r: IdeaRow(r[0], r[1], r[2]))
 
 
-def link_change(session: Session, idea: Idea, change: Change | None, *, by: Employee) -> Idea:
-    """Record the "You said, we did" change this idea shipped as (or unlink it); the author is told."""
+def changes_to_ship_as(session: Session, by: Employee) -> list[Change]:
+    """The changes a manager may name as what an idea shipped as: published ones they manage, by title."""
+    return sorted((c for c in changes_managed_by(session, by) if c.published), key=lambda c: c.title)
+
+
+def link_change(session: Session, idea: Idea, change: Change | None, *, by: Employee) -> bool:
+    """Record the "You said, we did" change this idea shipped as (or unlink it); the author is told.
+
+    Only a published change: linking marks the idea Done and tells its author it shipped, which a draft has not.
+    Returns False when the link is already the one asked for ("Save link" pressed again e-mails nobody)."""
     require_decide(by, idea)
     if change is not None:
         require_change(by, change)
+        if not change.published:
+            raise IdeaRefused(f"“{change.title}” is not published yet. Publish it first, then link it here.")
+    if change is idea.change:
+        return False
     idea.change = change
     if change is not None:
         idea.status, idea.status_reason = IdeaStatus.done, f"Shipped as “{change.title}”."
         idea.status_changed_at, idea.status_changed_by = utcnow(), by
         notify.idea_status(session, idea)
-    return idea
+    return True

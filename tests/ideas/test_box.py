@@ -4,11 +4,14 @@ import pytest
 
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
+from portal.db import utcnow
 from portal.ideas.box import (
     IdeaFilters,
     IdeaRefused,
     add_comment,
+    changes_to_ship_as,
     form_task_force,
+    link_change,
     list_ideas,
     set_status,
     submit_idea,
@@ -191,20 +194,40 @@ def test_the_list_puts_the_most_supported_first_and_filters_by_status(session, t
     assert mine.total == 0
 
 
-def test_a_shipped_idea_links_to_its_change_and_the_author_is_told(session, team):
+def _change(session, manager, *, published: bool, title="Hand scanners at every block"):
     from portal.changes.models import Change, Theme
-    from portal.ideas.box import link_change
 
-    author, manager = make_employee(session, team=team), make_employee(session, role=Role.manager, team=team)
-    idea = _idea(session, author)
     theme = Theme(title="Turnstiles", created_by=manager)
-    change = Change(theme=theme, slug="hand-scanners", title="Hand scanners at every block", you_said="x",
-                    we_did="y", created_by=manager)
+    change = Change(theme=theme, slug=title.lower().replace(" ", "-"), title=title, you_said="x", we_did="y",
+                    created_by=manager, published=published, published_at=utcnow() if published else None)
     session.add(change)
     session.flush()
+    return change
+
+
+def test_a_shipped_idea_links_to_its_change_and_the_author_is_told(session, team):
+    author, manager = make_employee(session, team=team), make_employee(session, role=Role.manager, team=team)
+    idea = _idea(session, author)
+    change = _change(session, manager, published=True)
     with pytest.raises(NotPermitted):
         link_change(session, idea, change, by=author)
-    link_change(session, idea, change, by=manager)
+    assert link_change(session, idea, change, by=manager) is True
     session.flush()
     assert idea.change is change and idea.status is IdeaStatus.done
     assert "Hand scanners at every block" in session.query(OutboxMessage).all()[-1].body_text
+    told = session.query(OutboxMessage).count()
+    assert link_change(session, idea, change, by=manager) is False  # "Save link" pressed again
+    assert session.query(OutboxMessage).count() == told
+
+
+def test_only_a_published_change_can_be_what_an_idea_shipped_as(session, team):
+    author, manager = make_employee(session, team=team), make_employee(session, role=Role.manager, team=team)
+    idea = _idea(session, author)
+    draft = _change(session, manager, published=False, title="Scanners, still a draft")
+    published = _change(session, manager, published=True)
+    with pytest.raises(IdeaRefused, match="not published yet"):
+        link_change(session, idea, draft, by=manager)
+    session.flush()
+    assert idea.change is None and idea.status is IdeaStatus.new
+    assert session.query(OutboxMessage).count() == 0
+    assert changes_to_ship_as(session, manager) == [published]

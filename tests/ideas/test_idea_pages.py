@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.auth.models import Role
+from portal.db import utcnow
 from portal.ideas.models import Idea, IdeaStatus
 from tests.factories import make_employee, make_team, sign_in
 
@@ -152,6 +153,32 @@ def test_a_manager_forms_a_task_force_around_an_idea(client, staff, db_session):
     assert "Turnstile fallback" in page and "Hannah Kelly" in page and "Hand scanners at the turnstiles" in page
     db_session.expire_all()
     assert db_session.get(Idea, idea_id).status is IdeaStatus.task_force
+
+
+def test_the_shipped_as_picker_offers_only_published_changes_and_a_draft_is_refused(client, staff, db_session,
+                                                                                  outbox):
+    from portal.changes.models import Change, Theme
+
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    manager = db_session.merge(staff["manager"])
+    theme = Theme(title="Turnstiles", created_by=manager)
+    draft = Change(theme=theme, slug="draft-scanners", title="Scanners, still a draft", you_said="x", we_did="y",
+                   created_by=manager)
+    shipped = Change(theme=theme, slug="hand-scanners", title="Hand scanners at every block", you_said="x",
+                     we_did="y", created_by=manager, published=True, published_at=utcnow())
+    db_session.add_all([draft, shipped])
+    db_session.commit()
+    client.post("/staff/sign-out")
+    sign_in(client, "grace@staff.example")
+    page = client.get(f"/staff/ideas/{idea_id}").get_data(as_text=True)
+    assert "Hand scanners at every block</option>" in page and "Scanners, still a draft" not in page
+    refused = client.post(f"/staff/ideas/{idea_id}/change", data={"change_id": str(draft.id)},
+                          follow_redirects=True)
+    assert refused.status_code == 200
+    assert "“Scanners, still a draft” is not published yet" in refused.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Idea, idea_id).change_id is None and outbox() == []
 
 
 def test_filters_and_sorting_live_in_the_url(client, staff):

@@ -12,7 +12,6 @@ from portal.auth.models import Employee, Role
 from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
-from portal.changes.permissions import changes_managed_by
 from portal.db import db
 from portal.ideas import box
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
@@ -105,7 +104,7 @@ def _status_form(idea: Idea) -> StatusForm:
 
 def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
     can_decide = may_decide(current_user, idea)
-    changes = sorted(changes_managed_by(db.session, current_user), key=lambda c: c.title) if can_decide else []
+    changes = box.changes_to_ship_as(db.session, current_user) if can_decide else []
     return render_template(
         "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form, changes=changes,
         can_decide=can_decide,
@@ -223,8 +222,16 @@ def link_change(idea_id: int) -> Response:
     change = db.session.get(Change, change_id) if change_id else None
     if change_id and change is None:
         abort(400)
-    box.link_change(db.session, idea, change, by=current_user)
+    try:
+        changed = box.link_change(db.session, idea, change, by=current_user)
+    except box.IdeaRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
     db.session.commit()
-    flash(f"Linked to “{change.title}”. {idea.author.first_name} has been told." if change else "Change unlinked.",
-          "success")
+    if not changed:
+        flash("Nothing changed: the link is already as you chose.", "info")
+    elif change:
+        flash(f"Linked to “{change.title}”. {idea.author.first_name} has been told.", "success")
+    else:
+        flash("Change unlinked.", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))
