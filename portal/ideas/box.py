@@ -17,8 +17,16 @@ from portal.changes.permissions import changes_managed_by, require_change
 from portal.db import utcnow
 from portal.ideas import notify
 from portal.ideas.errors import IdeaRefused
-from portal.ideas.models import Idea, IdeaComment, IdeaKind, IdeaStatus, IdeaSupport, TaskForce
-from portal.ideas.permissions import require_decide
+from portal.ideas.models import (
+    Idea,
+    IdeaComment,
+    IdeaKind,
+    IdeaStatus,
+    IdeaSupport,
+    IdeaSupportNotice,
+    TaskForce,
+)
+from portal.ideas.permissions import deciders, require_decide
 from portal.paging import Page, paginate
 
 PAGE_SIZE = 20
@@ -34,6 +42,9 @@ def submit_idea(
     session.flush()
     # Whoever raises an idea supports it; counting them keeps "supporters" honest from the start.
     session.add(IdeaSupport(idea_id=idea.id, employee_id=author.id))
+    for manager in deciders(session, idea):
+        if manager.id != author.id:
+            notify.idea_raised(session, idea, manager)
     return idea
 
 
@@ -56,10 +67,21 @@ def support(session: Session, idea: Idea, employee: Employee) -> bool:
         raise IdeaRefused("You raised this idea, so your support is already counted.")
     if supports(session, idea, employee):
         return False
+    if not _added_once(session, IdeaSupport(idea_id=idea.id, employee_id=employee.id)):
+        return False
+    # The author hears of each colleague once: support withdrawn and given again tells them nothing new.
+    if _added_once(session, IdeaSupportNotice(idea_id=idea.id, employee_id=employee.id)):
+        notify.idea_supported(session, idea, employee)
+    return True
+
+
+def _added_once(session: Session, row: IdeaSupport | IdeaSupportNotice) -> bool:
+    """Add a row its unique constraint allows once; False when it is there already.
+
+    Two presses at once both pass a look-up first; the constraint keeps one, and the other changes nothing."""
     try:
-        # Two presses at once both pass the check above; the unique constraint keeps one, the other changes nothing.
         with session.begin_nested():
-            session.add(IdeaSupport(idea_id=idea.id, employee_id=employee.id))
+            session.add(row)
     except IntegrityError:
         return False
     return True
@@ -75,12 +97,23 @@ def withdraw_support(session: Session, idea: Idea, employee: Employee) -> bool:
     return bool(withdrawn.rowcount)
 
 
-def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> IdeaComment:
-    if not body.strip():
+def add_comment(session: Session, idea: Idea, author: Employee, body: str) -> bool:
+    """Add a comment and tell the idea's author (not of their own); returns False for a repeat of the commenter's
+    last words here (the button pressed twice), which adds nothing and tells nobody again."""
+    body = body.strip()
+    if not body:
         raise IdeaRefused("Write a comment before sending it.")
-    comment = IdeaComment(idea_id=idea.id, author=author, body=body.strip())
-    session.add(comment)
-    return comment
+    last = session.scalar(
+        select(IdeaComment.body).where(IdeaComment.idea_id == idea.id, IdeaComment.author_id == author.id)
+        .order_by(IdeaComment.id.desc()).limit(1)
+    )
+    if last == body:
+        return False
+    comment = IdeaComment(idea_id=idea.id, author=author, body=body)
+    idea.comments.append(comment)
+    if author.id != idea.author_id:
+        notify.idea_commented(session, idea, comment)
+    return True
 
 
 def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str, by: Employee) -> bool:
@@ -127,7 +160,16 @@ def form_task_force(
         idea.status, idea.status_reason = IdeaStatus.task_force, f"A task force is working on this: {name.strip()}."
         idea.status_changed_at, idea.status_changed_by = utcnow(), by
         notify.idea_status(session, idea)
+    _tell_members(session, task_force, members, by=by)
     return task_force
+
+
+def _tell_members(session: Session, task_force: TaskForce, members: list[Employee], *, by: Employee) -> None:
+    session.flush()  # its id, for the link in the e-mail
+    # The manager who chose the members knows already.
+    for member in members:
+        if member.id != by.id:
+            notify.task_force_member(session, task_force, member)
 
 
 @dataclass(frozen=True)

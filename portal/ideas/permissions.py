@@ -8,7 +8,10 @@ an idea is marked as shipped only through a change that manager may manage.
 
 from __future__ import annotations
 
-from portal.auth.models import Employee
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.auth.models import Employee, Role
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.permissions import manages_category
 from portal.ideas.models import Idea
@@ -22,3 +25,13 @@ def may_decide(actor: Employee, idea: Idea) -> bool:
 
 def require_decide(actor: Employee, idea: Idea) -> None:
     require(may_decide(actor, idea), f"A manager of another team decides on “{idea.title}”.")
+
+
+def deciders(session: Session, idea: Idea) -> list[Employee]:
+    """The managers of the idea's area (its category's team, else its author's), who hear of it when it is raised;
+    the admins when that area has no manager, so that no idea goes unread."""
+    staff = session.scalars(
+        select(Employee).where(Employee.active, Employee.role.in_([Role.manager, Role.admin])).order_by(Employee.id)
+    ).all()
+    managers = [e for e in staff if e.role is Role.manager and may_decide(e, idea)]
+    return managers or [e for e in staff if e.role is Role.admin]

@@ -86,6 +86,66 @@ def test_the_author_cannot_support_twice(session):
     assert supporters(session, idea) == 1
 
 
+def _subjects(session, to):
+    return [m.subject for m in session.query(OutboxMessage).order_by(OutboxMessage.id)
+            if m.to_address == to.email]
+
+
+def test_the_managers_of_the_area_are_told_when_an_idea_is_raised_in_it(session, team):
+    from tests.factories import make_category
+
+    grace = make_employee(session, role=Role.manager, team=team)
+    catering = make_team(session, "Catering")
+    omar = make_employee(session, role=Role.manager, team=catering)
+    sam = make_employee(session, team=catering)
+    submit_idea(session, author=sam, title="Stewards with scanners", body="At every block.", kind=IdeaKind.idea,
+                category=make_category(session, team=team, name="Stewarding"))
+    _idea(session, sam, "Two more tills")  # about no one area: his own team's managers hear of it
+    session.flush()
+    assert _subjects(session, grace) == ['A new idea in your area: "Stewards with scanners"']
+    assert _subjects(session, omar) == ['A new idea in your area: "Two more tills"']
+    assert "Stewards with scanners" in session.query(OutboxMessage).first().body_text
+    _idea(session, omar, "An idea of the manager's own")
+    session.flush()
+    assert len(_subjects(session, omar)) == 1 and _subjects(session, sam) == []
+
+
+def test_the_author_is_told_once_of_each_colleague_who_supports(session):
+    author, colleague = make_employee(session, name="Sam Whitaker"), make_employee(session, name="Hannah Kelly")
+    idea = _idea(session, author)
+    support(session, idea, colleague)
+    withdraw_support(session, idea, colleague)
+    support(session, idea, colleague)  # changing her mind twice tells Sam nothing new
+    session.flush()
+    assert _subjects(session, author) == ['Hannah Kelly supports your idea "Hand scanners at the turnstiles"']
+    assert supporters(session, idea) == 2
+
+
+def test_the_author_is_told_of_a_comment_but_not_of_their_own_or_of_a_repeat(session):
+    author, colleague = make_employee(session), make_employee(session, name="Hannah Kelly")
+    idea = _idea(session, author)
+    assert add_comment(session, idea, colleague, "Same at the south gate.") is True
+    assert add_comment(session, idea, colleague, " Same at the south gate. ") is False  # pressed twice
+    assert add_comment(session, idea, author, "Thanks, Hannah.") is True
+    session.flush()
+    assert [c.body for c in idea.comments] == ["Same at the south gate.", "Thanks, Hannah."]
+    assert _subjects(session, author) == ['Hannah Kelly commented on your idea "Hand scanners at the turnstiles"']
+    assert "Same at the south gate." in session.query(OutboxMessage).one().body_text
+
+
+def test_colleagues_chosen_for_a_task_force_are_told(session, team):
+    manager = make_employee(session, role=Role.manager, team=team)
+    hannah = make_employee(session, team=team)
+    form_task_force(session, name="Turnstile fallback", goal="Nobody waits more than five minutes.",
+                    due_on=date.today() + timedelta(days=30), members=[hannah, manager],
+                    ideas=[_idea(session, make_employee(session, team=team))], by=manager)
+    session.flush()
+    assert _subjects(session, hannah) == ["You are on the task force “Turnstile fallback”"]
+    body = [m for m in session.query(OutboxMessage) if m.to_address == hannah.email][0].body_text
+    assert "Nobody waits more than five minutes." in body and "Hand scanners at the turnstiles" in body
+    assert not any("task force" in subject for subject in _subjects(session, manager))  # who formed it knows
+
+
 def test_an_empty_comment_is_refused(session):
     idea = _idea(session, make_employee(session))
     with pytest.raises(IdeaRefused):
@@ -101,8 +161,7 @@ def test_not_now_needs_a_reason_and_the_author_is_told(session, team):
     set_status(session, idea, IdeaStatus.not_now, reason="The budget for this season is spent.", by=manager)
     session.flush()
     assert idea.status is IdeaStatus.not_now and idea.status_changed_by is manager
-    message = session.query(OutboxMessage).one()
-    assert message.to_address == "sam@staff.example"
+    message = session.query(OutboxMessage).filter_by(to_address="sam@staff.example").one()
     assert "Not now" in message.subject and "The budget for this season is spent." in message.body_text
 
 
@@ -118,7 +177,7 @@ def test_saving_the_same_status_and_reason_again_changes_nothing_and_sends_nothi
     session.flush()
     assert idea.status_reason == "Scanners come in May."
     assert idea.status_changed_by is manager and idea.status_changed_at == decided_at
-    assert session.query(OutboxMessage).count() == 1
+    assert _subjects(session, author) == ['Your idea "Hand scanners at the turnstiles" is now: Not now']
 
 
 def test_an_agent_cannot_decide_an_ideas_status(session):
@@ -151,7 +210,8 @@ def test_a_task_force_takes_on_ideas_and_their_status_follows(session, team):
     assert force.members == sorted(members, key=lambda e: e.name)
     assert {first.status, second.status} == {IdeaStatus.task_force}
     assert first.task_force is force
-    assert session.query(OutboxMessage).count() == 2
+    assert _subjects(session, author) == ['Your idea "Hand scanners at the turnstiles" is now: Task force',
+                                          'Your idea "Stewards with scanners" is now: Task force']
     with pytest.raises(IdeaRefused, match="Already with a task force"):
         form_task_force(session, name="Again", goal="g", due_on=date.today(), members=members, ideas=[first],
                         by=manager)
@@ -229,5 +289,5 @@ def test_only_a_published_change_can_be_what_an_idea_shipped_as(session, team):
         link_change(session, idea, draft, by=manager)
     session.flush()
     assert idea.change is None and idea.status is IdeaStatus.new
-    assert session.query(OutboxMessage).count() == 0
+    assert _subjects(session, author) == []
     assert changes_to_ship_as(session, manager) == [published]

@@ -96,6 +96,23 @@ def test_withdrawing_support_twice_changes_nothing(client, staff):
     assert "<dt>Supporters</dt><dd>1</dd>" in again and "Support this idea" in again
 
 
+def test_the_manager_hears_of_a_new_idea_and_the_author_of_support_and_comments_once(client, staff, outbox):
+    idea_url, idea_id = sams_idea_seen_by_hannah(client)
+    client.post(f"/staff/ideas/{idea_id}/support")
+    client.post(f"/staff/ideas/{idea_id}/withdraw-support")
+    client.post(f"/staff/ideas/{idea_id}/support")
+    client.post(f"/staff/ideas/{idea_id}/comments", data={"body": "Same at the south gate."})
+    again = client.post(f"/staff/ideas/{idea_id}/comments", data={"body": "Same at the south gate."},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "You already added this comment." in again and again.count("Same at the south gate.") == 1
+    subjects = {(m["To"], m["Subject"]) for m in outbox()}
+    assert len(outbox()) == 3 and subjects == {
+        ("grace@staff.example", 'A new idea in your area: "Hand scanners at the turnstiles"'),
+        ("sam@staff.example", 'Hannah Kelly supports your idea "Hand scanners at the turnstiles"'),
+        ("sam@staff.example", 'Hannah Kelly commented on your idea "Hand scanners at the turnstiles"'),
+    }
+
+
 def test_an_agent_cannot_set_a_status_or_form_a_task_force(client, staff, db_session):
     sign_in(client, "sam@staff.example")
     idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
@@ -133,7 +150,8 @@ def test_the_status_form_shows_the_saved_reason_and_saving_it_again_changes_noth
     again = client.post(f"/staff/ideas/{idea_id}/status", data={"status": "not_now", "reason": shown.group(1)},
                         follow_redirects=True).get_data(as_text=True)
     assert "Nothing changed" in again and "Scanners come in May." in again
-    assert [m["Subject"] for m in outbox()] == ['Your idea "Hand scanners at the turnstiles" is now: Not now']
+    assert [m["Subject"] for m in outbox() if m["To"] == "sam@staff.example"] == [
+        'Your idea "Hand scanners at the turnstiles" is now: Not now']
 
 
 def test_a_manager_forms_a_task_force_around_an_idea(client, staff, db_session):
@@ -178,7 +196,8 @@ def test_the_shipped_as_picker_offers_only_published_changes_and_a_draft_is_refu
     assert refused.status_code == 200
     assert "“Scanners, still a draft” is not published yet" in refused.get_data(as_text=True)
     db_session.expire_all()
-    assert db_session.get(Idea, idea_id).change_id is None and outbox() == []
+    assert db_session.get(Idea, idea_id).change_id is None
+    assert [m for m in outbox() if m["To"] == "sam@staff.example"] == []
 
 
 def test_filters_and_sorting_live_in_the_url(client, staff):

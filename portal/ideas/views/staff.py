@@ -148,9 +148,12 @@ def comment(idea_id: int):
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_idea(idea, form, _status_form(idea), 422)
-    box.add_comment(db.session, idea, current_user, form.body.data)
+    added = box.add_comment(db.session, idea, current_user, form.body.data)
     db.session.commit()
-    flash("Your comment has been added.", "success")
+    if added:
+        flash("Your comment has been added.", "success")
+    else:
+        flash("You already added this comment.", "info")
     return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="comments"))
 
 
