@@ -172,6 +172,12 @@ def _tell_members(session: Session, task_force: TaskForce, members: list[Employe
             notify.task_force_member(session, task_force, member)
 
 
+def task_forces_of(session: Session, member: Employee, *, page: int = 1) -> Page[TaskForce]:
+    """The task forces an employee is on ("My task forces"), the soonest due first."""
+    query = select(TaskForce).where(TaskForce.members.any(Employee.id == member.id))
+    return paginate(session, query, page=page, per_page=PAGE_SIZE, order_by=(TaskForce.due_on, TaskForce.id))
+
+
 @dataclass(frozen=True)
 class IdeaFilters:
     status: IdeaStatus | None = None

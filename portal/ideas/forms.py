@@ -4,6 +4,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.auth.models import Employee
 from portal.forms import PortalForm, placeholder
 from portal.ideas.models import IdeaKind, IdeaStatus
 
@@ -56,9 +57,10 @@ class TaskForceForm(PortalForm):
         "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],
         description="What success looks like, in a sentence or two.",
     )
+    # A date box shows the date in the browser's own format, so the hint claims none.
     due_on = DateField(
-        "Due date", validators=[DataRequired("Enter a due date, for example 2027-03-31.")],
-        description="For example 2027-03-31",
+        "Due date", validators=[DataRequired("Enter the date the task force is due to finish.")],
+        description="The day the task force should have finished its work.",
     )
     members = SelectMultipleField(
         "Members", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
@@ -68,3 +70,8 @@ class TaskForceForm(PortalForm):
         "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one idea.")],
     )
+
+
+def name_and_team(employee: Employee) -> str:
+    """How a colleague is named in a task force: colleagues know each other by name and team, not job title."""
+    return f"{employee.name}, {employee.team.name}" if employee.team else employee.name

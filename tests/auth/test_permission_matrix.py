@@ -63,7 +63,8 @@ STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
 WITHOUT_OBJECT = {
     "staff.my_cases": STAFF, "staff.team": MANAGER, "intake.new_case": STAFF,
     "staff.search": STAFF,  # results are only the cases (and their customers) the employee may see
-    "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.new": STAFF, "ideas.new_task_force": MANAGER,
+    "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.my_task_forces": STAFF, "ideas.new": STAFF,
+    "ideas.new_task_force": MANAGER,
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
     "admin.organisation_settings": ADMIN, "admin.audit_log": ADMIN, "admin.data_requests_search": ADMIN,

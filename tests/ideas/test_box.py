@@ -17,6 +17,7 @@ from portal.ideas.box import (
     submit_idea,
     support,
     supporters,
+    task_forces_of,
     withdraw_support,
 )
 from portal.ideas.models import IdeaKind, IdeaStatus
@@ -136,10 +137,12 @@ def test_the_author_is_told_of_a_comment_but_not_of_their_own_or_of_a_repeat(ses
 def test_colleagues_chosen_for_a_task_force_are_told(session, team):
     manager = make_employee(session, role=Role.manager, team=team)
     hannah = make_employee(session, team=team)
-    form_task_force(session, name="Turnstile fallback", goal="Nobody waits more than five minutes.",
-                    due_on=date.today() + timedelta(days=30), members=[hannah, manager],
-                    ideas=[_idea(session, make_employee(session, team=team))], by=manager)
+    author = make_employee(session, team=team)
+    force = form_task_force(session, name="Turnstile fallback", goal="Nobody waits more than five minutes.",
+                            due_on=date.today() + timedelta(days=30), members=[hannah, manager],
+                            ideas=[_idea(session, author)], by=manager)
     session.flush()
+    assert task_forces_of(session, hannah).items == [force] and task_forces_of(session, author).total == 0
     assert _subjects(session, hannah) == ["You are on the task force “Turnstile fallback”"]
     body = [m for m in session.query(OutboxMessage) if m.to_address == hannah.email][0].body_text
     assert "Nobody waits more than five minutes." in body and "Hand scanners at the turnstiles" in body

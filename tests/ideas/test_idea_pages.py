@@ -173,6 +173,49 @@ def test_a_manager_forms_a_task_force_around_an_idea(client, staff, db_session):
     assert db_session.get(Idea, idea_id).status is IdeaStatus.task_force
 
 
+def test_the_task_force_form_makes_no_date_format_claim_and_names_each_colleague_with_their_team(client, staff):
+    sign_in(client, "grace@staff.example")
+    file_idea(client)
+    form = client.get("/staff/ideas/task-forces/new").get_data(as_text=True)
+    assert 'type="date"' in form and "2027-03-31" not in form
+    assert "Hannah Kelly, Catering" in form
+
+
+def test_members_find_their_task_force_listed_by_name_and_team(client, staff, db_session, outbox):
+    staff_member = db_session.merge(staff["colleague"])
+    staff_member.job_title = "Kiosk supervisor"
+    db_session.commit()
+    task_force_url = _form_turnstile_fallback(client, staff)
+    page = client.get(task_force_url).get_data(as_text=True)
+    assert "Hannah Kelly, Catering" in page and "Kiosk supervisor" not in page
+    assert ("hannah@staff.example", "You are on the task force “Turnstile fallback”") in {
+        (m["To"], m["Subject"]) for m in outbox()}
+    client.post("/staff/sign-out")
+    sign_in(client, "hannah@staff.example")
+    index = client.get("/staff/ideas/").get_data(as_text=True)
+    assert 'href="/staff/ideas/task-forces/mine"' in index
+    mine = client.get("/staff/ideas/task-forces/mine").get_data(as_text=True)
+    assert "Turnstile fallback" in mine and "Nobody waits more than five minutes." in mine
+    client.post("/staff/sign-out")
+    sign_in(client, "sam@staff.example")
+    assert "Turnstile fallback" not in client.get("/staff/ideas/task-forces/mine").get_data(as_text=True)
+
+
+def _form_turnstile_fallback(client, staff) -> str:
+    """Grace forms a task force with Hannah around Sam's idea; the task force's address."""
+    sign_in(client, "sam@staff.example")
+    idea_id = int(file_idea(client).location.rsplit("/", 1)[1])
+    client.post("/staff/sign-out")
+    sign_in(client, "grace@staff.example")
+    response = client.post("/staff/ideas/task-forces/new", data={
+        "name": "Turnstile fallback", "goal": "Nobody waits more than five minutes.",
+        "due_on": (date.today() + timedelta(days=30)).isoformat(), "ideas": [str(idea_id)],
+        "members": [str(staff["colleague"].id)],
+    })
+    assert response.status_code == 302
+    return response.location
+
+
 def test_the_shipped_as_picker_offers_only_published_changes_and_a_draft_is_refused(client, staff, db_session,
                                                                                   outbox):
     from portal.changes.models import Change, Theme

@@ -14,7 +14,7 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.db import db
 from portal.ideas import box
-from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
+from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm, name_and_team
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
 from portal.ideas.permissions import may_decide, require_decide
 from portal.inputs import db_int
@@ -187,7 +187,7 @@ def new_task_force() -> str | Response | tuple[str, int]:
         select(Idea).where(Idea.task_force_id.is_(None), Idea.status.in_([IdeaStatus.new, IdeaStatus.under_review]))
         .order_by(Idea.created_at.desc())
     ).all()
-    form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
+    form.members.choices = [(e.id, name_and_team(e)) for e in employees]
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
     if request.method == "GET" and request.args.get("idea", type=db_int):
@@ -214,7 +214,14 @@ def new_task_force() -> str | Response | tuple[str, int]:
 @login_required
 def task_force(task_force_id: int) -> str:
     force = get_or_404(TaskForce, task_force_id)
-    return render_template("ideas/task_force.html", task_force=force)
+    return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team)
+
+
+@bp.get("/task-forces/mine")
+@login_required
+def my_task_forces() -> str:
+    result = box.task_forces_of(db.session, current_user, page=request.args.get("page", 1, type=db_int) or 1)
+    return render_template("ideas/my_task_forces.html", result=result)
 
 
 @bp.post("/<int:idea_id>/change")
