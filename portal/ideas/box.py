@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.auth.models import Employee
 from portal.auth.permissions import manages_work_of, require
 from portal.cases.models import Category
@@ -26,7 +27,7 @@ from portal.ideas.models import (
     IdeaSupportNotice,
     TaskForce,
 )
-from portal.ideas.permissions import deciders, require_decide
+from portal.ideas.permissions import deciders, require_decide, require_run_task_force
 from portal.paging import Page, paginate
 
 PAGE_SIZE = 20
@@ -142,14 +143,9 @@ def form_task_force(
     require(manages_work_of(by, by), "Only a manager can form a task force.")
     for idea in ideas:
         require_decide(by, idea)
-    if not name.strip() or not goal.strip():
-        raise IdeaRefused("A task force needs a name and a goal.")
-    if not members:
-        raise IdeaRefused("Choose at least one colleague for the task force.")
+    _check_task_force(name=name, goal=goal, due_on=due_on, members=members)
     if not ideas:
         raise IdeaRefused("Choose at least one idea for the task force to work on.")
-    if due_on < utcnow().date():
-        raise IdeaRefused("The due date cannot be in the past.")
     taken = [idea.title for idea in ideas if idea.task_force is not None]
     if taken:
         raise IdeaRefused(f"Already with a task force: {', '.join(taken)}.")
@@ -164,6 +160,72 @@ def form_task_force(
     return task_force
 
 
+def _check_task_force(*, name: str, goal: str, due_on: date, members: list[Employee], was: date | None = None) -> None:
+    """What every task force needs, formed or changed; a due date already passed may stay, not be chosen."""
+    if not name.strip() or not goal.strip():
+        raise IdeaRefused("A task force needs a name and a goal.")
+    if not members:
+        raise IdeaRefused("Choose at least one colleague for the task force.")
+    if due_on != was and due_on < utcnow().date():
+        raise IdeaRefused("The due date cannot be in the past.")
+
+
+def _task_force_snapshot(task_force: TaskForce) -> dict[str, object]:
+    """What the audit log keeps of a task force, and what tells a change from a save of the same values."""
+    return {
+        **audit.snapshot(task_force, ("name", "goal", "outcome", "close_reason")),
+        "due_on": task_force.due_on.isoformat(),
+        "members": sorted(member.name for member in task_force.members),
+    }
+
+
+def require_open(task_force: TaskForce) -> None:
+    """A closed task force stays as it was closed: what it changed is its record."""
+    if task_force.closed_at is not None:
+        raise IdeaRefused(f"“{task_force.name}” is closed, so it can no longer be changed.")
+
+
+def edit_task_force(
+    session: Session, task_force: TaskForce, *, name: str, goal: str, due_on: date, members: list[Employee],
+    by: Employee,
+) -> bool:
+    """Change an open task force; colleagues new to it are told, and the audit log keeps what it was. Returns
+    False when nothing differs from what is saved (the form saved again as it came back)."""
+    require_run_task_force(by, task_force)
+    require_open(task_force)
+    _check_task_force(name=name, goal=goal, due_on=due_on, members=members, was=task_force.due_on)
+    before, members_before = _task_force_snapshot(task_force), {member.id for member in task_force.members}
+    newcomers = [member for member in members if member.id not in members_before]
+    task_force.name, task_force.goal, task_force.due_on = name.strip(), goal.strip(), due_on
+    task_force.members = sorted(members, key=lambda member: member.name)
+    after = _task_force_snapshot(task_force)
+    if after == before and {member.id for member in members} == members_before:
+        return False
+    audit.record(session, actor=by, action="update", entity="task_force", entity_id=task_force.id,
+                 summary=f"Changed the task force “{task_force.name}”", before=before, after=after)
+    _tell_members(session, task_force, newcomers, by=by)
+    return True
+
+
+def close_task_force(session: Session, task_force: TaskForce, *, outcome: str, reason: str, by: Employee) -> bool:
+    """Close a task force with what it changed and why it ends now. Returns False when it is closed already
+    (a close pressed again on a page opened before changes nothing)."""
+    require_run_task_force(by, task_force)
+    if task_force.closed_at is not None:
+        return False
+    if not outcome.strip():
+        raise IdeaRefused("Say what changed because of this task force, even if it is “nothing yet”.")
+    if not reason.strip():
+        raise IdeaRefused("Say why the task force is closing now.")
+    before = _task_force_snapshot(task_force)
+    task_force.outcome, task_force.close_reason = outcome.strip(), reason.strip()
+    task_force.closed_at, task_force.closed_by = utcnow(), by
+    audit.record(session, actor=by, action="close", entity="task_force", entity_id=task_force.id,
+                 summary=f"Closed the task force “{task_force.name}”", before=before,
+                 after=_task_force_snapshot(task_force))
+    return True
+
+
 def _tell_members(session: Session, task_force: TaskForce, members: list[Employee], *, by: Employee) -> None:
     session.flush()  # its id, for the link in the e-mail
     # The manager who chose the members knows already.
@@ -173,9 +235,10 @@ def _tell_members(session: Session, task_force: TaskForce, members: list[Employe
 
 
 def task_forces_of(session: Session, member: Employee, *, page: int = 1) -> Page[TaskForce]:
-    """The task forces an employee is on ("My task forces"), the soonest due first."""
+    """The task forces an employee is on ("My task forces"): those still working first, the soonest due first."""
     query = select(TaskForce).where(TaskForce.members.any(Employee.id == member.id))
-    return paginate(session, query, page=page, per_page=PAGE_SIZE, order_by=(TaskForce.due_on, TaskForce.id))
+    return paginate(session, query, page=page, per_page=PAGE_SIZE,
+                    order_by=(TaskForce.closed_at.is_not(None), TaskForce.due_on, TaskForce.id))
 
 
 @dataclass(frozen=True)

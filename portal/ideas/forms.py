@@ -51,7 +51,9 @@ class StatusForm(PortalForm):
     )
 
 
-class TaskForceForm(PortalForm):
+class TaskForceEditForm(PortalForm):
+    """What a task force is: changed while it works (its ideas stay the ones it was formed around)."""
+
     name = StringField("Name", validators=[DataRequired("Name the task force."), Length(max=120)])
     goal = TextAreaField(
         "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],
@@ -66,9 +68,23 @@ class TaskForceForm(PortalForm):
         "Members", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one colleague.")],
     )
+
+
+class TaskForceForm(TaskForceEditForm):
     ideas = SelectMultipleField(
         "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one idea.")],
+    )
+
+
+class CloseTaskForceForm(PortalForm):
+    outcome = TextAreaField(
+        "What changed", validators=[DataRequired("Say what changed because of this task force."), Length(max=4000)],
+        description="What is different now for fans and colleagues, even if it is “nothing yet”.",
+    )
+    reason = TextAreaField(
+        "Why close it now", validators=[DataRequired("Say why the task force is closing now."), Length(max=2000)],
+        description="For example: the goal is met, or it is no longer needed.",
     )
 
 

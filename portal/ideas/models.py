@@ -54,8 +54,14 @@ class TaskForce(Base):
     due_on: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Closing records what the task force changed and why it ends now; a closed task force is not changed again.
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    close_reason: Mapped[str] = mapped_column(Text, default="")
 
     created_by: Mapped[Employee] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[Employee | None] = relationship(foreign_keys=[closed_by_id])
     members: Mapped[list[Employee]] = relationship(secondary=task_force_member, order_by=Employee.name)
     ideas: Mapped[list[Idea]] = relationship(back_populates="task_force", order_by="Idea.id")
 

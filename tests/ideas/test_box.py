@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.audit import AuditEntry
 from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
 from portal.db import utcnow
@@ -10,6 +11,8 @@ from portal.ideas.box import (
     IdeaRefused,
     add_comment,
     changes_to_ship_as,
+    close_task_force,
+    edit_task_force,
     form_task_force,
     link_change,
     list_ideas,
@@ -218,6 +221,68 @@ def test_a_task_force_takes_on_ideas_and_their_status_follows(session, team):
     with pytest.raises(IdeaRefused, match="Already with a task force"):
         form_task_force(session, name="Again", goal="g", due_on=date.today(), members=members, ideas=[first],
                         by=manager)
+
+
+def _turnstile_task_force(session, team, members):
+    manager = make_employee(session, role=Role.manager, team=team)
+    force = form_task_force(session, name="Turnstile fallback", goal="Nobody waits more than five minutes.",
+                            due_on=date.today() + timedelta(days=30), members=members,
+                            ideas=[_idea(session, make_employee(session, team=team))], by=manager)
+    session.flush()
+    return force, manager
+
+
+def test_a_task_force_is_changed_and_only_colleagues_new_to_it_are_told(session, team):
+    hannah, omar = make_employee(session, team=team), make_employee(session, team=team)
+    force, manager = _turnstile_task_force(session, team, [hannah])
+    told = len(_subjects(session, hannah))
+    assert edit_task_force(session, force, name="Turnstile fallback", goal="Nobody waits more than three minutes.",
+                           due_on=force.due_on, members=[hannah, omar], by=manager) is True
+    session.flush()
+    assert force.goal == "Nobody waits more than three minutes." and set(force.members) == {hannah, omar}
+    assert len(_subjects(session, hannah)) == told
+    assert _subjects(session, omar) == ["You are on the task force “Turnstile fallback”"]
+    entry = session.query(AuditEntry).filter_by(entity="task_force", action="update").one()
+    assert ("goal", "Nobody waits more than five minutes.", "Nobody waits more than three minutes.") in entry.changes()
+    assert edit_task_force(session, force, name=" Turnstile fallback ", goal=force.goal, due_on=force.due_on,
+                           members=[omar, hannah], by=manager) is False  # saved again as it came back
+    with pytest.raises(IdeaRefused, match="in the past"):
+        edit_task_force(session, force, name=force.name, goal=force.goal, due_on=date.today() - timedelta(days=1),
+                        members=[hannah], by=manager)
+
+
+def test_closing_a_task_force_records_what_changed_and_why_and_ends_changes(session, team):
+    hannah = make_employee(session, team=team)
+    force, manager = _turnstile_task_force(session, team, [hannah])
+    with pytest.raises(IdeaRefused, match="what changed"):
+        close_task_force(session, force, outcome=" ", reason="Goal met.", by=manager)
+    with pytest.raises(IdeaRefused, match="why"):
+        close_task_force(session, force, outcome="Hand scanners at every block.", reason="", by=manager)
+    assert force.closed_at is None
+    assert close_task_force(session, force, outcome="Hand scanners at every block.", reason="Goal met.",
+                            by=manager) is True
+    session.flush()
+    assert force.closed_at is not None and force.closed_by is manager
+    assert (force.outcome, force.close_reason) == ("Hand scanners at every block.", "Goal met.")
+    assert session.query(AuditEntry).filter_by(entity="task_force", action="close").count() == 1
+    assert close_task_force(session, force, outcome="Again", reason="Again", by=manager) is False
+    assert force.outcome == "Hand scanners at every block."
+    with pytest.raises(IdeaRefused, match="closed"):
+        edit_task_force(session, force, name="New name", goal=force.goal, due_on=force.due_on, members=[hannah],
+                        by=manager)
+
+
+def test_only_a_manager_of_its_work_changes_or_closes_a_task_force(session, team):
+    hannah = make_employee(session, team=team)
+    force, _ = _turnstile_task_force(session, team, [hannah])
+    stranger = make_employee(session, role=Role.manager, team=make_team(session))
+    for someone in (stranger, hannah):
+        with pytest.raises(NotPermitted):
+            edit_task_force(session, force, name="Ours", goal="g", due_on=force.due_on, members=[someone],
+                            by=someone)
+        with pytest.raises(NotPermitted):
+            close_task_force(session, force, outcome="x", reason="y", by=someone)
+    assert force.name == "Turnstile fallback" and force.closed_at is None
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,43 @@ def test_members_find_their_task_force_listed_by_name_and_team(client, staff, db
     assert "Turnstile fallback" not in client.get("/staff/ideas/task-forces/mine").get_data(as_text=True)
 
 
+def test_a_manager_changes_and_then_closes_a_task_force(client, staff, outbox):
+    task_force_url = _form_turnstile_fallback(client, staff)
+    edit_url = f"{task_force_url}/edit"
+    form = client.get(edit_url).get_data(as_text=True)
+    assert 'value="Turnstile fallback"' in form and "Nobody waits more than five minutes.</textarea>" in form
+    due = (date.today() + timedelta(days=30)).isoformat()
+    saved = client.post(edit_url, data={"name": "Turnstile fallback", "goal": "Nobody waits more than three minutes.",
+                                        "due_on": due, "members": [str(staff["colleague"].id), str(staff["agent"].id)]},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Task force saved." in saved and "Nobody waits more than three minutes." in saved
+    assert "Sam Whitaker, Catering" in saved
+    assert [m["To"] for m in outbox() if "task force" in m["Subject"]] == ["hannah@staff.example",
+                                                                           "sam@staff.example"]
+    close_url = f"{task_force_url}/close"
+    refused = client.post(close_url, data={"outcome": "", "reason": "Goal met."})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Say what changed because of this task force." in page
+    assert "Goal met." in page  # what was typed is kept
+    closed = client.post(close_url, data={"outcome": "A steward with a hand scanner at every block.",
+                                          "reason": "Goal met."}, follow_redirects=True).get_data(as_text=True)
+    assert "is closed" in closed and "A steward with a hand scanner at every block." in closed
+    assert "Change the task force" not in closed
+    late = client.post(edit_url, data={"name": "Renamed", "goal": "g", "due_on": due,
+                                       "members": [str(staff["colleague"].id)]}, follow_redirects=True)
+    assert "is closed, so it can no longer be changed" in late.get_data(as_text=True)
+    assert "Renamed" not in client.get(task_force_url).get_data(as_text=True)
+
+
+def test_an_agent_cannot_change_or_close_a_task_force(client, staff):
+    task_force_url = _form_turnstile_fallback(client, staff)
+    client.post("/staff/sign-out")
+    sign_in(client, "hannah@staff.example")
+    assert "Change the task force" not in client.get(task_force_url).get_data(as_text=True)
+    assert client.get(f"{task_force_url}/edit").status_code == 403
+    assert client.post(f"{task_force_url}/close", data={"outcome": "x", "reason": "y"}).status_code == 403
+
+
 def _form_turnstile_fallback(client, staff) -> str:
     """Grace forms a task force with Hannah around Sam's idea; the task force's address."""
     sign_in(client, "sam@staff.example")

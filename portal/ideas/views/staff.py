@@ -13,10 +13,19 @@ from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.db import db
+from portal.forms import PortalForm
 from portal.ideas import box
-from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm, name_and_team
+from portal.ideas.forms import (
+    CloseTaskForceForm,
+    CommentForm,
+    IdeaForm,
+    StatusForm,
+    TaskForceEditForm,
+    TaskForceForm,
+    name_and_team,
+)
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce
-from portal.ideas.permissions import may_decide, require_decide
+from portal.ideas.permissions import may_decide, may_run_task_force, require_decide, require_run_task_force
 from portal.inputs import db_int
 from portal.web import form_status, get_or_404
 
@@ -178,16 +187,29 @@ def set_status(idea_id: int):
     return _render_idea(idea, CommentForm(), form, 422)
 
 
+def _active_employees(form: TaskForceEditForm) -> list[Employee]:
+    """Every active colleague, offered as a member by name and team."""
+    employees = list(db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.name)))
+    form.members.choices = [(e.id, name_and_team(e)) for e in employees]
+    return employees
+
+
+def _task_force_to_run(task_force_id: int) -> TaskForce:
+    """The task force, if the signed-in manager may change it (403 when it is another team's)."""
+    return load_checked(
+        db.session, TaskForce, task_force_id, lambda force: require_run_task_force(current_user, force)
+    ) or abort(404)
+
+
 @bp.route("/task-forces/new", methods=["GET", "POST"])
 @role_required(Role.manager)
 def new_task_force() -> str | Response | tuple[str, int]:
     form = TaskForceForm()
-    employees = db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.name)).all()
+    employees = _active_employees(form)
     open_ideas = db.session.scalars(
         select(Idea).where(Idea.task_force_id.is_(None), Idea.status.in_([IdeaStatus.new, IdeaStatus.under_review]))
         .order_by(Idea.created_at.desc())
     ).all()
-    form.members.choices = [(e.id, name_and_team(e)) for e in employees]
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
     if request.method == "GET" and request.args.get("idea", type=db_int):
@@ -204,17 +226,69 @@ def new_task_force() -> str | Response | tuple[str, int]:
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
-            flash(f"Task force “{task_force.name}” formed. The colleagues who raised its ideas have been told.",
-                  "success")
+            flash(f"Task force “{task_force.name}” formed. Its members and the colleagues who raised its ideas "
+                  "have been told.", "success")
             return redirect(url_for("ideas.task_force", task_force_id=task_force.id))
-    return render_template("ideas/task_force_form.html", form=form), form_status()
+    return render_template("ideas/task_force_form.html", form=form, task_force=None), form_status()
+
+
+@bp.route("/task-forces/<int:task_force_id>/edit", methods=["GET", "POST"])
+@role_required(Role.manager)
+def edit_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
+    force = _task_force_to_run(task_force_id)
+    form = TaskForceEditForm(data={"name": force.name, "goal": force.goal, "due_on": force.due_on,
+                                   "members": [m.id for m in force.members]})
+    employees = _active_employees(form)
+    try:
+        box.require_open(force)
+    except box.IdeaRefused as refused:
+        flash(str(refused), "info")
+        return redirect(url_for("ideas.task_force", task_force_id=force.id))
+    if form.validate_on_submit():
+        saved = _task_force_saved(form, force, lambda: box.edit_task_force(
+            db.session, force, name=form.name.data, goal=form.goal.data, due_on=form.due_on.data,
+            members=[e for e in employees if e.id in form.members.data], by=current_user,
+        ), done="Task force saved. Colleagues new to it have been told.", same="Nothing changed.")
+        if saved:
+            return saved
+    return render_template("ideas/task_force_form.html", form=form, task_force=force), form_status()
+
+
+def _task_force_saved(form: PortalForm, force: TaskForce, act: Callable[[], bool], *, done: str, same: str
+                      ) -> Response | None:
+    """Commit a change to a task force and go back to its page saying what happened; None when it was refused
+    (the reason is on the form, shown again with what was typed)."""
+    try:
+        changed = act()
+    except box.IdeaRefused as refused:
+        form.form_errors.append(str(refused))
+        return None
+    db.session.commit()
+    flash(done if changed else same, "success" if changed else "info")
+    return redirect(url_for("ideas.task_force", task_force_id=force.id))
+
+
+@bp.route("/task-forces/<int:task_force_id>/close", methods=["GET", "POST"])
+@role_required(Role.manager)
+def close_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
+    force = _task_force_to_run(task_force_id)
+    form = CloseTaskForceForm()
+    if form.validate_on_submit():
+        saved = _task_force_saved(form, force, lambda: box.close_task_force(
+            db.session, force, outcome=form.outcome.data, reason=form.reason.data, by=current_user,
+        ), done=f"“{force.name}” is closed; what it changed is on its page.",
+            same=f"“{force.name}” was already closed; nothing changed.")
+        if saved:
+            return saved
+    return render_template("ideas/task_force_close.html", form=form, task_force=force), form_status()
 
 
 @bp.get("/task-forces/<int:task_force_id>")
 @login_required
 def task_force(task_force_id: int) -> str:
     force = get_or_404(TaskForce, task_force_id)
-    return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team)
+    return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team,
+                           can_run=may_run_task_force(current_user, force))
 
 
 @bp.get("/task-forces/mine")
