@@ -19,7 +19,7 @@ from portal.cases.models import (
 )
 from portal.changes.models import Change, ChangeFeedback, ChangeNotification, Quote, Theme, ThemeCase
 from portal.db import Base
-from portal.ideas.models import Idea, IdeaComment, IdeaSupport, TaskForce
+from portal.ideas.models import Idea, IdeaComment, IdeaSupport, IdeaSupportNotice, TaskForce
 from portal.mail.attachments import OutboxAttachment
 from portal.mail.models import OutboxEvent, OutboxMessage, OutboxStatus
 from portal.metrics.models import CaseMilestones
@@ -57,6 +57,7 @@ __all__ = [
     "Member",
     "IdeaComment",
     "IdeaSupport",
+    "IdeaSupportNotice",
     "Invitation",
     "Offer",
     "Organisation",

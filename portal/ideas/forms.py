@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.auth.models import Employee
 from portal.forms import PortalForm, placeholder
 from portal.ideas.models import IdeaKind, IdeaStatus
 
@@ -59,20 +60,26 @@ class StatusForm(PortalForm):
     )
 
 
-class TaskForceForm(PortalForm):
+class TaskForceEditForm(PortalForm):
+    """What a task force is: changed while it works (its ideas stay the ones it was formed around)."""
+
     name = StringField("Name", validators=[DataRequired("Name the task force."), Length(max=120)])
     goal = TextAreaField(
         "Goal", validators=[DataRequired("Say what the task force should achieve."), Length(max=2000)],
         description="What success looks like, in a sentence or two.",
     )
+    # A date box shows the date in the browser's own format, so the hint claims none.
     due_on = DateField(
-        "Due date", validators=[DataRequired("Enter a due date, for example 2027-03-31.")],
-        description="For example 2027-03-31",
+        "Due date", validators=[DataRequired("Enter the date the task force is due to finish.")],
+        description="The day the task force should have finished its work.",
     )
     members = SelectMultipleField(
         "Members", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one colleague.")],
     )
+
+
+class TaskForceForm(TaskForceEditForm):
     ideas = SelectMultipleField(
         "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one idea.")],
@@ -94,3 +101,19 @@ class QuestionForm(PortalForm):
                          description="One of the dashboard's figures, so answers and any task force aim at it.")
     closes_on = DateField("Closing date", validators=[DataRequired("Enter the last day answers are taken.")],
                           description="The last day answers are taken.")
+
+
+class CloseTaskForceForm(PortalForm):
+    outcome = TextAreaField(
+        "What changed", validators=[DataRequired("Say what changed because of this task force."), Length(max=4000)],
+        description="What is different now for fans and colleagues, even if it is “nothing yet”.",
+    )
+    reason = TextAreaField(
+        "Why close it now", validators=[DataRequired("Say why the task force is closing now."), Length(max=2000)],
+        description="For example: the goal is met, or it is no longer needed.",
+    )
+
+
+def name_and_team(employee: Employee) -> str:
+    """How a colleague is named in a task force: colleagues know each other by name and team, not job title."""
+    return f"{employee.name}, {employee.team.name}" if employee.team else employee.name

@@ -54,8 +54,14 @@ class TaskForce(Base):
     due_on: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Closing records what the task force changed and why it ends now; a closed task force is not changed again.
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    close_reason: Mapped[str] = mapped_column(Text, default="")
 
     created_by: Mapped[Employee] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[Employee | None] = relationship(foreign_keys=[closed_by_id])
     members: Mapped[list[Employee]] = relationship(secondary=task_force_member, order_by=Employee.name)
     ideas: Mapped[list[Idea]] = relationship(back_populates="task_force", order_by="Idea.id")
 
@@ -117,14 +123,26 @@ class Idea(Base):
     comments: Mapped[list[IdeaComment]] = relationship(order_by="IdeaComment.id", cascade="all, delete-orphan")
 
 
-class IdeaSupport(Base):
-    __tablename__ = "idea_support"
-    __table_args__ = (UniqueConstraint("idea_id", "employee_id"),)
+class _ColleagueOnIdea:
+    """One colleague's mark on one idea, at most once (the unique constraint each table declares)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdeaSupport(_ColleagueOnIdea, Base):
+    __tablename__ = "idea_support"
+    __table_args__ = (UniqueConstraint("idea_id", "employee_id"),)
+
+
+class IdeaSupportNotice(_ColleagueOnIdea, Base):
+    """That an idea's author was told of one colleague's support: told once, however often that colleague
+    withdraws it and gives it again (the support rows come and go; this stays)."""
+
+    __tablename__ = "idea_support_notice"
+    __table_args__ = (UniqueConstraint("idea_id", "employee_id"),)
 
 
 class IdeaComment(Base):

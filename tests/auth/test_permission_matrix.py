@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import product
 from pathlib import Path
 
@@ -51,8 +51,11 @@ NOT_STAFF_OBJECTS = {
 OPEN_TO_EVERY_EMPLOYEE = {
     "ideas.show": "the ideas box is open: every employee reads every idea",
     "ideas.support": "every employee may support any colleague's idea",
+    "ideas.withdraw_support": "every employee may withdraw the support they gave",
     "ideas.comment": "every employee may comment on any idea",
     "ideas.task_force": "task forces are shown to everyone, like the ideas they work on",
+    "ideas.question": "a manager's question and its answers are read by everyone, like the ideas box (only the "
+                      "teams' managers see who has not answered)",
 }
 
 STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
@@ -62,7 +65,8 @@ STAFF, MANAGER, ADMIN = "staff", "manager", "admin"
 WITHOUT_OBJECT = {
     "staff.my_cases": STAFF, "staff.team": MANAGER, "intake.new_case": STAFF,
     "staff.search": STAFF,  # results are only the cases (and their customers) the employee may see
-    "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.new": STAFF, "ideas.new_task_force": MANAGER,
+    "ideas.index": STAFF, "ideas.mine": STAFF, "ideas.my_task_forces": STAFF, "ideas.new": STAFF,
+    "ideas.new_task_force": MANAGER, "ideas.ask": MANAGER,  # a question goes only to teams the asker manages
     "admin.index": MANAGER, "admin.categories": MANAGER, "admin.category": MANAGER,
     "admin.teams": ADMIN, "admin.team": ADMIN, "admin.employees": ADMIN, "admin.invite": ADMIN,
     "admin.organisation_settings": ADMIN, "admin.audit_log": ADMIN, "admin.data_requests_search": ADMIN,
@@ -94,7 +98,7 @@ class World:
 
 def _build_world(session, upload_dir: Path) -> World:
     from portal.changes.models import Change, Quote, Theme, ThemeCase
-    from portal.ideas.models import Idea, IdeaKind, TaskForce
+    from portal.ideas.models import Idea, IdeaKind, TaskForce, TeamQuestion
     from portal.mail.models import OutboxMessage
     from portal.surveys.models import Answer, FocusGroup, Member, Question, QuestionKind, Response, Section, Survey
 
@@ -153,13 +157,17 @@ def _build_world(session, upload_dir: Path) -> World:
                                      status="done", columns={"unknown": [MARKER]})
     session.add_all([answer, idea, task_force, message, customer_import])
     session.flush()
+    team_question = TeamQuestion(text=f"What is stopping us? {MARKER}", closes_on=date(2099, 1, 1), asked_by=boss,
+                                 teams=[ticket_office])
+    session.add(team_question)
+    session.flush()
     ids = {
         "reference": case.reference, "attachment_id": attachment.id, "customer_id": customer.id,
         "employee_id": agent.id, "team_id": ticket_office.id, "category_id": tickets.id, "entry_id": entry.id,
         "offer_id": offer.id, "theme_id": theme.id, "case_id": case.id, "change_id": change.id,
         "idea_id": idea.id, "task_force_id": task_force.id, "survey_id": survey.id, "section_id": section.id,
         "question_id": question.id, "answer_id": answer.id, "group_id": group.id, "member_id": member.id,
-        "message_id": message.id, "import_id": customer_import.id,
+        "message_id": message.id, "import_id": customer_import.id, "team_question_id": team_question.id,
         # Not objects of their own: a page number and an import preview's token, under an object in the path.
         "page": 1, "token": "0" * 32,
     }
@@ -176,6 +184,7 @@ def _build_world(session, upload_dir: Path) -> World:
                                  "ideas": [idea.id]},
         "remedies.catalogue_edit": {"category": tickets.id, "kind": "refund", "title": "Ours",
                                     "description": "d", "typical_cost": "5", "active": "y"},
+        "ideas.ask": {"text": "What is stopping you?", "teams": [ticket_office.id], "closes_on": "2099-01-01"},
         "staff.my_cases": {}, "ideas.new": {},
     }
     session.commit()

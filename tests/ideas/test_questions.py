@@ -9,7 +9,7 @@ from portal.auth.models import Role
 from portal.auth.permissions import NotPermitted
 from portal.cases.models import Category
 from portal.ideas import questions
-from portal.ideas.box import IdeaRefused, submit_idea, toggle_support
+from portal.ideas.box import IdeaRefused, submit_idea, support
 from portal.ideas.models import IdeaKind
 from portal.mail.models import OutboxMessage
 from tests.factories import make_employee, make_team
@@ -114,8 +114,8 @@ def test_the_summary_groups_answers_by_what_they_say_with_their_support(session,
     rota = _answer(session, office["tom"], question, "Nobody covers the morning", category=office["area"])
     idea = _answer(session, office["tom"], question, "Reply templates", kind=IdeaKind.idea)
     session.flush()
-    toggle_support(session, rota, office["maria"])
-    toggle_support(session, rota, office["priya"])
+    support(session, rota, office["maria"])
+    support(session, rota, office["priya"])
     session.flush()
     summary = questions.summary(session, question, office["priya"])
     assert [(g.kind, g.area, [a.idea for a in g.answers], g.support) for g in summary.groups] == [

@@ -39,14 +39,14 @@ def ask() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(f"Question asked. {told} colleague{'' if told == 1 else 's'} have been e-mailed and see it at the "
                   "top of the ideas box.", "success")
-            return redirect(url_for("ideas.question", question_id=question.id))
+            return redirect(url_for("ideas.question", team_question_id=question.id))
     return render_template("ideas/question_form.html", form=form), form_status()
 
 
-@bp.get("/questions/<int:question_id>")
+@bp.get("/questions/<int:team_question_id>")
 @login_required
-def question(question_id: int) -> str:
-    asked = get_or_404(TeamQuestion, question_id)
+def question(team_question_id: int) -> str:
+    asked = get_or_404(TeamQuestion, team_question_id)
     return render_template("ideas/question.html", summary=questions.summary(db.session, asked, current_user),
                            is_open=questions.is_open(asked, today()), figures=questions.FIGURES,
                            may_answer=questions.may_answer(current_user, asked, today()))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,20 @@ from portal.auth.models import Employee, Role
 from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
-from portal.changes.permissions import changes_managed_by
 from portal.db import db, utcnow
+from portal.forms import PortalForm
 from portal.ideas import box, questions
-from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
+from portal.ideas.forms import (
+    CloseTaskForceForm,
+    CommentForm,
+    IdeaForm,
+    StatusForm,
+    TaskForceEditForm,
+    TaskForceForm,
+    name_and_team,
+)
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce, TeamQuestion
-from portal.ideas.permissions import may_decide, require_decide
+from portal.ideas.permissions import may_decide, may_run_task_force, require_decide, require_run_task_force
 from portal.inputs import db_int, optional_db_int
 from portal.times import local
 from portal.web import form_status, get_or_404
@@ -119,12 +128,17 @@ def new() -> str | Response | tuple[str, int]:
 @login_required
 def show(idea_id: int) -> str:
     idea = _idea_or_404(idea_id)
-    return _render_idea(idea, CommentForm(), StatusForm(status=idea.status.value))
+    return _render_idea(idea, CommentForm(), _status_form(idea))
+
+
+def _status_form(idea: Idea) -> StatusForm:
+    # The saved reason comes back in the box: saving again must not erase it.
+    return StatusForm(status=idea.status.value, reason=idea.status_reason)
 
 
 def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm, status: int = 200):
     can_decide = may_decide(current_user, idea)
-    changes = sorted(changes_managed_by(db.session, current_user), key=lambda c: c.title) if can_decide else []
+    changes = box.changes_to_ship_as(db.session, current_user) if can_decide else []
     return render_template(
         "ideas/show.html", idea=idea, comment_form=comment_form, status_form=status_form, changes=changes,
         can_decide=can_decide,
@@ -136,13 +150,28 @@ def _render_idea(idea: Idea, comment_form: CommentForm, status_form: StatusForm,
 @login_required
 def support(idea_id: int) -> Response:
     idea = _idea_or_404(idea_id)
+    return _support_answer(idea, lambda: box.support(db.session, idea, current_user),
+                           done="You support this idea.", already="You already support this idea.")
+
+
+@bp.post("/<int:idea_id>/withdraw-support")
+@login_required
+def withdraw_support(idea_id: int) -> Response:
+    idea = _idea_or_404(idea_id)
+    return _support_answer(idea, lambda: box.withdraw_support(db.session, idea, current_user),
+                           done="You no longer support this idea.",
+                           already="You do not support this idea, so there was nothing to withdraw.")
+
+
+def _support_answer(idea: Idea, act: Callable[[], bool], *, done: str, already: str) -> Response:
+    """Support and its withdrawal answer alike: a repeat changes nothing and says so calmly."""
     try:
-        now_supports = box.toggle_support(db.session, idea, current_user)
+        changed = act()
     except box.IdeaRefused as refused:
         flash(str(refused), "info")
-        return redirect(url_for("ideas.show", idea_id=idea.id))
-    db.session.commit()
-    flash("You support this idea." if now_supports else "You no longer support this idea.", "success")
+    else:
+        db.session.commit()
+        flash(done if changed else already, "success" if changed else "info")
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
 
@@ -152,10 +181,13 @@ def comment(idea_id: int):
     idea = _idea_or_404(idea_id)
     form = CommentForm()
     if not form.validate_on_submit():
-        return _render_idea(idea, form, StatusForm(status=idea.status.value), 422)
-    box.add_comment(db.session, idea, current_user, form.body.data)
+        return _render_idea(idea, form, _status_form(idea), 422)
+    added = box.add_comment(db.session, idea, current_user, form.body.data)
     db.session.commit()
-    flash("Your comment has been added.", "success")
+    if added:
+        flash("Your comment has been added.", "success")
+    else:
+        flash("You already added this comment.", "info")
     return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="comments"))
 
 
@@ -166,27 +198,43 @@ def set_status(idea_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            box.set_status(db.session, idea, IdeaStatus(form.status.data), reason=form.reason.data or "",
-                           by=current_user)
+            changed = box.set_status(db.session, idea, IdeaStatus(form.status.data), reason=form.reason.data or "",
+                                     by=current_user)
         except box.IdeaRefused as refused:
             form.reason.errors = [str(refused)]
         else:
             db.session.commit()
-            flash(f"Status set to {idea.status.label}. {idea.author.first_name} has been told.", "success")
+            if changed:
+                flash(f"Status set to {idea.status.label}. {idea.author.first_name} has been told.", "success")
+            else:
+                flash(f"Nothing changed: the idea is already {idea.status.label.lower()} with this reason.", "info")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return _render_idea(idea, CommentForm(), form, 422)
+
+
+def _active_employees(form: TaskForceEditForm) -> list[Employee]:
+    """Every active colleague, offered as a member by name and team."""
+    employees = list(db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.name)))
+    form.members.choices = [(e.id, name_and_team(e)) for e in employees]
+    return employees
+
+
+def _task_force_to_run(task_force_id: int) -> TaskForce:
+    """The task force, if the signed-in manager may change it (403 when it is another team's)."""
+    return load_checked(
+        db.session, TaskForce, task_force_id, lambda force: require_run_task_force(current_user, force)
+    ) or abort(404)
 
 
 @bp.route("/task-forces/new", methods=["GET", "POST"])
 @role_required(Role.manager)
 def new_task_force() -> str | Response | tuple[str, int]:
     form = TaskForceForm()
-    employees = db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.name)).all()
+    employees = _active_employees(form)
     open_ideas = db.session.scalars(
         select(Idea).where(Idea.task_force_id.is_(None), Idea.status.in_([IdeaStatus.new, IdeaStatus.under_review]))
         .order_by(Idea.created_at.desc())
     ).all()
-    form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
     if request.method == "GET" and request.args.get("idea", type=db_int):
@@ -203,17 +251,76 @@ def new_task_force() -> str | Response | tuple[str, int]:
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
-            flash(f"Task force “{task_force.name}” formed. The colleagues who raised its ideas have been told.",
-                  "success")
+            flash(f"Task force “{task_force.name}” formed. Its members and the colleagues who raised its ideas "
+                  "have been told.", "success")
             return redirect(url_for("ideas.task_force", task_force_id=task_force.id))
-    return render_template("ideas/task_force_form.html", form=form), form_status()
+    return render_template("ideas/task_force_form.html", form=form, task_force=None), form_status()
+
+
+@bp.route("/task-forces/<int:task_force_id>/edit", methods=["GET", "POST"])
+@role_required(Role.manager)
+def edit_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
+    force = _task_force_to_run(task_force_id)
+    form = TaskForceEditForm(data={"name": force.name, "goal": force.goal, "due_on": force.due_on,
+                                   "members": [m.id for m in force.members]})
+    employees = _active_employees(form)
+    try:
+        box.require_open(force)
+    except box.IdeaRefused as refused:
+        flash(str(refused), "info")
+        return redirect(url_for("ideas.task_force", task_force_id=force.id))
+    if form.validate_on_submit():
+        saved = _task_force_saved(form, force, lambda: box.edit_task_force(
+            db.session, force, name=form.name.data, goal=form.goal.data, due_on=form.due_on.data,
+            members=[e for e in employees if e.id in form.members.data], by=current_user,
+        ), done="Task force saved. Colleagues new to it have been told.", same="Nothing changed.")
+        if saved:
+            return saved
+    return render_template("ideas/task_force_form.html", form=form, task_force=force), form_status()
+
+
+def _task_force_saved(form: PortalForm, force: TaskForce, act: Callable[[], bool], *, done: str, same: str
+                      ) -> Response | None:
+    """Commit a change to a task force and go back to its page saying what happened; None when it was refused
+    (the reason is on the form, shown again with what was typed)."""
+    try:
+        changed = act()
+    except box.IdeaRefused as refused:
+        form.form_errors.append(str(refused))
+        return None
+    db.session.commit()
+    flash(done if changed else same, "success" if changed else "info")
+    return redirect(url_for("ideas.task_force", task_force_id=force.id))
+
+
+@bp.route("/task-forces/<int:task_force_id>/close", methods=["GET", "POST"])
+@role_required(Role.manager)
+def close_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
+    force = _task_force_to_run(task_force_id)
+    form = CloseTaskForceForm()
+    if form.validate_on_submit():
+        saved = _task_force_saved(form, force, lambda: box.close_task_force(
+            db.session, force, outcome=form.outcome.data, reason=form.reason.data, by=current_user,
+        ), done=f"“{force.name}” is closed; what it changed is on its page.",
+            same=f"“{force.name}” was already closed; nothing changed.")
+        if saved:
+            return saved
+    return render_template("ideas/task_force_close.html", form=form, task_force=force), form_status()
 
 
 @bp.get("/task-forces/<int:task_force_id>")
 @login_required
 def task_force(task_force_id: int) -> str:
     force = get_or_404(TaskForce, task_force_id)
-    return render_template("ideas/task_force.html", task_force=force)
+    return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team,
+                           can_run=may_run_task_force(current_user, force))
+
+
+@bp.get("/task-forces/mine")
+@login_required
+def my_task_forces() -> str:
+    result = box.task_forces_of(db.session, current_user, page=request.args.get("page", 1, type=db_int) or 1)
+    return render_template("ideas/my_task_forces.html", result=result)
 
 
 @bp.post("/<int:idea_id>/change")
@@ -224,8 +331,16 @@ def link_change(idea_id: int) -> Response:
     change = db.session.get(Change, change_id) if change_id else None
     if change_id and change is None:
         abort(400)
-    box.link_change(db.session, idea, change, by=current_user)
+    try:
+        changed = box.link_change(db.session, idea, change, by=current_user)
+    except box.IdeaRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
     db.session.commit()
-    flash(f"Linked to “{change.title}”. {idea.author.first_name} has been told." if change else "Change unlinked.",
-          "success")
+    if not changed:
+        flash("Nothing changed: the link is already as you chose.", "info")
+    elif change:
+        flash(f"Linked to “{change.title}”. {idea.author.first_name} has been told.", "success")
+    else:
+        flash("Change unlinked.", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))
