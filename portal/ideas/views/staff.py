@@ -15,7 +15,7 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import changes_managed_by
 from portal.db import db, utcnow
-from portal.ideas import box, questions
+from portal.ideas import box, outcome, questions
 from portal.ideas.forms import CommentForm, IdeaForm, StatusForm, TaskForceForm
 from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce, TeamQuestion
 from portal.ideas.permissions import may_decide, require_decide
@@ -32,9 +32,13 @@ def _categories() -> list[tuple[int, str]]:
     ]
 
 
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
+
+
 def today() -> date:
     """Today on the organisation's calendar: a question open "until 31 March" is open all that day there."""
-    return local(utcnow(), ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))).date()
+    return local(utcnow(), _zone()).date()
 
 
 def _question(typed: object) -> TeamQuestion | None:
@@ -189,7 +193,17 @@ def new_task_force() -> str | Response | tuple[str, int]:
     form.members.choices = [(e.id, f"{e.name} — {e.job_title or e.role.value}") for e in employees]
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
-    if request.method == "GET" and request.args.get("idea", type=db_int):
+    teams = questions.teams_to_ask(db.session, current_user)
+    form.figure.choices = [("", "Not measured against one figure")] + list(questions.FIGURES.items())
+    form.team_id.choices = [(0, "Choose a team")] + [(t.id, t.name) for t in teams]
+    if not form.is_submitted():
+        form.question_id.data = request.args.get("question", "")
+    question = _question(form.question_id.data)
+    if request.method == "GET" and question is not None:  # formed from a question: its answers and its figure
+        form.ideas.data = [i.id for i in question.answers if i in open_ideas]
+        form.figure.data = question.figure
+        form.team_id.data = next((t.id for t in question.teams if t in teams), 0)
+    elif request.method == "GET" and request.args.get("idea", type=db_int):
         form.ideas.data = [request.args.get("idea", type=db_int)]
     if form.validate_on_submit():
         chosen_members = [e for e in employees if e.id in form.members.data]
@@ -197,7 +211,9 @@ def new_task_force() -> str | Response | tuple[str, int]:
         try:
             task_force = box.form_task_force(
                 db.session, name=form.name.data, goal=form.goal.data, due_on=form.due_on.data,
-                members=chosen_members, ideas=chosen_ideas, by=current_user,
+                members=chosen_members, ideas=chosen_ideas, by=current_user, figure=form.figure.data or "",
+                team=next((t for t in teams if t.id == form.team_id.data), None), started_on=form.started_on.data,
+                question=question,
             )
         except box.IdeaRefused as refused:
             form.form_errors.append(str(refused))
@@ -213,7 +229,9 @@ def new_task_force() -> str | Response | tuple[str, int]:
 @login_required
 def task_force(task_force_id: int) -> str:
     force = get_or_404(TaskForce, task_force_id)
-    return render_template("ideas/task_force.html", task_force=force)
+    measured = outcome.outcome(db.session, force.figure, force.team_id, force.started_on, now=utcnow(), zone=_zone())
+    return render_template("ideas/task_force.html", task_force=force, outcome=measured,
+                           chart=outcome.chart(measured) if measured else None)
 
 
 @bp.post("/<int:idea_id>/change")
