@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_converters(app)
     register_database(app)
     register_mail(app)
+    register_moments()
     register_extensions(app)
     register_blueprints(app)
     register_error_pages(app)
@@ -92,6 +93,14 @@ def register_mail(app: Flask) -> None:
     from portal.cases import mail_outcomes
 
     mail_outcomes.register()
+
+
+def register_moments() -> None:
+    # The dashboard's trend marks where each task force started; the ideas capability says where.
+    from portal.ideas import outcome
+    from portal.metrics import moments
+
+    moments.register(outcome.start_markers)
 
 
 def register_extensions(app: Flask) -> None:

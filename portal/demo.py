@@ -23,7 +23,7 @@ from portal.cases.references import next_reference
 from portal.cases.timeline import record
 from portal.changes.demo import load_changes_demo
 from portal.db import utcnow
-from portal.ideas.demo import load_ideas
+from portal.ideas.demo import TASK_FORCE_STARTED_DAYS_AGO, TASK_FORCE_TEAM, load_ideas
 from portal.intake.demo import load_intake_demo
 from portal.remedies.demo import load_remedies_demo
 from portal.surveys.demo import load_groups_demo, load_surveys_demo
@@ -228,7 +228,10 @@ def _demo_case(session: Session, rng: random.Random, customer: Customer, categor
     if status is CaseStatus.new:
         return case
     # The case lives its history through the lifecycle, as a live one would, at the times the story gives.
-    responded = filed + timedelta(hours=rng.uniform(0.5, category.first_response_hours * 1.4))
+    hours = rng.uniform(0.5, category.first_response_hours * 1.4)
+    if category.team.name == TASK_FORCE_TEAM:  # slow until the task force started, quick since (ideas demo)
+        hours = hours * 1.6 + 4 if filed < now - timedelta(days=TASK_FORCE_STARTED_DAYS_AGO) else hours * 0.45
+    responded = filed + timedelta(hours=hours)
     case.first_responded_at = responded
     lifecycle.move(session, case, Action.first_reply, by=owner, at=responded, reason="First reply sent")
     record(session, case, EventKind.reply, by=owner, public=True, at=responded + timedelta(minutes=1), body=(

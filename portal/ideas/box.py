@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
-from portal.auth.models import Employee
-from portal.auth.permissions import manages_work_of, require
+from portal.auth.models import Employee, Team
+from portal.auth.permissions import manages_team, manages_work_of, require
 from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.changes.permissions import changes_managed_by, require_change
@@ -144,18 +144,31 @@ def set_status(session: Session, idea: Idea, status: IdeaStatus, *, reason: str,
 
 def form_task_force(
     session: Session, *, name: str, goal: str, due_on: date, members: list[Employee], ideas: list[Idea],
-    by: Employee,
+    by: Employee, figure: str = "", team: Team | None = None, started_on: date | None = None,
+    question: TeamQuestion | None = None,
 ) -> TaskForce:
+    """A task force of ``members`` working on ``ideas`` until ``due_on``, perhaps measured against one of the
+    dashboard's figures for one of the teams its manager manages, from ``started_on`` (today when not given)."""
     require(manages_work_of(by, by), "Only a manager can form a task force.")
+    started_on = started_on or utcnow().date()
+    if figure and figure not in questions.FIGURES:
+        raise IdeaRefused("Choose one of the dashboard's figures, or none.")
+    if figure and team is None:
+        raise IdeaRefused("Choose the team whose figure the task force should move.")
+    if team is not None:
+        require(manages_team(by, team), f"You do not manage {team.name}, so its figures are not yours to set.")
     for idea in ideas:
         require_decide(by, idea)
     _check_task_force(name=name, goal=goal, due_on=due_on, members=members)
     if not ideas:
         raise IdeaRefused("Choose at least one idea for the task force to work on.")
+    if started_on > due_on:
+        raise IdeaRefused("The task force must start on or before its due date.")
     taken = [idea.title for idea in ideas if idea.task_force is not None]
     if taken:
         raise IdeaRefused(f"Already with a task force: {', '.join(taken)}.")
-    task_force = TaskForce(name=name.strip(), goal=goal.strip(), due_on=due_on, created_by=by, members=members)
+    task_force = TaskForce(name=name.strip(), goal=goal.strip(), due_on=due_on, created_by=by, members=members,
+                           figure=figure, team=team if figure else None, started_on=started_on, question=question)
     session.add(task_force)
     for idea in ideas:
         idea.task_force = task_force

@@ -84,6 +84,11 @@ class TaskForceForm(TaskForceEditForm):
         "Ideas it works on", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one idea.")],
     )
+    figure = SelectField("The figure it should move", validators=[Optional()],
+                         description="One of the dashboard's figures: its page then shows it week by week.")
+    team_id = SelectField("For the team", coerce=int, validators=[Optional()])
+    started_on = DateField("Starts on", validators=[Optional()], description="Today, unless you say otherwise.")
+    question_id = HiddenField()  # the manager's question it grew from, if any
 
 
 class QuestionForm(PortalForm):

@@ -59,9 +59,17 @@ class TaskForce(Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     outcome: Mapped[str] = mapped_column(Text, default="")
     close_reason: Mapped[str] = mapped_column(Text, default="")
+    # What it is measured against: one of the dashboard's figures (questions.FIGURES) for one team, from the day it
+    # started; and the manager's question it grew from, if any.
+    figure: Mapped[str] = mapped_column(String(40), default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    started_on: Mapped[date | None]
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("team_question.id"))
 
     created_by: Mapped[Employee] = relationship(foreign_keys=[created_by_id])
     closed_by: Mapped[Employee | None] = relationship(foreign_keys=[closed_by_id])
+    team: Mapped[Team | None] = relationship()
+    question: Mapped[TeamQuestion | None] = relationship()
     members: Mapped[list[Employee]] = relationship(secondary=task_force_member, order_by=Employee.name)
     ideas: Mapped[list[Idea]] = relationship(back_populates="task_force", order_by="Idea.id")
 

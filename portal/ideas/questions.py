@@ -17,18 +17,13 @@ from portal.auth.permissions import managed_teams, manages_team, require
 from portal.ideas import notify
 from portal.ideas.errors import IdeaRefused
 from portal.ideas.models import Idea, IdeaKind, IdeaSupport, TeamQuestion, team_question_team
+from portal.ideas.outcome import MEASURES
 
 __all__ = ["FIGURES", "AnswerGroup", "QuestionSummary", "ask", "colleagues_asked", "is_open",
            "may_answer", "open_questions_for", "require_may_answer", "summary", "teams_to_ask"]
 
-# The dashboard's figures a question may be about (keys of portal.metrics.figures.Figures).
-FIGURES = {
-    "first_response": "First-response time",
-    "to_resolution": "Resolution time",
-    "reopened": "Reopen rate",
-    "talk_time": "Talk time",
-    "hold_time": "Hold time",
-}
+# The dashboard's figures a question (and a task force) may be about.
+FIGURES = {key: measure.name for key, measure in MEASURES.items()}
 MOST_WORDS = 300
 
 

@@ -62,6 +62,15 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A moment on a chart over time, drawn as a dashed upright line with its words: "Task force starts"."""
+
+    x: float  # percent across
+    text: str
+    anchor: str  # "start", or "end" past the middle, so the words stay inside the chart
+
+
+@dataclass(frozen=True)
 class Chart:
     title: str
     unit: str
@@ -72,6 +81,7 @@ class Chart:
     bars: list[Bar]
     series: list[Series]
     plot_bottom: float
+    markers: tuple[Marker, ...] = ()
 
     @property
     def density(self) -> str:
@@ -126,7 +136,9 @@ def bar_chart(title: str, labels: list[str], values: list[float], unit: str = ""
     return Chart(title, unit, "columns", HEIGHT, ticks, _x_labels(labels, slot), bars, [], HEIGHT - BOTTOM)
 
 
-def line_chart(title: str, labels: list[str], series: dict[str, list[float | None]], unit: str = "") -> Chart:
+def line_chart(title: str, labels: list[str], series: dict[str, list[float | None]], unit: str = "",
+               markers: dict[int, str] | None = None) -> Chart:
+    """Figures over time, one point a week or month; ``markers`` put words on moments: {slot index: "words"}."""
     values = [v for vs in series.values() for v in vs if v is not None]
     top, ticks = _axis(max(values, default=0), unit, False)
     plot_height = HEIGHT - TOP - BOTTOM
@@ -137,7 +149,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float | Non
         points = [Point(i * slot + slot / 2, HEIGHT - BOTTOM - plot_height * v / top, v, _text(v, unit, False))
                   for i, v in enumerate(vs) if v is not None]
         lines.append(Series(name, points, dash, marker))
-    return Chart(title, unit, "lines", HEIGHT, ticks, _x_labels(labels, slot), [], lines, HEIGHT - BOTTOM)
+    drawn = tuple(Marker(i * slot + slot / 2, text, "end" if i * slot > 50 else "start")
+                  for i, text in sorted((markers or {}).items()) if 0 <= i < len(labels))
+    return Chart(title, unit, "lines", HEIGHT, ticks, _x_labels(labels, slot), [], lines, HEIGHT - BOTTOM, drawn)
 
 
 def category_chart(title: str, labels: list[str], values: list[float]) -> Chart:

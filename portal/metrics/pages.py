@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from portal.metrics import charts, dashboard, reports, targets
+from portal.metrics import charts, dashboard, moments, reports, targets
 from portal.metrics.periods import Period, period_for
 
 
@@ -19,6 +19,8 @@ def dashboard_extras(session: Session, data: dashboard.Dashboard, scope: dashboa
     """The headline figures' verdicts against their targets, and the charts and tables under them."""
     labels = [bucket.label for bucket, _ in data.trend]
     kinds = dashboard.remedy_kinds_chosen(session, data.period, scope, team_id=team_id)
+    # Moments marked on the trend (where a task force aimed at a figure started), so it shows what came after.
+    started = moments.marked(session, [bucket for bucket, _ in data.trend], zone=zone, team_id=team_id)
     return {
         "days": data.period.days(zone),
         "verdicts": targets.verdicts(data.headline),
@@ -26,11 +28,12 @@ def dashboard_extras(session: Session, data: dashboard.Dashboard, scope: dashboa
         "turnaround_chart": charts.line_chart(
             "Median hours to first response and to resolution", labels,
             {"First response": [f.first_response.median for _, f in data.trend],
-             "Resolution": [f.to_resolution.median for _, f in data.trend]}, unit="h"),
+             "Resolution": [f.to_resolution.median for _, f in data.trend]}, unit="h", markers=started),
         "targets_chart": charts.line_chart(
             "Share of cases on target", labels,
             {"First response on target": [f.first_response_target_met.percent for _, f in data.trend],
-             "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%"),
+             "Resolution on target": [f.resolution_target_met.percent for _, f in data.trend]}, unit="%",
+            markers=started),
         "remedy_kinds": kinds,
         "remedies_chart": charts.category_chart("How often each kind of remedy was chosen", [k for k, _ in kinds],
                                                 [n for _, n in kinds]),

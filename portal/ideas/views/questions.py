@@ -49,4 +49,5 @@ def question(team_question_id: int) -> str:
     asked = get_or_404(TeamQuestion, team_question_id)
     return render_template("ideas/question.html", summary=questions.summary(db.session, asked, current_user),
                            is_open=questions.is_open(asked, today()), figures=questions.FIGURES,
-                           may_answer=questions.may_answer(current_user, asked, today()))
+                           may_answer=questions.may_answer(current_user, asked, today()),
+                           may_form=current_user.is_manager)

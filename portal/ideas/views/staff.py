@@ -16,7 +16,7 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.db import db, utcnow
 from portal.forms import PortalForm
-from portal.ideas import box, questions
+from portal.ideas import box, outcome, questions
 from portal.ideas.forms import (
     CloseTaskForceForm,
     CommentForm,
@@ -41,9 +41,13 @@ def _categories() -> list[tuple[int, str]]:
     ]
 
 
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
+
+
 def today() -> date:
     """Today on the organisation's calendar: a question open "until 31 March" is open all that day there."""
-    return local(utcnow(), ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))).date()
+    return local(utcnow(), _zone()).date()
 
 
 def _question(typed: object) -> TeamQuestion | None:
@@ -237,7 +241,17 @@ def new_task_force() -> str | Response | tuple[str, int]:
     ).all()
     open_ideas = [i for i in open_ideas if may_decide(current_user, i)]
     form.ideas.choices = [(i.id, i.title) for i in open_ideas]
-    if request.method == "GET" and request.args.get("idea", type=db_int):
+    teams = questions.teams_to_ask(db.session, current_user)
+    form.figure.choices = [("", "Not measured against one figure")] + list(questions.FIGURES.items())
+    form.team_id.choices = [(0, "Choose a team")] + [(t.id, t.name) for t in teams]
+    if not form.is_submitted():
+        form.question_id.data = request.args.get("question", "")
+    question = _question(form.question_id.data)
+    if request.method == "GET" and question is not None:  # formed from a question: its answers and its figure
+        form.ideas.data = [i.id for i in question.answers if i in open_ideas]
+        form.figure.data = question.figure
+        form.team_id.data = next((t.id for t in question.teams if t in teams), 0)
+    elif request.method == "GET" and request.args.get("idea", type=db_int):
         form.ideas.data = [request.args.get("idea", type=db_int)]
     if form.validate_on_submit():
         chosen_members = [e for e in employees if e.id in form.members.data]
@@ -245,7 +259,9 @@ def new_task_force() -> str | Response | tuple[str, int]:
         try:
             task_force = box.form_task_force(
                 db.session, name=form.name.data, goal=form.goal.data, due_on=form.due_on.data,
-                members=chosen_members, ideas=chosen_ideas, by=current_user,
+                members=chosen_members, ideas=chosen_ideas, by=current_user, figure=form.figure.data or "",
+                team=next((t for t in teams if t.id == form.team_id.data), None), started_on=form.started_on.data,
+                question=question,
             )
         except box.IdeaRefused as refused:
             form.form_errors.append(str(refused))
@@ -312,8 +328,10 @@ def close_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def task_force(task_force_id: int) -> str:
     force = get_or_404(TaskForce, task_force_id)
+    measured = outcome.outcome(db.session, force.figure, force.team_id, force.started_on, now=utcnow(), zone=_zone())
     return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team,
-                           can_run=may_run_task_force(current_user, force))
+                           can_run=may_run_task_force(current_user, force), measured=measured,
+                           chart=outcome.chart(measured) if measured else None)
 
 
 @bp.get("/task-forces/mine")
