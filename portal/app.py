@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.cases.views import staff_customers as case_customers
     from portal.changes.views import public as change_public
     from portal.changes.views import staff as change_staff
+    from portal.ideas.views import meetings as _ideas_meetings  # noqa: F401  (its routes, on ideas_staff.bp)
     from portal.ideas.views import questions as _ideas_questions  # noqa: F401  (its routes, on ideas_staff.bp)
     from portal.ideas.views import staff as ideas_staff
     from portal.intake import views as intake_views

@@ -122,3 +122,12 @@ class CloseTaskForceForm(PortalForm):
 def name_and_team(employee: Employee) -> str:
     """How a colleague is named in a task force: colleagues know each other by name and team, not job title."""
     return f"{employee.name}, {employee.team.name}" if employee.team else employee.name
+
+
+class MeetingNoteForm(PortalForm):
+    class Meta:
+        id_prefix = "meeting"
+
+    met_on = DateField("Day of the meeting", validators=[DataRequired("Enter the day the task force met.")])
+    body = TextAreaField("What was found or agreed",
+                         validators=[DataRequired("Write what the meeting found or agreed."), Length(max=4000)])

@@ -102,6 +102,21 @@ class TeamQuestion(Base):
     answers: Mapped[list[Idea]] = relationship(back_populates="question", order_by="Idea.id")
 
 
+class TaskForceNote(Base):
+    """A note of one of a task force's meetings: what was found, what was agreed."""
+
+    __tablename__ = "task_force_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_force_id: Mapped[int] = mapped_column(ForeignKey("task_force.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    met_on: Mapped[date]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[Employee] = relationship()
+
+
 class Idea(Base):
     __tablename__ = "idea"
 

@@ -16,11 +16,12 @@ from portal.cases.models import Category
 from portal.changes.models import Change
 from portal.db import db, utcnow
 from portal.forms import PortalForm
-from portal.ideas import box, outcome, questions
+from portal.ideas import box, meetings, outcome, questions
 from portal.ideas.forms import (
     CloseTaskForceForm,
     CommentForm,
     IdeaForm,
+    MeetingNoteForm,
     StatusForm,
     TaskForceEditForm,
     TaskForceForm,
@@ -326,12 +327,18 @@ def close_task_force(task_force_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/task-forces/<int:task_force_id>")
 @login_required
-def task_force(task_force_id: int) -> str:
-    force = get_or_404(TaskForce, task_force_id)
+def task_force(task_force_id: int) -> tuple[str, int]:
+    return render_task_force(get_or_404(TaskForce, task_force_id), MeetingNoteForm(met_on=today()))
+
+
+def render_task_force(force: TaskForce, note_form: MeetingNoteForm, status: int = 200) -> tuple[str, int]:
+    """The task force's page: what it is, its figure week by week, its meeting notes (and the form for one)."""
     measured = outcome.outcome(db.session, force.figure, force.team_id, force.started_on, now=utcnow(), zone=_zone())
     return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team,
                            can_run=may_run_task_force(current_user, force), measured=measured,
-                           chart=outcome.chart(measured) if measured else None)
+                           chart=outcome.chart(measured) if measured else None,
+                           notes=meetings.notes(db.session, force), note_form=note_form,
+                           may_write=meetings.may_write(current_user, force)), status
 
 
 @bp.get("/task-forces/mine")
