@@ -45,3 +45,7 @@ class CustomerSignInRefused(Exception):
 
 class CustomerActionRefused(ValueError):
     """What the customer asked cannot be done on this case now; the message says why."""
+
+
+class ReplyTemplateRefused(ValueError):
+    """A reply template that cannot be saved as written; the message says why and nothing was saved."""
