@@ -48,4 +48,9 @@ class CustomerActionRefused(ValueError):
 
 
 class ReplyTemplateRefused(ValueError):
-    """A reply template that cannot be saved as written; the message says why and nothing was saved."""
+    """A reply template that cannot be saved as written; the message says why, ``field`` which part (the title
+    or the body), and nothing was saved."""
+
+    def __init__(self, message: str, *, field: str = "body") -> None:
+        super().__init__(message)
+        self.field = field

@@ -7,6 +7,7 @@ it). An employee uses their team's and their own. Nothing is sent here: ``fill``
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -57,6 +58,21 @@ def usable_templates(session: Session, employee: Employee) -> list[ReplyTemplate
     ))
 
 
+@dataclass(frozen=True)
+class FilledTemplate:
+    """A template as the case page's picker offers it: its text already filled for the case."""
+
+    id: int
+    title: str
+    text: str
+
+
+def filled_for(session: Session, employee: Employee, case: Case) -> list[FilledTemplate]:
+    """Every template ``employee`` may insert, filled for ``case``: the picker (and its type-ahead) insert these,
+    so placeholders are filled in one place."""
+    return [FilledTemplate(t.id, t.title, fill(t, case)) for t in usable_templates(session, employee)]
+
+
 def usable_template(session: Session, employee: Employee, template_id: int | None) -> ReplyTemplate | None:
     return next((t for t in usable_templates(session, employee) if t.id == template_id), None)
 
@@ -97,9 +113,10 @@ def _checked(session: Session, *, title: str, body: str, team: Team | None, owne
              template: ReplyTemplate | None) -> tuple[str, str]:
     title, body = " ".join(title.split()), body.strip()
     if not title:
-        raise ReplyTemplateRefused("Give the template a title, so you can find it in the picker.")
+        raise ReplyTemplateRefused("Give the template a title, so you can find it in the picker.", field="title")
     if len(title) > TITLE_MAX:
-        raise ReplyTemplateRefused(f"The title must be {TITLE_MAX} characters or fewer; it has {len(title)}.")
+        raise ReplyTemplateRefused(f"The title must be {TITLE_MAX} characters or fewer; it has {len(title)}.",
+                                   field="title")
     if not body:
         raise ReplyTemplateRefused("Write the text of the reply.")
     if len(body) > BODY_MAX:
@@ -115,7 +132,7 @@ def _checked(session: Session, *, title: str, body: str, team: Team | None, owne
         same = same.where(ReplyTemplate.id != template.id)
     if session.scalar(same.limit(1)) is not None:
         who = f"The {team.name} team already has" if team else "You already have"
-        raise ReplyTemplateRefused(f"{who} a template called “{title}”; choose another title.")
+        raise ReplyTemplateRefused(f"{who} a template called “{title}”; choose another title.", field="title")
     return title, body
 
 
