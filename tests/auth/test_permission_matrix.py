@@ -76,6 +76,7 @@ WITHOUT_OBJECT = {
     "metrics.monthly_report": MANAGER,
     # Each employee's own templates and their teams' (a manager may keep a team's only of a team they manage).
     "reply_templates.index": STAFF, "reply_templates.new": STAFF,
+    "staff.shortcuts": STAFF,  # the keyboard shortcuts: the same words for everyone
 }
 
 # What an admin cannot open although the object is there, and why.

@@ -189,6 +189,13 @@ def search_page():
                            urgency=workspace.Urgency.at(utcnow(), _zone()), everywhere=everywhere)
 
 
+@bp.get("/shortcuts")
+@login_required
+def shortcuts() -> str:
+    """The keyboard shortcuts as a page: the footer's link, for a browser without JavaScript."""
+    return render_template("cases/staff/shortcuts.html")
+
+
 def _case_for_staff(reference: str) -> Case:
     return permissions.case_for_staff(db.session, reference, current_user) or abort(404)
 
