@@ -144,3 +144,23 @@ def test_a_manager_cannot_add_a_template_to_another_team(client, club, db_sessio
         "title": "Ours now", "body": "Hello {first_name}", "team": str(club["case"].category.team_id)})
     assert response.status_code == 422 and "There is a problem" in _text(response)
     assert db_session.scalars(select(ReplyTemplate)).all() == []
+
+
+def test_a_helper_inserts_their_own_template_into_the_draft_for_the_owner(client, club, db_session):
+    from portal.cases.models import CaseHelper
+
+    case = club["case"]
+    db_session.add(CaseHelper(case_id=case.id, employee_id=club["sam"].id, added_by_id=club["maria"].id))
+    template = reply_templates.create(db_session, by=club["sam"], title="Catering voucher",
+                                      body="{first_name}, a voucher for {reference} is in the post.")
+    db_session.commit()
+    sign_in(client, "sam")
+    page = _text(client.get(f"/staff/cases/{case.reference}"))
+    assert 'id="draft-template"' in page and ">Catering voucher</option>" in page
+    response = client.post(f"/staff/cases/{case.reference}/insert-template",
+                           data={"body": "", "template": str(template.id)})
+    page = _text(response)
+    assert response.status_code == 200
+    box = re.search(r'<textarea[^>]*id="draft-body"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert box.strip() == f"James, a voucher for {case.reference} is in the post."
+    assert ">Save draft for Maria</button>" in page
