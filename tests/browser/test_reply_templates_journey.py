@@ -193,6 +193,10 @@ def test_the_shortcuts_are_listed_with_question_mark_and_never_fire_while_typing
         dialog.get_by_role("button", name="Close").click()
         expect(dialog).to_be_hidden()
         expect(link).to_be_focused()
+        page.goto(f"{live_server.url}/staff/shortcuts")  # the plain page the link is without JavaScript
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        no_duplicate_ids(page)
+        check_accessibility(page)
         context.close()
 
 
@@ -255,6 +259,11 @@ def test_a_manager_adds_a_team_template_and_an_agent_of_another_team_never_sees_
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
         _look(page, "list", width)
+    page.get_by_role("link", name="Delete Seat moved").click()
+    expect(page.get_by_role("heading", name="Delete “Seat moved”?")).to_be_visible()
+    _look(page, "delete", 320)
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("cell", name="Seat moved", exact=True)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     page.set_viewport_size({"width": 1280, "height": 900})
