@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.cases.views import customer as case_customer
     from portal.cases.views import staff as case_staff
     from portal.cases.views import staff_customers as case_customers
+    from portal.cases.views import staff_templates as case_templates
     from portal.changes.views import public as change_public
     from portal.changes.views import staff as change_staff
     from portal.ideas.views import meetings as _ideas_meetings  # noqa: F401  (its routes, on ideas_staff.bp)
@@ -148,6 +149,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_views.bp)
     add_nav(app, "New case", "intake.new_case")
     add_nav(app, "Team", "staff.team", roles=("manager",))
+    app.register_blueprint(case_templates.bp)
+    add_nav(app, "Reply templates", "reply_templates.index")
     app.register_blueprint(case_customers.bp)
     app.register_blueprint(ideas_staff.bp)
     add_nav(app, "Ideas", "ideas.index")

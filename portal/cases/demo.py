@@ -1,4 +1,5 @@
-"""Demo workspace activity: helpers, a few handoffs with their notes, and what colleagues know of customers."""
+"""Demo workspace activity: helpers, a few handoffs with their notes, what colleagues know of customers, and each
+team's reply templates."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import Employee, Role
-from portal.cases import customer_import
+from portal.auth.models import Employee, Role, Team
+from portal.cases import customer_import, reply_templates
 from portal.cases.lifecycle import OPEN_STATUSES
 from portal.cases.models import Case, CaseHelper, Customer, CustomerNote, EventKind
 from portal.cases.naming import name_from_team
@@ -30,6 +31,17 @@ CUSTOMER_NOTES = [
     ("likes", "Brings two grandchildren to every home match; loves the family stand."),
     ("dislikes", "Does not want marketing e-mails, only about their cases."),
     ("note", "Wheelchair user: always check the platform lift is working before a home match."),
+]
+
+REPLY_TEMPLATES = [
+    ("Refund on its way", "Dear {first_name},\n\nThank you for your patience. The refund for {reference} is on its "
+                          "way and should be back on your card within five working days.\n\nYou can follow your "
+                          "case, and reply, through {private_link}.\n\n{owner_name}"),
+    ("Looking into it", "Dear {first_name},\n\nThank you for telling us. I am looking into {reference} myself and "
+                        "will write again within two working days.\n\n{owner_name}"),
+    ("Sorry, and what we change", "Dear {first_name},\n\nI am sorry this happened. We have talked it through as a "
+                                  "team, and this is what we are changing so it does not happen again:\n\n\n\n"
+                                  "{owner_name}"),
 ]
 
 
@@ -55,6 +67,9 @@ def load_workspace_demo(session: Session, rng: random.Random) -> None:
             f"Your case is now looked after by {name_from_team(new_owner.first_name, new_owner.team.name)}. "
             f"{new_owner.first_name} has read everything so far, so you will not need to explain again."))
         case.owner = new_owner
+    for team in session.scalars(select(Team).where(Team.manager_id.is_not(None)).order_by(Team.id)):
+        for title, body in REPLY_TEMPLATES:
+            reply_templates.create(session, by=team.manager, title=title, body=body, team=team)
     members = list(session.scalars(select(Customer).where(Customer.membership != "").order_by(Customer.id)))
     for customer in rng.sample(members, k=min(40, len(members))):
         kind, body = rng.choice(CUSTOMER_NOTES)

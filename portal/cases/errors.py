@@ -45,3 +45,12 @@ class CustomerSignInRefused(Exception):
 
 class CustomerActionRefused(ValueError):
     """What the customer asked cannot be done on this case now; the message says why."""
+
+
+class ReplyTemplateRefused(ValueError):
+    """A reply template that cannot be saved as written; the message says why, ``field`` which part (the title
+    or the body), and nothing was saved."""
+
+    def __init__(self, message: str, *, field: str = "body") -> None:
+        super().__init__(message)
+        self.field = field

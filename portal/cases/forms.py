@@ -1,5 +1,5 @@
 """Case forms: the customer's (filing, replying, finding their cases, the optional account) and the staff
-workspace's (reply, note, draft, status, helper, handoff, customer note, deactivation)."""
+workspace's (reply, note, draft, status, helper, handoff, customer note, deactivation, reply templates)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from portal.cases.ownership import HANDOFF_REASONS
 from portal.cases.profiles import NOTE_KINDS
 from portal.cases.replies import MANUAL_STATUSES
+from portal.cases.reply_templates import BODY_MAX, TITLE_MAX
 from portal.forms import PortalForm, optional_int, placeholder
 
 EMAIL_MESSAGE = "Enter an e-mail address in the right format, like name@example.com."
@@ -225,3 +226,18 @@ class CustomerImportForm(PortalForm):
 
     file = FileField("CSV file", description="The customers exported from the ticketing system or CRM, with the "
                                              "column names on the first line. Nothing is saved until you confirm.")
+
+
+class ReplyTemplateForm(PortalForm):
+    """A reply template's page; ``team`` (whose it is) only on a new one, for those who keep a team's."""
+
+    title = StringField("Title", validators=[DataRequired("Give the template a title, so you can find it in the "
+                                                          "picker."), Length(max=TITLE_MAX)],
+                        description="What you look for in the picker, like “Refund on its way”.")
+    body = TextAreaField("Text of the reply", validators=[DataRequired("Write the text of the reply."),
+                                                          Length(max=BODY_MAX)])
+    team = RadioField("Who uses it?", coerce=optional_int, validate_choice=True)
+
+
+class ConfirmForm(PortalForm):
+    """A confirm step: only the CSRF token."""

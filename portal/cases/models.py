@@ -7,7 +7,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, func, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Employee, Team
@@ -349,3 +361,25 @@ class CustomerImportLine(Base):
     name: Mapped[str] = mapped_column(String(120), default="")
     customer_id: Mapped[int | None]  # the record it matched (no foreign key: a merge may remove that record)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReplyTemplate(Base):
+    """A canned reply with placeholders: a team's (its managers keep it) or one employee's own, never both."""
+
+    __tablename__ = "reply_template"
+    __table_args__ = (
+        UniqueConstraint("team_id", "title"),
+        UniqueConstraint("owner_id", "title"),
+        CheckConstraint("(team_id IS NULL) <> (owner_id IS NULL)", name="team_or_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    owner: Mapped[Employee | None] = relationship()

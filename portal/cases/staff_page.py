@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.models import Employee
-from portal.cases import ownership, presence, profiles, replies, workspace
+from portal.cases import ownership, presence, profiles, replies, reply_templates, workspace
 from portal.cases.models import Attachment, Case, CaseHelper, CustomerNote, Event, EventKind
 from portal.cases.permissions import can_work_on
 
@@ -68,6 +68,7 @@ class StaffCasePage:
     is_helper: bool
     due_at: datetime | None
     customer: CustomerPanel
+    reply_templates: list[reply_templates.FilledTemplate]  # for the reply's (or the draft's) picker
 
     @property
     def compose_modes(self) -> tuple[str, ...]:
@@ -91,13 +92,15 @@ def staff_case_page(session: Session, case: Case, viewer: Employee, *, now: date
         select(CaseHelper).where(CaseHelper.case_id == case.id).options(selectinload(CaseHelper.employee))
     ))
     helping = {h.employee_id for h in helpers}
+    can_act, is_helper = can_work_on(viewer, case), viewer.id in helping
     return StaffCasePage(
         events=events, files=files, helpers=helpers,
         viewers=presence.others_viewing(session, case, viewer, now=now),
         handoff=ownership.latest_handoff_to_owner(events, case.owner_id),
         drafts=replies.pending_drafts(events), latest_event_id=events[-1].id if events else 0,
-        can_act=can_work_on(viewer, case), is_helper=viewer.id in helping, due_at=workspace.due_at(case),
+        can_act=can_act, is_helper=is_helper, due_at=workspace.due_at(case),
         customer=customer_panel(session, case, today=now.date()),
+        reply_templates=reply_templates.filled_for(session, viewer, case) if can_act or is_helper else [],
     )
 
 

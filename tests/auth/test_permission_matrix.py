@@ -78,6 +78,9 @@ WITHOUT_OBJECT = {
     "customer_records.imports": MANAGER,  # its list shows only the imports the viewer manages
     "metrics.index": MANAGER, "metrics.download": MANAGER, "metrics.cases": MANAGER,
     "metrics.monthly_report": MANAGER,
+    # Each employee's own templates and their teams' (a manager may keep a team's only of a team they manage).
+    "reply_templates.index": STAFF, "reply_templates.new": STAFF,
+    "staff.shortcuts": STAFF,  # the keyboard shortcuts: the same words for everyone
 }
 
 # What an admin cannot open although the object is there, and why.
@@ -155,7 +158,11 @@ def _build_world(session, upload_dir: Path) -> World:
 
     customer_import = CustomerImport(filename=f"crm-{MARKER}.csv", stored_name="matrix.csv", created_by=boss,
                                      status="done", columns={"unknown": [MARKER]})
-    session.add_all([answer, idea, task_force, message, customer_import])
+    from portal.cases.models import ReplyTemplate
+
+    reply_template = ReplyTemplate(title=f"Refund {MARKER}", body=f"Dear {{first_name}} ({MARKER})",
+                                   team=ticket_office)
+    session.add_all([answer, idea, task_force, message, customer_import, reply_template])
     session.flush()
     team_question = TeamQuestion(text=f"What is stopping us? {MARKER}", closes_on=date(2099, 1, 1), asked_by=boss,
                                  teams=[ticket_office])
@@ -168,6 +175,7 @@ def _build_world(session, upload_dir: Path) -> World:
         "idea_id": idea.id, "task_force_id": task_force.id, "survey_id": survey.id, "section_id": section.id,
         "question_id": question.id, "answer_id": answer.id, "group_id": group.id, "member_id": member.id,
         "message_id": message.id, "import_id": customer_import.id, "team_question_id": team_question.id,
+        "template_id": reply_template.id,
         # Not objects of their own: a page number and an import preview's token, under an object in the path.
         "page": 1, "token": "0" * 32,
     }
@@ -186,6 +194,8 @@ def _build_world(session, upload_dir: Path) -> World:
                                     "description": "d", "typical_cost": "5", "active": "y"},
         "ideas.ask": {"text": "What is stopping you?", "teams": [ticket_office.id], "closes_on": "2099-01-01"},
         "staff.my_cases": {}, "ideas.new": {},
+        # No title: refused whoever posts (an agent's would be their own), and never the Ticket Office's.
+        "reply_templates.new": {"body": "Ours", "team": ticket_office.id},
     }
     session.commit()
     return World(ids, queries, posts, case.reference, tickets.id, catering.id)

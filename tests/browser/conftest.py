@@ -2,7 +2,7 @@
 
 Use `live_server` (its `.url`, `.app`, `.outbox_dir`, `.session()`), `browser`, and `page` (desktop) or
 `phone_page` (a 375x740 touch viewport). `check_accessibility(page)` fails on serious or critical axe
-violations; `screenshot(page, name)` saves under test-output/screenshots/."""
+violations, `no_duplicate_ids(page)` on an id twice; `screenshot(page, name)` saves under test-output/screenshots/."""
 
 from __future__ import annotations
 
@@ -111,6 +111,14 @@ def check_accessibility(page) -> None:
     assert not bad, f"axe found on {page.url}:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
     )
+
+
+def no_duplicate_ids(page) -> None:
+    """No id twice in the page as it is now (after scripts added to it)."""
+    twice = page.evaluate("""() => { const seen = {}, twice = [];
+        document.querySelectorAll('[id]').forEach(e => { if (seen[e.id]) twice.push(e.id); seen[e.id] = 1; });
+        return twice; }""")
+    assert twice == [], twice
 
 
 def screenshot(page, name: str) -> Path:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from portal.cases.models import CaseStatus, Channel, CustomerNote
 from portal.cases.timeline import record
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import check_accessibility, no_duplicate_ids, screenshot, sign_in
 from tests.factories import make_case, make_category, make_customer, make_employee, make_team, make_ticket_office
 
 pytestmark = pytest.mark.browser
@@ -56,16 +56,9 @@ def _isla_case(live_server) -> str:
         return case.reference
 
 
-def _no_duplicate_ids(page) -> None:
-    twice = page.evaluate("""() => { const seen = {}, twice = [];
-        document.querySelectorAll('[id]').forEach(e => { if (seen[e.id]) twice.push(e.id); seen[e.id] = 1; });
-        return twice; }""")
-    assert twice == [], twice
-
-
 def _look(page, name: str, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
-    _no_duplicate_ids(page)
+    no_duplicate_ids(page)
     check_accessibility(page)
     DOCS.mkdir(parents=True, exist_ok=True)
     shutil.copy(screenshot(page, f"18-case-{name}-{width}"), DOCS / f"18-case-{name}-{width}.png")
@@ -107,7 +100,7 @@ def test_the_case_view_in_two_panes_at_1280_stacked_at_320_and_after_a_handoff(l
     page.get_by_label("Needs someone with specialist knowledge").check()
     page.get_by_label("Context note for the new owner").fill(HANDOFF)
     check_accessibility(page)
-    _no_duplicate_ids(page)
+    no_duplicate_ids(page)
     shutil.copy(screenshot(page, "18-case-handoff-page-1280"), DOCS / "18-case-handoff-page-1280.png")
     page.get_by_role("button", name="Hand off").click()
     expect(page.get_by_text(f"{reference} is now owned by Tom Fletcher.")).to_be_visible()

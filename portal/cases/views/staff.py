@@ -12,7 +12,17 @@ from werkzeug.wrappers import Response
 
 from portal.auth.access import role_required
 from portal.auth.models import Employee, Role
-from portal.cases import ownership, permissions, presence, profiles, replies, search, staff_page, workspace
+from portal.cases import (
+    ownership,
+    permissions,
+    presence,
+    profiles,
+    replies,
+    reply_templates,
+    search,
+    staff_page,
+    workspace,
+)
 from portal.cases.forms import (
     CustomerNoteForm,
     DeactivateForm,
@@ -179,6 +189,13 @@ def search_page():
                            urgency=workspace.Urgency.at(utcnow(), _zone()), everywhere=everywhere)
 
 
+@bp.get("/shortcuts")
+@login_required
+def shortcuts() -> str:
+    """The keyboard shortcuts as a page: the footer's link, for a browser without JavaScript."""
+    return render_template("cases/staff/shortcuts.html")
+
+
 def _case_for_staff(reference: str) -> Case:
     return permissions.case_for_staff(db.session, reference, current_user) or abort(404)
 
@@ -263,6 +280,28 @@ def reply(reference: str):
     db.session.commit()
     flash(f"Reply sent to {case.customer.first_name} by e-mail.", "success")
     return redirect(url_for("staff.case", reference=reference, _anchor="timeline"))
+
+
+@bp.post("/cases/<reference>/insert-template")
+@login_required
+def insert_template(reference: str):
+    """The picker without JavaScript: the reply (or draft) box comes back with the chosen template's text added
+    after what was typed. Nothing is sent or saved."""
+    case = _case_for_staff(reference)
+    if permissions.can_work_on(current_user, case):
+        form_key, form = "reply_form", StaffReplyForm()
+    elif permissions.is_helper(db.session, case, current_user):
+        form_key, form = "draft_form", DraftForm()
+    else:
+        abort(403)
+    picked = optional_db_int(request.form.get("template", ""))
+    chosen = reply_templates.usable_template(db.session, current_user, picked)
+    if chosen is None:
+        form.form_errors.append("That reply template is not there any more; choose another.")
+        return _render_case(case, 422, **{form_key: form})
+    typed = (form.body.data or "").rstrip()
+    form.body.data = f"{typed}\n\n{reply_templates.fill(chosen, case)}" if typed else reply_templates.fill(chosen, case)
+    return _render_case(case, 200, **{form_key: form})
 
 
 def _perform(case: Case, form, action, done: str, *, anchor: str | None = None):
