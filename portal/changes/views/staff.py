@@ -134,6 +134,12 @@ def _change_form(change: Change | None) -> ChangeForm:
     form = ChangeForm(obj=change)
     if change is not None and request.method == "GET":
         form.status.data = change.status.value
+    if change is None and request.method == "GET":
+        # A change begun elsewhere (a closed task force's "Tell customers what changed") arrives with its words;
+        # nothing is saved until the manager saves it here.
+        for name in ("title", "you_said", "we_did"):
+            if request.args.get(name):
+                getattr(form, name).data = request.args[name][:3000]
     return form
 
 

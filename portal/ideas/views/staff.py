@@ -14,6 +14,7 @@ from portal.auth.models import Employee, Role
 from portal.auth.permissions import load_checked
 from portal.cases.models import Category
 from portal.changes.models import Change
+from portal.changes.permissions import themes_managed_by
 from portal.db import db, utcnow
 from portal.forms import PortalForm
 from portal.ideas import box, meetings, outcome, questions
@@ -338,7 +339,9 @@ def render_task_force(force: TaskForce, note_form: MeetingNoteForm, status: int 
                            can_run=may_run_task_force(current_user, force), measured=measured,
                            chart=outcome.chart(measured) if measured else None,
                            notes=meetings.notes(db.session, force), note_form=note_form,
-                           may_write=meetings.may_write(current_user, force)), status
+                           may_write=meetings.may_write(current_user, force),
+                           themes=themes_managed_by(db.session, current_user)
+                           if force.closed_at and may_run_task_force(current_user, force) else []), status
 
 
 @bp.get("/task-forces/mine")
