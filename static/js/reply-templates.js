@@ -78,7 +78,10 @@
       status.textContent = shown.length === 1 ? "1 template" : shown.length + " templates";
     }
 
+    let closing = 0;  // the close a blur puts off (so a click on an option lands), cancelled if the box is back in use
+
     function open() {
+      window.clearTimeout(closing);
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       render();
@@ -105,7 +108,7 @@
 
     input.addEventListener("input", () => { active = -1; open(); });
     input.addEventListener("focus", open);
-    input.addEventListener("blur", () => window.setTimeout(close, 100));
+    input.addEventListener("blur", () => { closing = window.setTimeout(close, 100); });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
