@@ -29,11 +29,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['owner_id'], ['employee.id'], name=op.f('fk_reply_template_owner_id_employee')),
         sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_reply_template_team_id_team')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reply_template')),
-        sa.UniqueConstraint('owner_id', 'title', name=op.f('uq_reply_template_owner_id')),
-        sa.UniqueConstraint('team_id', 'title', name=op.f('uq_reply_template_team_id')),
     )
-    op.create_index(op.f('ix_reply_template_owner_id'), 'reply_template', ['owner_id'])
-    op.create_index(op.f('ix_reply_template_team_id'), 'reply_template', ['team_id'])
+    # Unique whatever the capitals: "Refund" and "refund" are one title to whoever picks from the list.
+    op.create_index('uq_reply_template_team_title', 'reply_template', ['team_id', sa.text('lower(title)')],
+                    unique=True)
+    op.create_index('uq_reply_template_owner_title', 'reply_template', ['owner_id', sa.text('lower(title)')],
+                    unique=True)
 
 
 def downgrade() -> None:

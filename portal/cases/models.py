@@ -368,16 +368,18 @@ class ReplyTemplate(Base):
 
     __tablename__ = "reply_template"
     __table_args__ = (
-        UniqueConstraint("team_id", "title"),
-        UniqueConstraint("owner_id", "title"),
+        # Titles are unique per team and per person whatever their capitals (the indexes also find a team's or a
+        # person's templates).
+        Index("uq_reply_template_team_title", "team_id", func.lower(text("title")), unique=True),
+        Index("uq_reply_template_owner_title", "owner_id", func.lower(text("title")), unique=True),
         CheckConstraint("(team_id IS NULL) <> (owner_id IS NULL)", name="team_or_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

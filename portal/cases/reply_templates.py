@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
@@ -126,14 +127,33 @@ def _checked(session: Session, *, title: str, body: str, team: Team | None, owne
         raise ReplyTemplateRefused(
             f"{'This placeholder is' if len(unknown) == 1 else 'These placeholders are'} not known: "
             f"{', '.join(unknown)}. Use {known}.")
+    if _title_taken(session, title, team=team, owner=owner, template=template):
+        raise _taken(title, team)
+    return title, body
+
+
+def _title_taken(session: Session, title: str, *, team: Team | None, owner: Employee | None,
+                 template: ReplyTemplate | None) -> bool:
     same = select(ReplyTemplate.id).where(func.lower(ReplyTemplate.title) == title.lower())
     same = same.where(ReplyTemplate.team_id == team.id) if team else same.where(ReplyTemplate.owner_id == owner.id)
     if template is not None:
         same = same.where(ReplyTemplate.id != template.id)
-    if session.scalar(same.limit(1)) is not None:
-        who = f"The {team.name} team already has" if team else "You already have"
-        raise ReplyTemplateRefused(f"{who} a template called “{title}”; choose another title.", field="title")
-    return title, body
+    return session.scalar(same.limit(1)) is not None
+
+
+def _taken(title: str, team: Team | None) -> ReplyTemplateRefused:
+    who = f"The {team.name} team already has" if team else "You already have"
+    return ReplyTemplateRefused(f"{who} a template called “{title}”; choose another title.", field="title")
+
+
+def _saved(session: Session, template: ReplyTemplate) -> None:
+    """Write it, or refuse as above when a colleague saved the same title (any capitals) a moment before: the
+    database's unique indexes on the lower-cased title decide the race the check above cannot see."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as clash:
+        raise _taken(template.title, template.team) from clash
 
 
 def _audit(session: Session, template: ReplyTemplate, *, by: Employee, action: str, before: dict | None = None
@@ -155,7 +175,7 @@ def create(session: Session, *, by: Employee, title: str, body: str, team: Team 
     title, body = _checked(session, title=title, body=body, team=team, owner=None if team else by, template=None)
     template = ReplyTemplate(title=title, body=body, team=team, owner=None if team else by)
     session.add(template)
-    session.flush()
+    _saved(session, template)
     _audit(session, template, by=by, action="create")
     return template
 
@@ -166,7 +186,7 @@ def edit(session: Session, template: ReplyTemplate, *, by: Employee, title: str,
     template.title, template.body = _checked(session, title=title, body=body, team=template.team,
                                              owner=template.owner, template=template)
     template.updated_at = utcnow()
-    session.flush()
+    _saved(session, template)
     _audit(session, template, by=by, action="update", before=before)
     return template
 

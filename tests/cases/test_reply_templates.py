@@ -118,3 +118,14 @@ def test_fill_puts_the_cases_values_in_and_never_a_private_link(session, club):
     assert filled == (f"Dear James,\nyour refund for {case.reference} is on its way. Maria Lopez looks after it; "
                       "follow it through your private link (at the end of this e-mail). Thank you, James.")
     assert "/my-case/" not in filled and "{first_name}" not in filled
+
+
+def test_two_saves_of_one_title_at_the_same_moment_give_one_template_and_a_clear_refusal(session, club,
+                                                                                         monkeypatch):
+    # A colleague saved "Refund" between this save's check and its write: the check saw nothing, so the database's
+    # unique index on the lower-cased title decides, and the second save is refused as if the check had seen it
+    # (the page then rolls back, as after any refusal).
+    reply_templates.create(session, by=club["priya"], title="Refund", body="x", team=club["tickets"])
+    monkeypatch.setattr(reply_templates, "_title_taken", lambda *args, **kwargs: False)
+    with pytest.raises(ReplyTemplateRefused, match="The Ticket Office team already has a template called “refund”"):
+        reply_templates.create(session, by=club["alex"], title="refund", body="y", team=club["tickets"])
