@@ -54,7 +54,6 @@ class Week:
     label: str  # "w/c 3 Aug", as the dashboard's trend
     value: float | None  # None: no case in that week reached the figure
     cases: int  # cases filed that week
-    since_start: bool
     starts_here: bool
 
 
@@ -94,7 +93,7 @@ def outcome(session: Session, figure: str, team_id: int | None, started_on: date
     first, last = _monday(started_on) - timedelta(weeks=WEEKS_BEFORE), max(today, started_on)
     trend = _figures(session, first, last, team_id, now=now, zone=zone).trend
     start = local_midnight(_monday(started_on), zone)
-    weeks = [Week(bucket.label, measure.read(figures), figures.cases, bucket.start >= start, bucket.start == start)
+    weeks = [Week(bucket.label, measure.read(figures), figures.cases, bucket.start == start)
              for bucket, figures in trend]
     before = measure.read(_figures(session, first, started_on - timedelta(days=1), team_id, now=now,
                                    zone=zone).headline) if started_on > first else None
