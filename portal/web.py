@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from flask import abort, request
+from flask import abort, current_app, request
 
+from portal import times
 from portal.db import db
 
 T = TypeVar("T")
@@ -22,3 +24,8 @@ def get_or_404(model: type[T], object_id: Any) -> T:
 def form_status() -> int:
     """The status of a page that shows a form: 422 when it comes back after a POST that was refused, else 200."""
     return 422 if request.method == "POST" else 200
+
+
+def org_zone() -> ZoneInfo:
+    """The organisation's time zone (``ORG_TIMEZONE``): the one its days, deadlines and weeks are counted in."""
+    return times.zone_of(current_app.config.get("ORG_TIMEZONE"))

@@ -96,7 +96,7 @@ def outcome(session: Session, figure: str, team_id: int | None, started_on: date
     weeks = [Week(bucket.label, measure.read(figures), figures.cases, bucket.start == start)
              for bucket, figures in trend]
     before = measure.read(_figures(session, first, started_on - timedelta(days=1), team_id, now=now,
-                                   zone=zone).headline) if started_on > first else None
+                                   zone=zone).headline)
     since = measure.read(_figures(session, started_on, last, team_id, now=now, zone=zone).headline)
     return Outcome(measure, team, weeks, before, since)
 

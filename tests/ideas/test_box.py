@@ -33,14 +33,6 @@ def team(session):
     return make_team(session, "Stewarding")
 
 
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
-
-
 def _idea(session, author, title="Hand scanners at the turnstiles"):
     return submit_idea(session, author=author, title=title, body="Cards fail to scan; we need a fallback.",
                        kind=IdeaKind.blocker, category=None)

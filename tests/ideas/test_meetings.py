@@ -23,14 +23,6 @@ def clock():
         yield
 
 
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
-
-
 def _force(session):
     team = make_team(session, "Ticket Office")
     priya = make_employee(session, name="Priya Shah", email="priya@staff.example", role=Role.manager, team=team)

@@ -28,14 +28,6 @@ def clock():
         yield
 
 
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
-
-
 @pytest.fixture
 def office(session):
     tickets, stewards = make_team(session, "Ticket Office"), make_team(session, "Stewarding")

@@ -17,14 +17,6 @@ from tests.factories import make_employee, make_team
 TODAY = date(2026, 11, 10)
 
 
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
-
-
 @pytest.fixture
 def office(session):
     tickets, stewards = make_team(session, "Ticket Office"), make_team(session, "Stewarding")

@@ -3,22 +3,12 @@ shipped as, once; the ideas box shows how many ideas shipped and the latest."""
 
 from datetime import UTC, datetime
 
-import pytest
-
 from portal.auth.models import Role
 from portal.changes.models import Change, Theme
 from portal.ideas.box import link_change, shipped, submit_idea, support
 from portal.ideas.models import IdeaKind
 from portal.mail.models import OutboxMessage
 from tests.factories import make_employee, make_team, sign_in
-
-
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
 
 
 def _people(session):

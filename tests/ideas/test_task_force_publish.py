@@ -3,21 +3,11 @@ said, we did" change that begins with the task force's words (nothing published 
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from portal.auth.models import Role
 from portal.changes.models import Change, Theme
 from portal.ideas.box import form_task_force, submit_idea
 from portal.ideas.models import IdeaKind
 from tests.factories import make_employee, make_team, sign_in
-
-
-@pytest.fixture(autouse=True)
-def mail_settings():
-    from portal.mail.outbox import configure
-    from portal.mail.rendering import MailSettings
-
-    configure(MailSettings("Riverside Rovers FC", "http://portal.test", "care@portal.test"))
 
 
 def _closed_force(session):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -41,21 +40,18 @@ from portal.db import db, utcnow
 from portal.forms import placeholder
 from portal.inputs import db_int, optional_db_int
 from portal.urls import case_link
-from portal.web import form_status, get_or_404
+from portal.web import form_status, get_or_404, org_zone
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The queue's macros are imported without the page's context: what they call is a template global.
 bp.add_app_template_global(profiles.worth_tag, "worth_tag")
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
-
 
 @bp.app_context_processor
 def _staff_header() -> dict:
     """The staff header's count of the employee's cases due today: one query, run only by pages that show it."""
-    return {"due_today": lambda: workspace.due_counts(db.session, current_user, now=utcnow(), zone=_zone())}
+    return {"due_today": lambda: workspace.due_counts(db.session, current_user, now=utcnow(), zone=org_zone())}
 
 
 def _day(name: str, label: str, problems: dict[str, str]) -> date | None:
@@ -89,7 +85,7 @@ def _filters() -> tuple[workspace.QueueFilters, dict[str, str]]:
         customer=" ".join(args.get("customer", "").split())[:200],
         channel=Channel(channel) if channel in Channel.__members__ else None,
         filed_from=filed_from, filed_to=filed_to,
-        zone=_zone(),
+        zone=org_zone(),
     )
     return filters, problems
 
@@ -100,7 +96,7 @@ def _categories() -> list[Category]:
 
 def _queue_options(problems: dict[str, str], now) -> dict:
     return {"categories": _categories(), "statuses": list(CaseStatus), "sorts": workspace.SORTS,
-            "urgency": workspace.Urgency.at(now, _zone()), "sort_columns": workspace.SORT_COLUMNS,
+            "urgency": workspace.Urgency.at(now, org_zone()), "sort_columns": workspace.SORT_COLUMNS,
             "descending": workspace.DESCENDING, "channels": list(Channel),
             "problems": problems}
 
@@ -186,7 +182,7 @@ def search_page():
     everywhere = request.args.get("everywhere") == "1"
     results = search.search(db.session, typed, current_user, after=after, everywhere=everywhere)
     return render_template("cases/staff/search.html", results=results, typed=results.query.text,
-                           urgency=workspace.Urgency.at(utcnow(), _zone()), everywhere=everywhere)
+                           urgency=workspace.Urgency.at(utcnow(), org_zone()), everywhere=everywhere)
 
 
 @bp.get("/shortcuts")

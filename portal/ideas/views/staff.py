@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -32,7 +31,7 @@ from portal.ideas.models import Idea, IdeaKind, IdeaStatus, TaskForce, TeamQuest
 from portal.ideas.permissions import may_decide, may_run_task_force, require_decide, require_run_task_force
 from portal.inputs import db_int, optional_db_int
 from portal.times import local
-from portal.web import form_status, get_or_404
+from portal.web import form_status, get_or_404, org_zone
 
 bp = Blueprint("ideas", __name__, url_prefix="/staff/ideas")
 
@@ -43,13 +42,10 @@ def _categories() -> list[tuple[int, str]]:
     ]
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
-
 
 def today() -> date:
     """Today on the organisation's calendar: a question open "until 31 March" is open all that day there."""
-    return local(utcnow(), _zone()).date()
+    return local(utcnow(), org_zone()).date()
 
 
 def _question(typed: object) -> TeamQuestion | None:
@@ -334,7 +330,7 @@ def task_force(task_force_id: int) -> tuple[str, int]:
 
 def render_task_force(force: TaskForce, note_form: MeetingNoteForm, status: int = 200) -> tuple[str, int]:
     """The task force's page: what it is, its figure week by week, its meeting notes (and the form for one)."""
-    measured = outcome.outcome(db.session, force.figure, force.team_id, force.started_on, now=utcnow(), zone=_zone())
+    measured = outcome.outcome(db.session, force.figure, force.team_id, force.started_on, now=utcnow(), zone=org_zone())
     return render_template("ideas/task_force.html", task_force=force, name_and_team=name_and_team,
                            can_run=may_run_task_force(current_user, force), measured=measured,
                            chart=outcome.chart(measured) if measured else None,

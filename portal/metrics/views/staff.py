@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
@@ -13,12 +12,10 @@ from portal.inputs import db_int, optional_db_int
 from portal.metrics import dashboard, pages, reports, targets
 from portal.metrics.periods import PRESETS, Period, PeriodRefused, period_for
 from portal.organisation import organisation_name
+from portal.web import org_zone
 
 bp = Blueprint("metrics", __name__, url_prefix="/staff/metrics")
 
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("ORG_TIMEZONE", "Europe/London"))
 
 
 def _date(name: str) -> date | None:
@@ -41,7 +38,7 @@ def _choices() -> tuple[Period | None, str, dict[str, str]]:
         "team": request.args.get("team", ""),
     }
     try:
-        period = period_for(preset, today=utcnow().astimezone(_zone()).date(), zone=_zone(),
+        period = period_for(preset, today=utcnow().astimezone(org_zone()).date(), zone=org_zone(),
                             start=_date("from"), end=_date("to"))
     except PeriodRefused as refused:
         return None, str(refused), options
@@ -54,7 +51,7 @@ def _build():
     team_id = optional_db_int(options["team"])
     data = None
     if period is not None:
-        data = dashboard.build(db.session, period, scope, now=utcnow(), zone=_zone(), group_by=options["group"],
+        data = dashboard.build(db.session, period, scope, now=utcnow(), zone=org_zone(), group_by=options["group"],
                                grain=options["grain"], team_id=team_id)
     return data, problem, options, scope, team_id
 
@@ -67,7 +64,7 @@ def index():
                "groupings": dashboard.GROUPINGS, "teams": dashboard.visible_teams(db.session, scope),
                "targets": targets.TARGETS, "columns": reports.ON_PAGE, "drilldowns": dashboard.DRILLDOWNS}
     if data is not None:
-        context.update(pages.dashboard_extras(db.session, data, scope, team_id=team_id, zone=_zone()))
+        context.update(pages.dashboard_extras(db.session, data, scope, team_id=team_id, zone=org_zone()))
     return render_template("metrics/dashboard.html", **context), 200 if not problem else 422
 
 
@@ -78,11 +75,12 @@ def monthly_report() -> Response:
     from portal.pdf import render_pdf
     from portal.rendering import environment
 
-    today = utcnow().astimezone(_zone()).date()
+    today = utcnow().astimezone(org_zone()).date()
     report = pages.month_report(db.session, pages.month_of(request.args.get("month", ""), today=today),
-                                dashboard.scope_for(db.session, current_user), today=today, now=utcnow(), zone=_zone())
+                                dashboard.scope_for(db.session, current_user), today=today, now=utcnow(),
+                                zone=org_zone())
     # A PDF, not a page: rendered like the letters and e-mails, with no request's helpers.
-    html = environment(_zone().key).get_template("metrics/report.html").render(
+    html = environment(org_zone().key).get_template("metrics/report.html").render(
         **vars(report), targets=targets.TARGETS, columns=reports.ON_PAGE,
         org=organisation_name(db.session), seconds_words=reports.seconds_words)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
@@ -101,7 +99,7 @@ def download(table: str) -> Response:
         "trend": (["Week" if data.grain == "week" else "Month", *reports.COLUMNS], reports.trend_rows(data)),
         "channels": (["Channel", *reports.CHANNEL_COLUMNS], reports.channel_rows(data)),
     }[table]
-    first_day, last_day = data.period.days(_zone())
+    first_day, last_day = data.period.days(org_zone())
     filename = f"make-it-right-{table}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
     return Response(reports.to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -123,7 +121,7 @@ def cases():
     return render_template(
         "metrics/cases.html", rows=result.items, total=result.total, page=result.page, pages=result.pages,
         title=dashboard.DRILLDOWNS[figure][0], period=period, options=options, whose=result.whose,
-        days=period.days(_zone()), show_calls=figure in dashboard.CALL_DRILLDOWNS,
+        days=period.days(org_zone()), show_calls=figure in dashboard.CALL_DRILLDOWNS,
         show_channel=not figure.startswith("channel_"),
         seconds_words=reports.seconds_words,
         has_case_page="staff.case" in current_app.view_functions,
