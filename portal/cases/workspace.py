@@ -196,17 +196,19 @@ class Load:
 
 def load_per_person(session: Session, teams: list[Team], *, now: datetime) -> list[Load]:
     """Open and overdue cases per member of the teams, busiest first, including people with none."""
+    members = session.scalars(
+        select(Employee).where(Employee.team_id.in_([t.id for t in teams]), Employee.active).order_by(Employee.name)
+    ).all()
+    # Only the members' own cases are counted (by the owner and status index), not every open case there is.
     counts = dict(
         (row.owner_id, (row.open, row.overdue))
         for row in session.execute(
             select(Case.owner_id, func.count().label("open"),
                    func.sum(case((now > DUE, 1), else_=0)).label("overdue"))
-            .where(Case.status.in_(OPEN_STATUSES)).group_by(Case.owner_id)
+            .where(Case.owner_id.in_([m.id for m in members]), Case.status.in_(OPEN_STATUSES))
+            .group_by(Case.owner_id)
         )
-    )
-    members = session.scalars(
-        select(Employee).where(Employee.team_id.in_([t.id for t in teams]), Employee.active).order_by(Employee.name)
-    ).all()
+    ) if members else {}
     loads = [Load(m, *(int(v or 0) for v in counts.get(m.id, (0, 0)))) for m in members]
     return sorted(loads, key=lambda load: (-load.open_cases, load.employee.name))
 
